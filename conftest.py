@@ -1,0 +1,5 @@
+"""Fixtures shared by every app's tests (see servicedesk/testing/)."""
+
+pytest_plugins = [
+    "servicedesk.testing.cast",
+]

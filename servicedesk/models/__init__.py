@@ -1,0 +1,41 @@
+"""Core domain models: people and organisations, the service catalogue, tickets."""
+
+from __future__ import annotations
+
+from .catalog import Agreement, Service, ServiceSchedule, TicketType
+from .clients import Company, Contact
+from .org import Department, Employee, Team
+from .system import Heartbeat
+from .tickets import (
+    Attachment,
+    Comment,
+    Priority,
+    Ticket,
+    TicketChannel,
+    TicketHistory,
+    TicketStatus,
+    TicketWatcher,
+)
+from .users import User
+
+__all__ = [
+    "Agreement",
+    "Attachment",
+    "Comment",
+    "Company",
+    "Contact",
+    "Department",
+    "Employee",
+    "Heartbeat",
+    "Priority",
+    "Service",
+    "ServiceSchedule",
+    "Team",
+    "Ticket",
+    "TicketChannel",
+    "TicketHistory",
+    "TicketStatus",
+    "TicketType",
+    "TicketWatcher",
+    "User",
+]

@@ -1,0 +1,305 @@
+"""Ticket operations. Each runs in one transaction, writes history and emits a domain event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import events
+from ..models import (
+    Agreement,
+    Attachment,
+    Comment,
+    Contact,
+    Employee,
+    Priority,
+    Service,
+    Team,
+    Ticket,
+    TicketChannel,
+    TicketHistory,
+    TicketStatus,
+    TicketType,
+    TicketWatcher,
+    User,
+)
+from ..sla import add_working_time
+from .agreements import resolve_agreement
+from .history import actor_label, record
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file to attach: any Django `File` (an upload, or bytes wrapped in ContentFile)."""
+
+    file: File
+    filename: str
+    content_type: str = "application/octet-stream"
+    content_id: str = ""
+    inline: bool = False
+
+
+def _check_type_for_service(ticket_type: TicketType, service: Service | None) -> None:
+    if service is None:
+        return
+    if not service.is_active:
+        raise ValidationError({"service": _("The service “%(service)s” is not active.") % {"service": service}})
+    if not service.ticket_types.filter(pk=ticket_type.pk).exists():
+        raise ValidationError(
+            {"type": _("A ticket of type “%(type)s” cannot be registered for the service “%(service)s”.")
+             % {"type": ticket_type, "service": service}}
+        )
+
+
+def create_ticket(
+    *,
+    actor: User | None,
+    ticket_type: TicketType,
+    subject: str,
+    description: str = "",
+    service: Service | None = None,
+    agreement: Agreement | None = None,
+    requester_employee: Employee | None = None,
+    requester_contact: Contact | None = None,
+    requester_email: str = "",
+    requester_name: str = "",
+    responsible_employee: Employee | None = None,
+    responsible_team: Team | None = None,
+    priority: int = Priority.NORMAL,
+    channel: str = TicketChannel.OPERATOR,
+    files: Iterable[NewFile] = (),
+) -> Ticket:
+    """Register a ticket. Raises ValidationError (field-keyed) when a rule of seed 004 forbids it."""
+    subject = " ".join(subject.split())[:500]
+    if not subject:
+        raise ValidationError({"subject": _("A subject is required.")})
+    if not (requester_employee or requester_contact or requester_email):
+        raise ValidationError({"requester": _("Choose a requester or give an e-mail address.")})
+    _check_type_for_service(ticket_type, service)
+    agreement = resolve_agreement(
+        service=service, employee=requester_employee, contact=requester_contact, agreement=agreement
+    )
+    if service is not None and responsible_employee is None and responsible_team is None:
+        responsible_employee = service.responsible_employee
+        responsible_team = service.responsible_team
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            type=ticket_type, service=service, agreement=agreement, subject=subject, description=description,
+            requester_employee=requester_employee, requester_contact=requester_contact,
+            requester_email=requester_email or _person_email(requester_employee or requester_contact),
+            requester_name=requester_name, responsible_employee=responsible_employee,
+            responsible_team=responsible_team, priority=priority, channel=channel, created_by=actor,
+            reaction_deadline=add_working_time(now, agreement.reaction_hours, agreement.schedule),
+            resolution_deadline=add_working_time(now, agreement.resolution_hours, agreement.schedule),
+        )
+        record(ticket, actor, TicketHistory.Kind.CREATED, new_value=subject)
+        for new_file in files:
+            _store_attachment(ticket, actor, new_file, comment=None)
+        events.emit(events.DomainEvent(events.TICKET_CREATED, ticket.pk, _uid(actor), {"channel": channel}))
+    return ticket
+
+
+def _person_email(person: Employee | Contact | None) -> str:
+    return person.email if person is not None else ""
+
+
+def _uid(actor: User | None) -> int | None:
+    return actor.pk if actor is not None else None
+
+
+def change_status(*, ticket: Ticket, actor: User | None, status: str, comment: str = "") -> Ticket:
+    """Move the ticket along its lifecycle; a comment, when given, is added as a public one."""
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        old = locked.status
+        if status == old:
+            return locked
+        if status not in locked.allowed_statuses():
+            raise ValidationError({"status": _("A ticket cannot go from “%(old)s” to “%(new)s”.") % {
+                "old": TicketStatus(old).label, "new": TicketStatus(status).label}})
+        now = timezone.now()
+        locked.status = status
+        fields = ["status", "updated_at"]
+        if status == TicketStatus.IN_PROGRESS and locked.reacted_at is None:
+            locked.reacted_at = now
+            fields.append("reacted_at")
+        if status == TicketStatus.RESOLVED:
+            locked.resolved_at = now
+            fields.append("resolved_at")
+        if status == TicketStatus.CLOSED:
+            locked.closed_at = now
+            fields.append("closed_at")
+        if status == TicketStatus.RESUMED:
+            locked.resolved_at = None
+            fields.append("resolved_at")
+        locked.save(update_fields=fields)
+        record(locked, actor, TicketHistory.Kind.STATUS, "status", TicketStatus(old).label, TicketStatus(status).label)
+        if comment.strip():
+            add_comment(ticket=locked, actor=actor, body=comment)
+        events.emit(events.DomainEvent(events.TICKET_STATUS_CHANGED, locked.pk, _uid(actor), {"old": old, "new": status}))
+    _refresh(ticket, locked)
+    return locked
+
+
+def assign_ticket(
+    *, ticket: Ticket, actor: User | None, employee: Employee | None, team: Team | None
+) -> Ticket:
+    """Set the responsible employee and/or team. An employee outside the team is refused."""
+    if employee is not None and team is not None and not team.members.filter(pk=employee.pk).exists():
+        raise ValidationError({"responsible_employee": _("%(employee)s is not a member of the team “%(team)s”.") % {
+            "employee": employee, "team": team}})
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        old = locked.responsible_display
+        if (locked.responsible_employee_id, locked.responsible_team_id) == (_pk(employee), _pk(team)):
+            return locked
+        locked.responsible_employee = employee
+        locked.responsible_team = team
+        locked.save(update_fields=["responsible_employee", "responsible_team", "updated_at"])
+        record(locked, actor, TicketHistory.Kind.ASSIGNED, "responsible", old, locked.responsible_display)
+        events.emit(events.DomainEvent(events.TICKET_ASSIGNED, locked.pk, _uid(actor), {
+            "employee_id": _pk(employee), "team_id": _pk(team)}))
+    _refresh(ticket, locked)
+    return locked
+
+
+def _pk(obj: object | None) -> int | None:
+    return getattr(obj, "pk", None)
+
+
+EDITABLE_FIELDS = ("subject", "description", "priority", "type", "service")
+
+
+def update_ticket(*, ticket: Ticket, actor: User | None, **changes: object) -> Ticket:
+    """Change plain fields (subject, description, priority, type, service), one history row each."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable through update_ticket: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        changed: list[str] = []
+        new_type = changes.get("type", locked.type)
+        new_service = changes.get("service", locked.service)
+        if "type" in changes or "service" in changes:
+            _check_type_for_service(new_type, new_service)  # type: ignore[arg-type]
+        for name, value in changes.items():
+            old = getattr(locked, name)
+            if old == value:
+                continue
+            setattr(locked, name, value)
+            changed.append(name)
+            record(locked, actor, TicketHistory.Kind.FIELD, name, _display(locked, name, old), _display(locked, name, value))
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+            events.emit(events.DomainEvent(events.TICKET_UPDATED, locked.pk, _uid(actor), {"fields": changed}))
+    _refresh(ticket, locked)
+    return locked
+
+
+def _display(ticket: Ticket, name: str, value: object) -> str:
+    if name == "priority" and value is not None:
+        return str(Priority(value).label)
+    return "" if value is None else str(value)
+
+
+def add_comment(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    body: str,
+    is_private: bool = False,
+    author_name: str = "",
+    author_email: str = "",
+    body_html: str = "",
+    source: str = Comment.Source.WEB,
+    files: Iterable[NewFile] = (),
+) -> Comment:
+    """Add a comment (and its files). A first public comment by staff counts as the reaction."""
+    if not body.strip() and not body_html.strip() and not files:
+        raise ValidationError({"body": _("The comment is empty.")})
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            ticket=ticket, author=actor, author_name=author_name or actor_label(actor),
+            author_email=author_email or (actor.email if actor else ""), body=body, body_html=body_html,
+            is_private=is_private, source=source,
+        )
+        for new_file in files:
+            _store_attachment(ticket, actor, new_file, comment=comment)
+        if not is_private and actor is not None and hasattr(actor, "employee"):
+            Ticket.objects.filter(pk=ticket.pk, reacted_at__isnull=True).update(reacted_at=timezone.now())
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+        kind_label = _("private") if is_private else _("public")
+        record(ticket, actor, TicketHistory.Kind.COMMENT, "comment", "", f"{kind_label}: {body[:200]}")
+        events.emit(events.DomainEvent(events.COMMENT_ADDED, ticket.pk, _uid(actor), {
+            "comment_id": comment.pk, "private": is_private, "source": source}))
+    return comment
+
+
+def add_attachment(*, ticket: Ticket, actor: User | None, new_file: NewFile) -> Attachment:
+    with transaction.atomic():
+        attachment = _store_attachment(ticket, actor, new_file, comment=None)
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    return attachment
+
+
+def _store_attachment(ticket: Ticket, actor: User | None, new_file: NewFile, *, comment: Comment | None) -> Attachment:
+    from django.conf import settings
+
+    size = new_file.file.size or 0
+    if size > settings.MAX_ATTACHMENT_SIZE:
+        raise ValidationError({"files": _("“%(name)s” is larger than the limit of %(limit)s MB.") % {
+            "name": new_file.filename, "limit": settings.MAX_ATTACHMENT_SIZE // (1024 * 1024)}})
+    filename = _safe_filename(new_file.filename)
+    attachment = Attachment(
+        ticket=ticket, comment=comment, filename=filename, content_type=new_file.content_type[:255],
+        size=size, content_id=new_file.content_id[:255], is_inline=new_file.inline, uploaded_by=actor,
+    )
+    attachment.file.save(filename, new_file.file, save=False)
+    attachment.save()
+    record(ticket, actor, TicketHistory.Kind.ATTACHMENT, "attachment", "", filename)
+    events.emit(events.DomainEvent(events.ATTACHMENT_ADDED, ticket.pk, _uid(actor), {"attachment_id": attachment.pk}))
+    return attachment
+
+
+def _safe_filename(name: str) -> str:
+    """A file name without directories or control characters, never empty."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip(" .")
+    return (name or "attachment")[:200]
+
+
+def add_watcher(
+    *, ticket: Ticket, actor: User | None, employee: Employee | None = None,
+    contact: Contact | None = None, email: str = "",
+) -> TicketWatcher:
+    if not (employee or contact or email):
+        raise ValidationError({"watcher": _("Choose a person or give an e-mail address.")})
+    with transaction.atomic():
+        lookup = {"employee": employee} if employee else {"contact": contact} if contact else {
+            "email": email.strip().lower(), "employee": None, "contact": None}
+        watcher, created = TicketWatcher.objects.get_or_create(ticket=ticket, **lookup)
+        if created:
+            Ticket.objects.filter(pk=ticket.pk).update(watchers_count=ticket.watchers.count())
+            record(ticket, actor, TicketHistory.Kind.WATCHER, "watcher", "", str(watcher))
+            events.emit(events.DomainEvent(events.WATCHER_ADDED, ticket.pk, _uid(actor), {"watcher_id": watcher.pk}))
+    return watcher
+
+
+def remove_watcher(*, ticket: Ticket, actor: User | None, watcher: TicketWatcher) -> None:
+    with transaction.atomic():
+        label = str(watcher)
+        watcher.delete()
+        Ticket.objects.filter(pk=ticket.pk).update(watchers_count=ticket.watchers.count())
+        record(ticket, actor, TicketHistory.Kind.WATCHER, "watcher", label, "")
+
+
+def _refresh(target: Ticket, source: Ticket) -> None:
+    """Let the caller's instance reflect what was saved on the locked copy."""
+    target.__dict__.update({k: v for k, v in source.__dict__.items() if not k.startswith("_")})
