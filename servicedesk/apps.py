@@ -7,3 +7,4 @@ from django.utils.translation import gettext_lazy as _
 class ServicedeskConfig(AppConfig):
     name = "servicedesk"
     verbose_name = _("Service desk")
+

@@ -12,6 +12,7 @@ os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="sd-test-var-"))
 from .settings import *  # noqa: E402,F403
 from .settings import STORAGES  # noqa: E402
 
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when it is missing)
 MEDIA_ROOT = tempfile.mkdtemp(prefix="sd-test-media-")
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

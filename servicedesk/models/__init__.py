@@ -7,6 +7,9 @@ from .clients import Company, Contact
 from .org import Department, Employee, Team
 from .system import Heartbeat
 from .tickets import (
+    OPEN_STATUSES,
+    RUNNING_STATUSES,
+    TRANSITIONS,
     Attachment,
     Comment,
     Priority,
@@ -19,6 +22,9 @@ from .tickets import (
 from .users import User
 
 __all__ = [
+    "OPEN_STATUSES",
+    "RUNNING_STATUSES",
+    "TRANSITIONS",
     "Agreement",
     "Attachment",
     "Comment",

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from servicedesk.models import Agreement
+from servicedesk.testing.cast import Cast
+
+
+def test_technologist_sees_grouped_sections(cast: Cast, client: Client) -> None:
+    cast.technologist.is_superuser = True
+    cast.technologist.save()
+    client.force_login(cast.technologist)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    names = [app["name"] for app in response.context["app_list"]]
+    assert names[:4] == ["Org structure", "Client base", "Agreements and services (SLA)", "Tickets"]
+
+
+def test_operator_cannot_open_admin(cast: Cast, client: Client) -> None:
+    client.force_login(cast.operator.user)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_base_agreement_survives_admin_delete(cast: Cast, client: Client) -> None:
+    cast.technologist.is_superuser = True
+    cast.technologist.save()
+    client.force_login(cast.technologist)
+    other = Agreement.objects.create(name="Temporary")
+    base = cast.base_agreement
+    assert client.get(f"/admin/servicedesk/agreement/{base.pk}/delete/").status_code == 403
+    # A bulk delete that includes the base agreement is refused as a whole, naming it.
+    response = client.post("/admin/servicedesk/agreement/", {
+        "action": "delete_selected", "_selected_action": [base.pk, other.pk], "post": "yes"})
+    assert "Base agreement" in response.content.decode() or "Базовое" in response.content.decode()
+    assert Agreement.objects.filter(pk__in=[base.pk, other.pk]).count() == 2
+    client.post("/admin/servicedesk/agreement/", {
+        "action": "delete_selected", "_selected_action": [other.pk], "post": "yes"})
+    assert not Agreement.objects.filter(pk=other.pk).exists()
