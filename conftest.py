@@ -2,4 +2,5 @@
 
 pytest_plugins = [
     "servicedesk.testing.cast",
+    "servicedesk.testing.fixtures_mail",
 ]
