@@ -1,0 +1,68 @@
+"""Parsing of incoming mail: raw bytes in, one plain dataclass out.
+
+This package knows nothing of tickets, Django models or mail protocols; it imports only the
+standard library, nh3, lxml and charset-normalizer. Public API (stable; the intake codes
+against it):
+
+``parse_message(raw: bytes, *, max_size: int = 25 * 1024 * 1024) -> ParsedMessage``
+    Parse one RFC 5322 message given as bytes. Raises :class:`ParseError` (``.reason`` is a
+    short English sentence) when the message is over ``max_size`` or structurally
+    pathological (over 1,000 header fields or 1 MB of headers, over 1,000 MIME parts, over
+    200 multipart/message containers or 30 levels of nesting). Anything merely malformed
+    (bad charsets, garbage dates or addresses, broken base64, damaged winmail.dat) still
+    parses; what was guessed or dropped is listed in ``ParsedMessage.warnings``.
+
+:class:`ParsedMessage`
+    ``message_id`` (no angle brackets; when missing, ``<sha256 of raw>@synthesized.servicedesk
+    .invalid`` with ``message_id_synthesized=True``), ``in_reply_to``, ``references`` (list,
+    oldest first), ``subject`` (decoded, one line), ``from_`` (:class:`Address` or None; taken
+    from Sender or Return-Path when From is missing), ``to``/``cc``/``reply_to`` (lists of
+    :class:`Address`, addresses lowercased), ``date`` (aware datetime or None),
+    ``ticket_number`` (from a ``[#123]`` subject tag), ``text`` (full plain text; derived
+    from HTML for HTML-only mail), ``reply_text`` (``text`` without quoted history and
+    trailing signature; may be empty), ``html`` (sanitised for display, "" when the mail had
+    no HTML; ``cid:`` image references kept for the caller to map), ``attachments``,
+    flags ``is_auto_reply``, ``is_bulk`` (mailing-list/bulk headers), ``is_bounce``,
+    ``is_own_loop`` (our :data:`ORIGIN_HEADER` came back), property ``is_noise`` (any of
+    auto-reply, bounce, own loop: never answer automatically), ``auto_reason`` (first reason
+    found, for logs), ``bounce`` (:class:`BounceInfo` when ``is_bounce``), ``size``, ``warnings``.
+
+:class:`ParsedAttachment`
+    ``filename`` (decoded, safe, never empty), ``content_type``, ``payload`` (bytes),
+    ``size``, ``content_id`` (no brackets) , ``is_inline`` (the HTML shows it via ``cid:``),
+    ``disposition``. Includes files unpacked from winmail.dat and uuencoded blocks; forwarded
+    messages (message/rfc822) come as ``<subject>.eml``; S/MIME signatures as ``smime.p7s``.
+
+:class:`BounceInfo`
+    ``recipients`` (:class:`BounceRecipient`: address, action, status such as "5.1.1",
+    diagnostic), ``failed_recipients``, ``original_message_id`` (the Message-ID of our
+    returned message, to mark the outbox row).
+
+Helpers and constants: ``find_ticket_tag(subject) -> int | None``, ``REPLY_MARKER`` (the line
+notification templates put above quoted history), ``ORIGIN_HEADER`` (the header our outgoing
+mail carries so it is recognised when it loops back).
+"""
+
+from __future__ import annotations
+
+from .classify import ORIGIN_HEADER
+from .limits import DEFAULT_MAX_SIZE
+from .model import Address, BounceInfo, BounceRecipient, ParsedAttachment, ParsedMessage, ParseError
+from .parser import parse_message
+from .quoting import REPLY_MARKER, trim_reply
+from .tags import find_ticket_tag
+
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "ORIGIN_HEADER",
+    "REPLY_MARKER",
+    "Address",
+    "BounceInfo",
+    "BounceRecipient",
+    "ParseError",
+    "ParsedAttachment",
+    "ParsedMessage",
+    "find_ticket_tag",
+    "parse_message",
+    "trim_reply",
+]

@@ -1,0 +1,171 @@
+"""Tolerant decoding of header values: RFC 2047 words, raw 8-bit, addresses, ids and dates.
+
+The parser runs with the compat32 policy, so header values arrive as ``str`` whose raw 8-bit
+bytes are kept as surrogate escapes; :func:`raw_bytes` gets those bytes back so they can be
+decoded with the same charset fallback as bodies.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from datetime import UTC, datetime
+from email.utils import getaddresses, parsedate_to_datetime
+
+from .charset import decode_bytes
+from .model import Address
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
+_FOLD = re.compile(r"\r?\n[ \t]*|\r")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_ADDR_SPEC = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*", re.UNICODE)
+_ANGLE_ID = re.compile(r"<\s*([^<>\s]+?)\s*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def raw_bytes(value: str) -> bytes:
+    """The original bytes of a compat32 header or payload string (8-bit kept as surrogates)."""
+    return value.encode("utf-8", "surrogateescape")
+
+
+def decode_header_value(value: str | None) -> str:
+    """Decode RFC 2047 words and raw 8-bit text.
+
+    Whitespace between two encoded words is dropped, and adjacent words of one charset are
+    joined *before* decoding, so a multibyte character split across two words survives.
+    Words glued to text or to each other without whitespace are decoded too.
+    """
+    if not value:
+        return ""
+    value = str(value)
+    out: list[str] = []
+    pending = bytearray()
+    pending_charset = ""
+    pos = 0
+    after_word = False
+    for match in _ENCODED_WORD.finditer(value):
+        gap = value[pos : match.start()]
+        gap_ignorable = after_word and not gap.strip(" \t\r\n")
+        charset = match.group(1)
+        chunk = _decode_word(match.group(2), match.group(3))
+        if pending and gap_ignorable and charset.lower() == pending_charset.lower():
+            pending.extend(chunk)
+        else:
+            if pending:
+                out.append(decode_bytes(bytes(pending), pending_charset))
+            if gap and not gap_ignorable:
+                out.append(_decode_plain(gap))
+            pending = bytearray(chunk)
+            pending_charset = charset
+        after_word = True
+        pos = match.end()
+    if pending:
+        out.append(decode_bytes(bytes(pending), pending_charset))
+    out.append(_decode_plain(value[pos:]))
+    return "".join(out)
+
+
+def _decode_plain(text: str) -> str:
+    if text.isascii():
+        return text
+    return decode_bytes(raw_bytes(text))
+
+
+def _decode_word(encoding: str, text: str) -> bytes:
+    if encoding in "bB":
+        cleaned = re.sub(r"[^A-Za-z0-9+/]", "", text)
+        cleaned += "=" * (-len(cleaned) % 4)
+        try:
+            return binascii.a2b_base64(cleaned)
+        except binascii.Error:
+            return binascii.a2b_base64(cleaned[: len(cleaned) // 4 * 4 - 4] or "")
+    data = text.replace("_", " ").encode("ascii", "surrogateescape")
+    return binascii.a2b_qp(data)
+
+
+def clean_line(value: str) -> str:
+    """Unfold and strip control characters so the value is safe for one line of a header or UI."""
+    value = _FOLD.sub(" ", value)
+    value = _CONTROL.sub("", value).replace("\n", " ").replace("\r", " ")
+    return _SPACES.sub(" ", value).strip()
+
+
+def decode_subject(value: str | None) -> str:
+    return clean_line(decode_header_value(value))
+
+
+def parse_addresses(values: list[str]) -> list[Address]:
+    """Every mailbox in the given header values; garbage entries without an address are dropped.
+
+    An address the stdlib parser glued together from junk (it is not literally in the header)
+    is replaced by the address-looking tokens of the header.
+    """
+    if not values:
+        return []
+    result: list[Address] = []
+    seen: set[str] = set()
+    unfolded = [_FOLD.sub(" ", str(v)) for v in values if v]
+    haystack = " ".join(_decode_plain(v) for v in unfolded).lower()
+    glued = False
+    for name, addr in getaddresses(unfolded):
+        address = _normalise_address(addr)
+        if address and address not in haystack:
+            glued = True
+        elif address and address not in seen:
+            seen.add(address)
+            result.append(Address(name=clean_line(decode_header_value(name)).strip("\"' "), address=address))
+    if result and not glued:
+        return result
+    for found in _ADDR_SPEC.findall(haystack):
+        address = _normalise_address(found)
+        if address and address not in seen and not any(address in a.address for a in result):
+            seen.add(address)
+            result.append(Address(name="", address=address))
+    return result
+
+
+def _normalise_address(addr: str) -> str:
+    addr = _decode_plain(addr).strip().strip("<>\"' ").lower()
+    if addr.count("@") != 1 or " " in addr:
+        match = _ADDR_SPEC.search(addr)
+        return match.group(0).lower() if match else ""
+    local, domain = addr.split("@")
+    return addr if local and "." in domain or domain == "localhost" else ""
+
+
+def first_address(values: list[str]) -> Address | None:
+    found = parse_addresses(values)
+    return found[0] if found else None
+
+
+def parse_message_ids(value: str | None, limit: int = 200) -> list[str]:
+    """Ids in ``<...>``; when there are none, whitespace tokens that look like ids."""
+    if not value:
+        return []
+    value = _decode_plain(str(value))
+    ids = _ANGLE_ID.findall(value)
+    if not ids:
+        ids = [t.strip("<>,;") for t in value.split() if "@" in t]
+    out: list[str] = []
+    for mid in ids:
+        mid = _CONTROL.sub("", mid)
+        if mid and mid not in out and len(mid) <= 500:
+            out.append(mid)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An aware datetime (naive ones are taken as UTC) or None when the value is garbage."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(clean_line(_decode_plain(str(value))))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None or not 1970 <= parsed.year <= 2200:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed

@@ -1,0 +1,123 @@
+"""parse_message: raw bytes in, ParsedMessage out."""
+
+from __future__ import annotations
+
+import hashlib
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
+
+from .body import Body, BodyCollector
+from .classify import bounce_info, classify
+from .fastpath import Base64Stash
+from .headers import decode_subject, first_address, parse_addresses, parse_date, parse_message_ids
+from .html import html_to_text, referenced_cids, sanitize_html
+from .limits import DEFAULT_MAX_SIZE, Limits, check_size, check_structure
+from .model import Address, ParsedMessage
+from .quoting import trim_reply
+from .tags import find_ticket_tag
+
+
+class _RawCompat32(type(compat32)):  # type: ignore[misc]
+    """compat32, deliberately: header values stay the raw strings the parser read (8-bit bytes
+    as surrogate escapes) and nothing raises on malformed headers, so our tolerant decoders
+    see what the sender wrote. policy.default parses every header into objects on access,
+    several times slower on real mail, and turns garbage into defects we would have to undo.
+    Plain compat32 wraps 8-bit values in Header objects whose str() replaces every 8-bit byte
+    with U+FFFD; returning the value untouched keeps the bytes for charset detection."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        return value
+
+
+_PARSER = BytesParser(policy=_RawCompat32())
+
+_SYNTHETIC_DOMAIN = "synthesized.servicedesk.invalid"
+
+
+def parse_message(raw: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> ParsedMessage:
+    """Parse one RFC 5322 message; raises ParseError for oversized or pathological input."""
+    raw = bytes(raw)
+    limits = Limits(max_size=max_size)
+    check_size(raw, limits)
+    stash = Base64Stash()
+    shrunk = stash.shrink(raw)
+    check_structure(shrunk, limits)
+    msg = _PARSER.parsebytes(shrunk)
+    del shrunk
+    stash.restore(msg)
+    result = ParsedMessage(message_id="", size=len(raw))
+    _fill_identity(result, msg, raw)
+    body = BodyCollector(limits).collect(msg)
+    _fill_body(result, body)
+    _fill_flags(result, msg)
+    return result
+
+
+def _fill_identity(result: ParsedMessage, msg: Message, raw: bytes) -> None:
+    ids = parse_message_ids(_header(msg, "Message-ID"), limit=1)
+    if ids:
+        result.message_id = ids[0]
+    else:
+        result.message_id = f"{hashlib.sha256(raw).hexdigest()[:40]}@{_SYNTHETIC_DOMAIN}"
+        result.message_id_synthesized = True
+    in_reply_to = parse_message_ids(_header(msg, "In-Reply-To"), limit=1)
+    result.in_reply_to = in_reply_to[0] if in_reply_to else None
+    result.references = parse_message_ids(_header(msg, "References"))
+    result.subject = decode_subject(_header(msg, "Subject"))
+    result.ticket_number = find_ticket_tag(result.subject)
+    result.from_ = _author(msg, result)
+    result.to = parse_addresses(_all(msg, "To"))
+    result.cc = parse_addresses(_all(msg, "Cc"))
+    result.reply_to = parse_addresses(_all(msg, "Reply-To"))
+    result.date = parse_date(_header(msg, "Date"))
+    if _header(msg, "Date") and result.date is None:
+        result.warnings.append("Date header could not be parsed")
+
+
+def _author(msg: Message, result: ParsedMessage) -> Address | None:
+    for name in ("From", "Sender", "Return-Path"):
+        found = first_address(_all(msg, name))
+        if found is not None:
+            if name != "From":
+                result.warnings.append(f"no usable From header; author taken from {name}")
+            return found
+    result.warnings.append("no sender address found")
+    return None
+
+
+def _fill_body(result: ParsedMessage, body: Body) -> None:
+    result.warnings.extend(body.warnings)
+    text = "\n\n".join(body.text_parts)
+    html_source = "\n".join(body.html_parts)
+    if not text.strip() and not html_source.strip():
+        text, html_source = body.fallback_text, body.fallback_html
+    result.html = sanitize_html(html_source) if html_source else ""
+    if not text.strip() and result.html:
+        text = html_to_text(result.html)
+    result.text = text.strip("\n")
+    result.reply_text = trim_reply(result.text)
+    cids = referenced_cids(result.html) if result.html else set()
+    for attachment in body.attachments:
+        attachment.is_inline = bool(attachment.content_id and attachment.content_id.lower() in cids)
+    result.attachments = body.attachments
+
+
+def _fill_flags(result: ParsedMessage, msg: Message) -> None:
+    flags = classify(msg, result.subject)
+    result.is_auto_reply = flags.is_auto_reply
+    result.is_bulk = flags.is_bulk
+    result.is_bounce = flags.is_bounce
+    result.is_own_loop = flags.is_own_loop
+    result.auto_reason = flags.reason
+    if flags.is_bounce:
+        result.bounce = bounce_info(msg, result.text)
+
+
+def _header(msg: Message, name: str) -> str | None:
+    value = msg.get(name)
+    return None if value is None else str(value)
+
+
+def _all(msg: Message, name: str) -> list[str]:
+    return [str(v) for v in msg.get_all(name, [])]
