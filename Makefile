@@ -18,3 +18,7 @@ $(STAMP): requirements.txt | $(VENV)/bin/python
 test: setup
 	bash scripts/test-prereqs.sh
 	$(VENV)/bin/pytest
+
+# The whole stack on this machine: migrate, demo data, web + Celery worker + beat (Ctrl-C stops all).
+run: setup
+	$(VENV)/bin/python manage.py runstack

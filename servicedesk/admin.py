@@ -136,6 +136,15 @@ class AgreementAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_deleted_objects(self, objs, request: HttpRequest):  # type: ignore[no-untyped-def]
+        # Leave the base agreement out of the confirmation, so selecting it with others does not
+        # refuse the whole bulk delete; delete_queryset then keeps it and says so.
+        if isinstance(objs, QuerySet):
+            objs = objs.filter(is_base=False)
+        else:
+            objs = [obj for obj in objs if not obj.is_base]
+        return super().get_deleted_objects(objs, request)
+
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
         if queryset.filter(is_base=True).exists():
             self.message_user(request, _("The base agreement cannot be deleted; it was kept."), messages.WARNING)

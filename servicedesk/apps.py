@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,7 @@ class ServicedeskConfig(AppConfig):
     name = "servicedesk"
     verbose_name = _("Service desk")
 
+    def ready(self) -> None:
+        from .reference import ensure_reference_data
+
+        post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="servicedesk-reference-data")

@@ -109,7 +109,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast (remote control) exchange files; kombu's default is ./control in the CWD.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # The worker sleeps this long whenever its prefetch slots are full, not only when the
+        # folder is empty; kombu's 1 s default caps it at ~4 tasks/s, so a burst (the demo
+        # load) delays everything behind it, heartbeats included, by a minute.
+        "polling_interval": 0.1,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -162,8 +168,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Mail -------------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Every mail goes through the durable outbox (mailconf); set e.g. the console backend to bypass it.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="mailconf.backends.OutboxEmailBackend")
+# Outgoing mail policy and delivery tuning (defaults and meaning: mailconf/conf.py).
+MAIL_ALLOW_PORT_25 = env.bool("MAIL_ALLOW_PORT_25", default=False)
+MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3.0)
+MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
+MAIL_CA_FILE = env.str("MAIL_CA_FILE", default="")
+MAIL_MESSAGE_ID_DOMAIN = env.str("MAIL_MESSAGE_ID_DOMAIN", default="")
+MAIL_FAILURE_ALERT_THRESHOLD = env.int("MAIL_FAILURE_ALERT_THRESHOLD", default=5)
+# Incoming mail (mailconf/services/intake.py, polling.py, mailboxes.py).
+MAIL_INCOMING_MAX_BYTES = env.int("MAIL_INCOMING_MAX_BYTES", default=25 * 1024 * 1024)
+MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR = env.int("MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR", default=20)
+MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THRESHOLD", default=3)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+
+# --- Notifications (notifications/push.py, notifications/fanout.py) -------------------------
+# Without REDIS_URL the push stream polls the database this often (seconds).
+NOTIFY_PUSH_POLL_SECONDS = env.float("NOTIFY_PUSH_POLL_SECONDS", default=0.25)
+# A push stream ends after this long; the browser reconnects at once with Last-Event-ID.
+NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
+# Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
+NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
+NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
 
 # --- Security for production ------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
@@ -182,4 +209,11 @@ LOGGING = {
 CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "servicedesk-heartbeat": {"task": "servicedesk.heartbeat", "schedule": float(HEARTBEAT_INTERVAL)},
+    # Retries and anything a lost kick left behind; the outbox is also kicked on every commit.
+    "mailconf-deliver-outbox": {"task": "mailconf.deliver_outbox", "schedule": 60.0},
+    "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
+    # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
+    "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
+    # Enqueues a poll for each incoming connection whose interval has passed (mailconf/tasks_incoming.py).
+    "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
 }

@@ -40,7 +40,7 @@ def add_working_time(
                 continue
             begin = max(begin, local)
             if begin + remaining <= end:
-                return (begin + remaining).astimezone(dt.timezone.utc)
+                return (begin + remaining).astimezone(dt.UTC)
             remaining -= end - begin
         day += dt.timedelta(days=1)
         local = dt.datetime.combine(day, dt.time(0), zone)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("", include("servicedesk.ui_urls")),
 ]
 

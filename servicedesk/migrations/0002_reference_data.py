@@ -1,36 +1,14 @@
-"""Reference data every installation has: user groups, the base agreement, the ticket types."""
+"""Reference data every installation has (servicedesk.reference; also re-run after every migrate)."""
 
 from __future__ import annotations
 
 from django.db import migrations
 
-GROUPS = ["administrator", "specialist", "second_line", "change_specialist", "problem_specialist", "auditor", "technologist"]
-TYPES = [
-    ("incident", "Инцидент", "Incident"),
-    ("service_request", "Запрос на обслуживание", "Service request"),
-    ("appeal", "Обращение", "Appeal"),
-]
-
 
 def forwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Agreement = apps.get_model("servicedesk", "Agreement")
-    TicketType = apps.get_model("servicedesk", "TicketType")
-    ServiceSchedule = apps.get_model("servicedesk", "ServiceSchedule")
-    for name in GROUPS:
-        Group.objects.get_or_create(name=name)
-    for code, name, name_en in TYPES:
-        TicketType.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
-    schedule, _ = ServiceSchedule.objects.get_or_create(
-        name="8×5, 09:00–18:00", defaults={
-            "name_en": "8×5, 09:00–18:00",
-            "intervals": {str(d): [["09:00", "18:00"]] for d in range(1, 6)},
-        },
-    )
-    ServiceSchedule.objects.get_or_create(name="24×7", defaults={"name_en": "24×7", "around_the_clock": True})
-    Agreement.objects.get_or_create(
-        is_base=True, defaults={"name": "Базовое соглашение", "name_en": "Base agreement", "schedule": schedule},
-    )
+    from servicedesk.reference import ensure_reference_data
+
+    ensure_reference_data(apps)
 
 
 class Migration(migrations.Migration):

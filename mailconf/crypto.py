@@ -1,0 +1,69 @@
+"""Secrets at rest: passwords, client secrets and tokens are stored only as Fernet tokens.
+
+`settings.FIELD_ENCRYPTION_KEYS` is a list of Fernet keys: the first encrypts, every key decrypts,
+so a key can be rotated without downtime (docs/secrets.md). With the list empty (a developer's
+machine) one stable key is derived from SECRET_KEY with HKDF, so the default set-up works without
+configuration; production sets real keys because SECRET_KEY rotation would otherwise lose secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+__all__ = ["DecryptionError", "decrypt", "derive_key", "encrypt", "reencrypt"]
+
+_HKDF_INFO = b"servicedesk field encryption v1"
+
+
+class DecryptionError(Exception):
+    """The stored value was encrypted with a key that is no longer configured."""
+
+
+def derive_key(secret_key: str) -> bytes:
+    """A Fernet key derived from `secret_key` (HKDF/SHA-256); stable for the same input."""
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(secret_key.encode())
+    return base64.urlsafe_b64encode(raw)
+
+
+@lru_cache(maxsize=8)
+def _fernet_for(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
+    material = [k.encode() for k in keys if k] or [derive_key(secret_key)]
+    return MultiFernet([Fernet(k) for k in material])
+
+
+def _fernet() -> MultiFernet:
+    # Keyed on the settings values so tests overriding them get the matching cipher.
+    return _fernet_for(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+
+
+def encrypt(plain: str) -> str:
+    """Encrypt `plain` with the first configured key; the empty string stays empty (no secret)."""
+    if not plain:
+        return ""
+    return _fernet().encrypt(plain.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    """Decrypt a value made by `encrypt`; raises DecryptionError if no configured key fits."""
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise DecryptionError("the stored secret cannot be decrypted with the configured keys") from None
+
+
+def reencrypt(token: str) -> str:
+    """Re-encrypt a stored value under the current first key (step 2 of key rotation)."""
+    if not token:
+        return ""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise DecryptionError("the stored secret cannot be decrypted with the configured keys") from None

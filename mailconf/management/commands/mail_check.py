@@ -1,0 +1,31 @@
+"""`manage.py mail_check NAME`: the "Check" button of an incoming connection, from the shell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mailconf.models import IncomingConnection
+from mailconf.services.mailboxes import check_connection
+
+
+class Command(BaseCommand):
+    help = "Connect to an incoming mailbox, log in and report the result (nothing is read or changed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help="Name of the incoming connection.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        conn = IncomingConnection.objects.filter(name=options["name"]).first()
+        if conn is None:
+            raise CommandError(f"no incoming connection named {options['name']}")
+        error = check_connection(conn)
+        conn.refresh_from_db()
+        if error is not None:
+            raise CommandError(f"{conn.name}: {error.message} (failures in a row: {conn.consecutive_failures})")
+        self.stdout.write(self.style.SUCCESS(f"{conn.name}: OK"))
+        if conn.last_error:
+            self.stdout.write(conn.last_error)
+        if conn.oauth_token_expires_at:
+            self.stdout.write(f"access token valid until {conn.oauth_token_expires_at.isoformat()}")

@@ -1,0 +1,326 @@
+"""Incoming mail: one small interface over POP3, IMAP4, EWS and Microsoft Graph mailboxes.
+
+Protocol code only: a mailbox lists messages, hands back their raw RFC 822 bytes and acknowledges
+(moves or deletes) a message only when the caller says so, after the caller has safely recorded it.
+Nothing here knows about tickets or Django models.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import socket
+import ssl
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, ClassVar, Literal
+
+from requests.adapters import HTTPAdapter
+
+from .errors import TransportError
+
+Encryption = Literal["ssl", "starttls", "none"]
+Outcome = Literal["processed", "error"]
+FolderPath = tuple[str, ...]
+TokenProvider = Callable[[], str]
+
+OUTCOMES: tuple[Outcome, ...] = ("processed", "error")
+INBOX: FolderPath = ("INBOX",)
+# Large enough for any real ticket mail (Exchange Online caps messages at 150 MB, most servers at 25-50 MB),
+# small enough that one oversized message cannot exhaust a worker's memory.
+DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024
+DEFAULT_TIMEOUT = 30.0
+
+_FOLDER_SEPARATORS = re.compile(r"[,;]")
+_PATH_SEPARATORS = re.compile(r"[/\\]")
+
+
+def parse_folder_list(text: str) -> list[list[str]]:
+    """Parse the user's "folders to scan" string into path components.
+
+    Folders are separated by "," or ";", path components by "/" or "\\":
+    ``"INBOX/Support; Входящие\\Заявки"`` -> ``[["INBOX", "Support"], ["Входящие", "Заявки"]]``.
+    A leading "inbox" in any letter case becomes "INBOX" (IMAP treats it case-insensitively and the
+    Exchange protocols map it to the well-known inbox). Empty entries and repeats are dropped.
+    """
+    result: list[list[str]] = []
+    for entry in _FOLDER_SEPARATORS.split(text or ""):
+        parts = [part.strip() for part in _PATH_SEPARATORS.split(entry)]
+        parts = [part for part in parts if part]
+        if not parts:
+            continue
+        if parts[0].upper() == "INBOX":
+            parts[0] = "INBOX"
+        if parts not in result:
+            result.append(parts)
+    return result
+
+
+def parse_folder(text: str) -> FolderPath | None:
+    """One folder path (e.g. the processed/error folder setting); None when the text is blank."""
+    parsed = parse_folder_list(text)
+    return tuple(parsed[0]) if parsed else None
+
+
+@dataclass
+class IncomingConfig:
+    """Everything a mailbox client needs; built by the caller from its stored connection settings.
+
+    ``port`` None means the protocol's default for the chosen encryption. ``token_provider`` returns
+    a current OAuth2 access token; it is used when ``oauth2`` is set (XOAUTH2 SASL for IMAP/POP3,
+    bearer for EWS) and always for Graph. ``folders``, ``processed_folder`` and ``error_folder``
+    are path components (see :func:`parse_folder_list`).
+    """
+
+    host: str = ""
+    port: int | None = None
+    encryption: Encryption = "ssl"
+    verify_certificate: bool = True
+    ca_file: str | None = None
+    login: str = ""
+    password: str = field(default="", repr=False)
+    oauth2: bool = False
+    token_provider: TokenProvider | None = field(default=None, repr=False)
+    ews_url: str = ""
+    graph_base_url: str = "https://graph.microsoft.com"
+    folders: list[list[str]] = field(default_factory=lambda: [list(INBOX)])
+    processed_folder: list[str] | None = None
+    error_folder: list[str] | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    # RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; NAT boxes and some servers drop
+    # idle connections much sooner, so we renew well before that.
+    idle_renew_seconds: float = 8 * 60
+
+    def folder_paths(self) -> list[FolderPath]:
+        return [tuple(path) for path in self.folders] or [INBOX]
+
+    def target_folder(self, outcome: Outcome) -> FolderPath | None:
+        """Where an acknowledged message goes; None means delete it."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        target = self.processed_folder if outcome == "processed" else self.error_folder
+        return tuple(target) if target else None
+
+    def access_token(self) -> str:
+        if self.token_provider is None:
+            raise TransportError("OAuth2 is enabled but no access token provider is configured", permanent=True)
+        try:
+            token = self.token_provider()
+        except TransportError:
+            raise
+        except Exception as exc:  # a provider may raise anything (msal, requests, ...); keep its text
+            raise TransportError(f"could not obtain an OAuth2 access token: {exc}", permanent=False) from exc
+        if not token:
+            raise TransportError("the OAuth2 token provider returned no access token", permanent=True)
+        return token
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context honouring ``verify_certificate`` and ``ca_file`` (hostname check on when verifying)."""
+        if not self.verify_certificate:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            return context
+        try:
+            return ssl.create_default_context(cafile=self.ca_file or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise TransportError(f"cannot load the CA file {self.ca_file!r}: {exc}", permanent=True) from exc
+
+    def requests_verify(self) -> bool | str:
+        """The ``verify`` argument for requests: False, a CA bundle path, or True for the system store."""
+        if not self.verify_certificate:
+            return False
+        return self.ca_file or True
+
+
+class TrustAdapter(HTTPAdapter):
+    """A requests adapter that always applies one mailbox's certificate settings.
+
+    requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override ``Session.verify``, so a CA file set on
+    the session would be silently ignored on hosts that export those variables; per request it holds.
+    """
+
+    def __init__(self, verify: bool | str, **kwargs: Any) -> None:
+        self.verify = verify
+        super().__init__(**kwargs)
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["verify"] = self.verify
+        return super().send(request, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class RemoteMessage:
+    """One message as the server lists it.
+
+    ``server_id`` is stable across sessions: "UIDVALIDITY:UID" for IMAP, the UIDL for POP3, the item
+    id for EWS and Graph. ``size`` is in bytes when the server says (None otherwise). ``handle`` is
+    protocol-private (POP3 message number, EWS change key) and only valid in the session that listed it.
+    """
+
+    server_id: str
+    folder: FolderPath
+    size: int | None = None
+    uid: int | None = None
+    uidvalidity: int | None = None
+    handle: str | int | None = field(default=None, compare=False)
+
+
+class IncomingMailbox(ABC):
+    """A connection to one mailbox. Contract shared by every protocol:
+
+    * Use as a context manager: ``__enter__`` connects and authenticates, ``__exit__`` logs out.
+      ``check()`` may also be called on its own; it then opens and closes a connection itself.
+    * ``list_messages(folder)`` lists what is in a folder (path components, oldest first); it never
+      moves, deletes or flags anything. ``RemoteMessage.server_id`` is what the caller records to
+      recognise a message it has already handled.
+    * ``fetch(msg, max_bytes=...)`` returns the raw RFC 822 bytes without marking the message seen.
+      A message bigger than ``max_bytes`` is refused with ``TransportError(permanent=True)`` before
+      (or while, if the size is unknown up front) downloading it.
+    * ``acknowledge(msg, outcome="processed"|"error")`` moves the message to the configured processed
+      or error folder (created when missing) or, with no such folder, deletes it. POP3 has no
+      folders: "processed" marks the message deleted, "error" leaves it on the server, and marked
+      deletions only take effect when ``close()`` ends the session with QUIT.
+    * Every failure surfaces as :class:`TransportError`; ``permanent`` is True for authentication
+      failures and bad settings (retrying will not help) and False for network trouble. The
+      server's own message is kept in the error text. Secrets never appear in messages.
+    * ``supports_idle``/``idle_wait`` let a worker wait for new mail instead of polling (IMAP only).
+
+    Pick a class through ``INCOMING_PROTOCOLS``/``open_mailbox(kind, config)``, never by name.
+    """
+
+    kind: ClassVar[str]
+    # False for POP3: only the inbox can be read and nothing can be moved.
+    supports_folders: ClassVar[bool] = True
+
+    def __init__(self, config: IncomingConfig) -> None:
+        self.config = config
+
+    def __enter__(self) -> IncomingMailbox:
+        self.open()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.close()
+        except TransportError:
+            # The original error matters more than a failed logout on a connection that already broke.
+            if exc_type is None:
+                raise
+
+    @property
+    @abstractmethod
+    def is_open(self) -> bool:
+        """Whether a connection is established and authenticated."""
+
+    @abstractmethod
+    def open(self) -> None:
+        """Connect and authenticate."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Log out (POP3: QUIT, which commits marked deletions); safe to call when not open."""
+
+    @abstractmethod
+    def summary(self) -> str:
+        """Server greeting and capabilities of the open connection, for the "check" button."""
+
+    @abstractmethod
+    def list_messages(self, folder: Sequence[str]) -> list[RemoteMessage]:
+        """Messages currently in ``folder`` (path components), oldest first."""
+
+    @abstractmethod
+    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES) -> bytes:
+        """Raw RFC 822 bytes of ``msg``; see the class docstring for the size guard."""
+
+    @abstractmethod
+    def acknowledge(self, msg: RemoteMessage, *, outcome: Outcome) -> None:
+        """Move ``msg`` to the outcome's folder or delete it; call only after the message is recorded."""
+
+    def check(self) -> str:
+        """Connect and authenticate (unless already open) and describe the server."""
+        if self.is_open:
+            return self.summary()
+        with self:
+            return self.summary()
+
+    @property
+    def supports_idle(self) -> bool:
+        """Whether ``idle_wait`` can wait for new mail (IMAP IDLE); polling is the fallback."""
+        return False
+
+    def idle_wait(self, folder: Sequence[str], timeout: float) -> bool:
+        """Block up to ``timeout`` seconds until the server announces new mail in ``folder``."""
+        raise TransportError(f"{self.kind} mailboxes cannot wait for new mail; poll instead", permanent=True)
+
+
+def check_size(msg: RemoteMessage, max_bytes: int | None, size: int | None = None) -> None:
+    """Refuse a message whose known size exceeds the limit."""
+    size = msg.size if size is None else size
+    if max_bytes is not None and size is not None and size > max_bytes:
+        raise TransportError(
+            f"message {msg.server_id} is {size} bytes, more than the {max_bytes} byte limit", permanent=True
+        )
+
+
+def network_error(exc: BaseException, action: str) -> TransportError:
+    """Map socket/TLS failures onto TransportError: certificate and TLS setup problems are permanent."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        text = exc.verify_message or str(exc)
+        return TransportError(
+            f"{action}: the server certificate could not be verified ({text}); "
+            "trust its CA or turn certificate verification off",
+            permanent=True,
+        )
+    if isinstance(exc, ssl.SSLError) and not isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+        # Typically TLS spoken to a plain port or the reverse: a settings problem, not a network blip.
+        return TransportError(f"{action}: TLS negotiation failed ({exc}); check the port and encryption", permanent=True)
+    if isinstance(exc, socket.gaierror):
+        permanent = exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
+        return TransportError(f"{action}: cannot resolve the server name ({exc})", permanent=permanent)
+    if isinstance(exc, TimeoutError):
+        return TransportError(f"{action}: the server did not answer in time", permanent=False)
+    if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:
+        return TransportError(f"{action}: connection refused ({exc})", permanent=False)
+    return TransportError(f"{action}: {exc}", permanent=False)
+
+
+def folder_label(folder: Sequence[str]) -> str:
+    return "/".join(folder)
+
+
+def open_mailbox(kind: str, config: IncomingConfig) -> IncomingMailbox:
+    """An unopened mailbox client of the given kind ("pop3", "imap", "ews", "graph")."""
+    try:
+        cls = protocol_registry()[kind]
+    except KeyError:
+        raise TransportError(f"unknown incoming mail protocol {kind!r}", permanent=True) from None
+    return cls(config)
+
+
+def _load_registry() -> dict[str, type[IncomingMailbox]]:
+    from .ews_in import EwsMailbox
+    from .graph_in import GraphMailbox
+    from .imap import ImapMailbox
+    from .pop3 import Pop3Mailbox
+
+    return {cls.kind: cls for cls in (Pop3Mailbox, ImapMailbox, EwsMailbox, GraphMailbox)}
+
+
+def protocol_registry() -> dict[str, type[IncomingMailbox]]:
+    """``kind -> class``; the same dict as the module attribute ``INCOMING_PROTOCOLS``."""
+    registry = globals().get("INCOMING_PROTOCOLS")
+    if registry is None:
+        registry = globals()["INCOMING_PROTOCOLS"] = _load_registry()
+    return registry
+
+
+def __getattr__(name: str) -> object:
+    # The protocol modules import this one, so INCOMING_PROTOCOLS is built on first access (PEP 562).
+    if name == "INCOMING_PROTOCOLS":
+        return protocol_registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

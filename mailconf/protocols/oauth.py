@@ -1,0 +1,77 @@
+"""App-only OAuth2 access tokens from Azure AD (client-credentials grant) through msal.
+
+No person signs in: the application's own id and secret buy a token for the `.default` scope of the
+resource (Graph or Exchange Online). Caching and refreshing belong to the caller, which stores the
+token encrypted and asks again shortly before it expires.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import msal
+import requests
+
+from .errors import TransportError
+
+DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+EXCHANGE_SCOPE = "https://outlook.office365.com/.default"
+# Errors that another attempt with the same settings cannot fix.
+_PERMANENT_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope"})
+
+
+@dataclass(frozen=True)
+class OAuthConfig:
+    tenant_id: str
+    client_id: str
+    client_secret: str
+    scope: str
+    authority_host: str = DEFAULT_AUTHORITY_HOST
+    ca_file: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    expires_at: datetime
+
+
+def _http_client(cfg: OAuthConfig) -> requests.Session:
+    # Passed per request: requests lets REQUESTS_CA_BUNDLE override a session's own `verify`.
+    session = requests.Session()
+    session.request = functools.partial(session.request, verify=cfg.ca_file or True, timeout=cfg.timeout)  # type: ignore[method-assign]
+    return session
+
+
+def acquire_app_token(cfg: OAuthConfig) -> AccessToken:
+    """A fresh token for `cfg.scope`; TransportError (without the secret) if Azure AD refuses."""
+    if not (cfg.tenant_id and cfg.client_id and cfg.client_secret):
+        raise TransportError("OAuth2 needs the application id, the directory id and the client secret", True)
+    authority = f"{cfg.authority_host.rstrip('/')}/{cfg.tenant_id}"
+    try:
+        app = msal.ConfidentialClientApplication(
+            cfg.client_id,
+            client_credential=cfg.client_secret,
+            authority=authority,
+            validate_authority=False,
+            instance_discovery=False,
+            http_client=_http_client(cfg),
+        )
+        result = app.acquire_token_for_client(scopes=[cfg.scope])
+    except requests.RequestException as exc:
+        raise TransportError(f"cannot reach the token service {authority}: {type(exc).__name__}") from None
+    except ValueError as exc:
+        # msal raises ValueError when the authority's discovery document is missing or unusable.
+        raise TransportError(f"token service {authority}: {exc}") from None
+    if "access_token" not in result:
+        error = str(result.get("error", "unknown_error"))
+        description = str(result.get("error_description", "")).splitlines()[0:1]
+        raise TransportError(
+            f"the token service refused: {error} {' '.join(description)}".strip(), permanent=error in _PERMANENT_ERRORS
+        )
+    expires_in = int(result.get("expires_in", 3600))
+    return AccessToken(token=result["access_token"], expires_at=datetime.now(UTC) + timedelta(seconds=expires_in))

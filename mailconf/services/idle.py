@@ -1,0 +1,104 @@
+"""Near-instant intake for IMAP: one thread per connection holding IDLE, polling on each wake-up.
+
+IDLE only shortens the wait; the poll it triggers is the ordinary leased, ledgered poll, so a
+watcher and the beat schedule (still running as the safety net) never process a message twice.
+EWS and Microsoft Graph mailboxes are polled only: Graph change notifications need a public
+HTTPS endpoint, which a server behind a firewall does not have, and EWS streaming needs a
+long-lived Exchange subscription per mailbox for little gain over a short polling interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from django.db import close_old_connections, connection
+
+from ..models import IncomingConnection, IncomingProtocol
+from ..protocols.errors import TransportError
+from ..protocols.incoming import INBOX
+from .mailboxes import mailbox_config, open_connection
+from .polling import poll_connection
+
+log = logging.getLogger(__name__)
+
+# Each IDLE command is ended and re-issued after this long: NAT boxes and some servers drop an
+# idle TCP connection after 5-15 minutes of silence (RFC 2177 allows up to 29).
+DEFAULT_WAIT_SECONDS = 240.0
+MAX_BACKOFF_SECONDS = 300.0
+
+Trigger = Callable[[int], object]
+
+
+def run_poll_inline(connection_id: int) -> object:
+    return poll_connection(connection_id)
+
+
+def run_poll_via_celery(connection_id: int) -> object:
+    from ..tasks_incoming import poll_connection as task
+
+    return task.delay(connection_id)
+
+
+class IdleWatcher(threading.Thread):
+    """Holds IDLE on the first scanned folder of one IMAP connection until `stop()` is called.
+
+    The first poll runs at start (mail that arrived while nobody watched); after that, every
+    announcement of new mail triggers one poll. Connection failures back off (bounded) and retry.
+    """
+
+    def __init__(self, connection_id: int, *, trigger: Trigger = run_poll_inline,
+                 wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
+        super().__init__(name=f"mail-idle-{connection_id}", daemon=True)
+        self.connection_id = connection_id
+        self.trigger = trigger
+        self.wait_seconds = wait_seconds
+        self.stopped = threading.Event()
+        self.wakeups = 0
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def run(self) -> None:
+        backoff = 1.0
+        try:
+            while not self.stopped.is_set():
+                try:
+                    self._watch()
+                    backoff = 1.0
+                except TransportError as exc:
+                    log.warning("IDLE on connection %s failed: %s", self.connection_id, exc.message)
+                except Exception:  # the thread's outermost boundary: log, back off, try again
+                    log.exception("IDLE watcher of connection %s crashed", self.connection_id)
+                if self.stopped.wait(backoff):
+                    break
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+        finally:
+            connection.close()
+
+    def _watch(self) -> None:
+        close_old_connections()
+        conn = IncomingConnection.objects.filter(pk=self.connection_id, enabled=True).first()
+        if conn is None or conn.protocol != IncomingProtocol.IMAP:
+            self.stop()
+            return
+        folder = mailbox_config(conn).folder_paths()[0] if conn.folders else INBOX
+        self._poll()
+        with open_connection(conn) as box:
+            if not box.supports_idle:
+                raise TransportError(f"the server of {conn.name} does not support IDLE", permanent=True)
+            while not self.stopped.is_set():
+                if box.idle_wait(folder, self.wait_seconds):
+                    self.wakeups += 1
+                    self._poll()
+
+    def _poll(self) -> None:
+        close_old_connections()
+        self.trigger(self.connection_id)
+
+
+def idle_connection_ids() -> list[int]:
+    return list(
+        IncomingConnection.objects.filter(enabled=True, protocol=IncomingProtocol.IMAP).values_list("pk", flat=True)
+    )

@@ -1,0 +1,342 @@
+"""Intake: what one parsed incoming message becomes (a ticket, a comment, a bounce record, nothing).
+
+Called by the poller inside the ledger transaction (see services/polling.py); it knows nothing
+of servers or folders. Every decision comes back as an `Outcome` that the ledger row records, so
+the mail log can say why a message was ignored.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import logging
+from datetime import timedelta
+from email.parser import BytesHeaderParser
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from servicedesk.models import Comment, Company, Contact, Employee, Ticket, TicketChannel, TicketType, TicketWatcher
+from servicedesk.services.tickets import NewFile, add_comment, create_ticket
+
+from ..models import IncomingConnection, MailResult, OutboxMessage, ProcessedMessage, RecipientStatus
+from ..parsing import ParsedMessage, ParseError, find_ticket_tag, parse_message
+from .maillog import Outcome, find_processed_by_message_id
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+DEFAULT_TICKETS_PER_SENDER_PER_HOUR = 20
+HEADER_PEEK_BYTES = 64 * 1024
+
+
+def max_message_bytes() -> int:
+    return int(getattr(settings, "MAIL_INCOMING_MAX_BYTES", DEFAULT_MAX_MESSAGE_BYTES))
+
+
+def tickets_per_sender_per_hour() -> int:
+    return int(getattr(settings, "MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR", DEFAULT_TICKETS_PER_SENDER_PER_HOUR))
+
+
+def bare_id(message_id: str | None) -> str:
+    return (message_id or "").strip().strip("<>").strip()
+
+
+def process_raw(connection: IncomingConnection, entry: ProcessedMessage, raw: bytes) -> Outcome:
+    """Parse `raw` and act on it; fills the entry's descriptive fields (the caller saves them).
+
+    Runs the ticket work in a savepoint: an ordinary failure (a refused ticket, a bug on one odd
+    message) rolls back only that work and becomes an error outcome, so the message goes to the
+    error path instead of blocking the ones behind it. Anything that is not an `Exception`
+    (a worker being killed) propagates and rolls the whole ledger transaction back.
+    """
+    try:
+        parsed = parse_message(raw, max_size=max_message_bytes())
+    except ParseError as exc:
+        describe_headers_only(entry, raw)
+        return Outcome(MailResult.ERROR, f"cannot parse the message: {exc.reason}")
+    describe(entry, parsed)
+    earlier = find_processed_by_message_id(connection, entry.message_id, exclude_pk=entry.pk)
+    if earlier is not None:
+        return Outcome(MailResult.DUPLICATE, f"already processed as mail log entry {earlier.pk}",
+                       ticket_id=earlier.ticket_id, duplicate_of_id=earlier.pk)
+    try:
+        with transaction.atomic():
+            return act(connection, parsed)
+    except ValidationError as exc:
+        return Outcome(MailResult.ERROR, _validation_text(exc))
+    except Exception as exc:  # one bad message must not stop the mailbox; the log keeps the reason
+        log.exception("intake failed for message %s (%s)", entry.server_id, entry.connection_name)
+        return Outcome(MailResult.ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def describe(entry: ProcessedMessage, parsed: ParsedMessage) -> None:
+    entry.message_id = bare_id(parsed.message_id)[:998]
+    entry.subject = (parsed.subject or "")[:998]
+    if parsed.from_ is not None:
+        entry.sender = parsed.from_.address[:320]
+        entry.sender_name = (parsed.from_.name or "")[:255]
+
+
+def describe_headers_only(entry: ProcessedMessage, raw: bytes) -> None:
+    """Best-effort sender and subject for the log when the full parse refused the message."""
+    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw[:HEADER_PEEK_BYTES])
+    try:
+        entry.subject = str(headers.get("Subject", ""))[:998]
+        sender = headers.get("From")
+        addresses = getattr(sender, "addresses", ()) if sender is not None else ()
+        if addresses:
+            entry.sender = addresses[0].addr_spec.lower()[:320]
+            entry.sender_name = addresses[0].display_name[:255]
+        entry.message_id = bare_id(str(headers.get("Message-ID", "")))[:998]
+    except (ValueError, TypeError, IndexError, AttributeError):
+        # Header values this broken stay out of the log; the raw message is kept for download.
+        return
+
+
+def _validation_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def act(connection: IncomingConnection, parsed: ParsedMessage) -> Outcome:
+    """The routing rules, in order: loops, bounces, replies to tickets, auto-replies, new tickets."""
+    if parsed.is_own_loop:
+        return Outcome(MailResult.IGNORED, f"our own mail came back ({parsed.auto_reason or 'origin header'})")
+    if parsed.is_bounce:
+        return record_bounce(parsed)
+    sender = parsed.from_.address if parsed.from_ is not None else ""
+    if not sender:
+        return Outcome(MailResult.ERROR, "the message has no sender address")
+    ticket = find_ticket(parsed, sender)
+    if parsed.is_auto_reply:
+        return _auto_reply(connection, parsed, ticket)
+    if ticket is not None:
+        return add_reply(connection, parsed, ticket, sender)
+    return open_ticket(connection, parsed, sender)
+
+
+# --- threading ---------------------------------------------------------------------------------
+
+
+def find_ticket(parsed: ParsedMessage, sender: str) -> Ticket | None:
+    """The ticket this message answers: by Message-ID chain first, then by the subject tag.
+
+    A subject tag alone is trusted only from the ticket's requester or a watcher: anybody can
+    type "[#12]" into a subject, but only the chain proves the mail answers one of ours.
+    """
+    ids = [bare_id(x) for x in [parsed.in_reply_to, *parsed.references] if x]
+    ids = [x for x in ids if x]
+    if ids:
+        ticket = _ticket_by_message_ids(ids)
+        if ticket is not None:
+            return ticket
+    number = parsed.ticket_number or find_ticket_tag(parsed.subject or "")
+    if number is None:
+        return None
+    ticket = Ticket.objects.filter(pk=number).first()
+    if ticket is not None and is_participant(ticket, sender):
+        return ticket
+    return None
+
+
+def _ticket_by_message_ids(ids: list[str]) -> Ticket | None:
+    variants = ids + [f"<{x}>" for x in ids]
+    outbox_ticket = (
+        OutboxMessage.objects.filter(message_id__in=variants, ticket_id__isnull=False)
+        .order_by("-pk").values_list("ticket_id", flat=True).first()
+    )
+    if outbox_ticket is None:
+        outbox_ticket = (
+            ProcessedMessage.objects.filter(message_id__in=ids, ticket__isnull=False)
+            .order_by("-pk").values_list("ticket_id", flat=True).first()
+        )
+    if outbox_ticket is None:
+        return None
+    return Ticket.objects.filter(pk=outbox_ticket).first()
+
+
+def is_participant(ticket: Ticket, address: str) -> bool:
+    """Whether `address` is the ticket's requester or one of its watchers."""
+    address = address.lower()
+    requester = {ticket.requester_email.lower()}
+    for person in (ticket.requester_employee, ticket.requester_contact):
+        if person is not None and person.email:
+            requester.add(person.email.lower())
+    if address in requester:
+        return True
+    watchers = TicketWatcher.objects.filter(ticket=ticket).filter(
+        Q(email__iexact=address) | Q(employee__email__iexact=address) | Q(contact__email__iexact=address)
+    )
+    return watchers.exists()
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def find_employee(address: str) -> Employee | None:
+    return Employee.objects.filter(email__iexact=address, is_active=True).select_related("user").first()
+
+
+def find_contact(address: str) -> Contact | None:
+    return Contact.objects.filter(email__iexact=address, is_active=True).select_related("user").first()
+
+
+def company_for_domain(address: str) -> Company | None:
+    domain = address.rsplit("@", 1)[-1].lower()
+    return Company.objects.filter(email_domain__iexact=domain).order_by("pk").first() if domain else None
+
+
+def contact_names(parsed: ParsedMessage, address: str) -> tuple[str, str]:
+    """(surname, name) for a new contact from the display name "Name Surname" or the local part."""
+    name = (parsed.from_.name if parsed.from_ is not None else "").strip()
+    if not name:
+        return address.split("@", 1)[0][:150], ""
+    parts = name.split()
+    if len(parts) == 1:
+        return parts[0][:150], ""
+    return parts[-1][:150], " ".join(parts[:-1])[:150]
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def add_reply(connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket, sender: str) -> Outcome:
+    employee = find_employee(sender)
+    contact = None if employee is not None else find_contact(sender)
+    known = employee is not None or contact is not None or is_participant(ticket, sender)
+    if not known and not connection.accept_unknown_replies:
+        return Outcome(MailResult.IGNORED, f"a reply to ticket #{ticket.pk} from an unknown sender {sender}",
+                       ticket_id=ticket.pk)
+    comment = _comment(ticket, parsed, sender, employee or contact, private=False)
+    return Outcome(MailResult.COMMENT, "", ticket_id=ticket.pk, comment_id=comment.pk)
+
+
+def _comment(ticket: Ticket, parsed: ParsedMessage, sender: str, person: Employee | Contact | None,
+             *, private: bool) -> Comment:
+    actor = getattr(person, "user", None)
+    name = person.full_name if person is not None else (parsed.from_.name if parsed.from_ else "")
+    body = (parsed.reply_text or parsed.text or "").strip()
+    files = attachment_files(parsed)
+    if not body and not parsed.html.strip() and not files:
+        body = "(empty message)"
+    return add_comment(
+        ticket=ticket, actor=actor, body=body, body_html=parsed.html, is_private=private,
+        author_name=name or sender, author_email=sender, source=Comment.Source.EMAIL, files=files,
+    )
+
+
+def _auto_reply(connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket | None) -> Outcome:
+    """Auto-replies are never answered: filed privately on their ticket (no client notification) or dropped."""
+    reason = parsed.auto_reason or "automatic reply"
+    if ticket is None:
+        return Outcome(MailResult.IGNORED, f"automatic reply ({reason}) to no known ticket")
+    if connection.auto_replies != "comment":
+        return Outcome(MailResult.IGNORED, f"automatic reply ({reason}) to ticket #{ticket.pk}", ticket_id=ticket.pk)
+    sender = parsed.from_.address if parsed.from_ is not None else ""
+    comment = _comment(ticket, parsed, sender, None, private=True)
+    return Outcome(MailResult.COMMENT, f"automatic reply ({reason})", ticket_id=ticket.pk, comment_id=comment.pk)
+
+
+def attachment_files(parsed: ParsedMessage) -> list[NewFile]:
+    return [
+        NewFile(
+            file=ContentFile(att.payload, name=att.filename), filename=att.filename,
+            content_type=att.content_type or "application/octet-stream",
+            content_id=att.content_id or "", inline=bool(att.is_inline),
+        )
+        for att in parsed.attachments
+    ]
+
+
+# --- new tickets -------------------------------------------------------------------------------
+
+
+def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: str) -> Outcome:
+    limit = tickets_per_sender_per_hour()
+    if limit and _recent_tickets_from(sender) >= limit:
+        return Outcome(MailResult.IGNORED, f"{sender} opened {limit} tickets within an hour (rate limit)")
+    employee = find_employee(sender)
+    contact = None if employee is not None else find_contact(sender)
+    if employee is None and contact is None:
+        if connection.unregistered == "refuse":
+            return Outcome(MailResult.IGNORED, f"{sender} is not a registered employee or contact")
+        if connection.unregistered == "contact":
+            contact = _new_contact(parsed, sender)
+    ticket_type = connection.ticket_type or TicketType.objects.filter(is_active=True).order_by("pk").first()
+    if ticket_type is None:
+        return Outcome(MailResult.ERROR, "no active ticket type exists")
+    person = employee or contact
+    ticket = create_ticket(
+        actor=getattr(person, "user", None), ticket_type=ticket_type,
+        subject=parsed.subject.strip() or "(no subject)", description=parsed.text or "",
+        service=connection.service, agreement=connection.agreement,
+        requester_employee=employee, requester_contact=contact,
+        requester_email="" if person is not None else sender,
+        requester_name="" if person is not None else (parsed.from_.name if parsed.from_ else ""),
+        responsible_team=connection.team, channel=TicketChannel.EMAIL, files=attachment_files(parsed),
+    )
+    return Outcome(MailResult.TICKET, "", ticket_id=ticket.pk)
+
+
+def _recent_tickets_from(sender: str) -> int:
+    since = timezone.now() - timedelta(hours=1)
+    return ProcessedMessage.objects.filter(
+        sender__iexact=sender, result=MailResult.TICKET, processed_at__gte=since
+    ).count()
+
+
+def _new_contact(parsed: ParsedMessage, sender: str) -> Contact | None:
+    """A contact in the company whose mail domain matches; None (bare address) when no company does."""
+    company = company_for_domain(sender)
+    if company is None:
+        return None
+    last_name, first_name = contact_names(parsed, sender)
+    return Contact.objects.create(company=company, last_name=last_name, first_name=first_name, email=sender)
+
+
+# --- bounces -----------------------------------------------------------------------------------
+
+
+def record_bounce(parsed: ParsedMessage) -> Outcome:
+    """A bounce never becomes a ticket: it marks the failed recipients on the outbox row it returns."""
+    info = parsed.bounce
+    failed = list(info.failed_recipients) if info else []
+    original = bare_id(info.original_message_id if info else "")
+    report = {
+        "original_message_id": original,
+        "recipients": [{"address": r.address, "action": r.action, "status": r.status,
+                        "diagnostic": r.diagnostic[:500]} for r in failed],
+    }
+    row = None
+    if original:
+        row = (OutboxMessage.objects.select_for_update()
+               .filter(message_id__in=[original, f"<{original}>"]).first())
+    if row is None:
+        return Outcome(MailResult.IGNORED, "bounce for a message we did not send (or no longer keep)",
+                       outbox_message_id=original, bounce=report)
+    _mark_failed_recipients(row, failed)
+    addresses = ", ".join(r.address for r in failed) or "unknown recipients"
+    return Outcome(MailResult.IGNORED, f"bounce: delivery to {addresses} failed", ticket_id=_ticket_id(row),
+                   outbox_message_id=row.message_id, bounce=report)
+
+
+def _ticket_id(row: OutboxMessage) -> int | None:
+    return row.ticket_id if row.ticket_id and Ticket.objects.filter(pk=row.ticket_id).exists() else None
+
+
+def _mark_failed_recipients(row: OutboxMessage, failed: list) -> None:
+    recipients = dict(row.recipients)
+    by_lower = {addr.lower(): addr for addr in recipients}
+    for rec in failed:
+        key = by_lower.get(rec.address.lower())
+        if key is None:
+            continue
+        detail = " ".join(x for x in (rec.status, rec.diagnostic) if x) or "bounced"
+        recipients[key] = {**recipients[key], "status": RecipientStatus.FAILED, "error": f"bounce: {detail}"[:1000]}
+    row.recipients = recipients
+    row.save(update_fields=["recipients"])

@@ -1,0 +1,219 @@
+"""The event actions every installation starts with: all enabled, in Russian and English.
+
+Installed by a data migration through `install(apps)`, which uses the historical models it is given,
+so this module must keep working with the model state of that migration: plain data only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SIGN_RU = "Это автоматическое сообщение службы поддержки."
+SIGN_EN = "This is an automatic message from the service desk."
+LINK_RU = "Заявка: TICKET_URL"
+LINK_EN = "Ticket: TICKET_URL"
+
+
+@dataclass(frozen=True)
+class Default:
+    code: str
+    event: str
+    channel: str
+    name_ru: str
+    subject_ru: str
+    body_ru: str
+    subject_en: str
+    body_en: str
+    recipients: tuple[str, ...]
+    groups: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    footer: bool = True
+
+
+def _registered(code: str, event: str, how_ru: str, how_en: str) -> list[Default]:
+    return [
+        Default(
+            f"{code}-email", event, "email", f"Заявка зарегистрирована ({how_ru}): письмо заявителю",
+            "Заявка №TICKET_NUMBER зарегистрирована: TICKET_SUBJECT",
+            "Здравствуйте, REQUESTER_NAME!\n\nВаше обращение зарегистрировано под номером TICKET_NUMBER.\n"
+            "Тема: TICKET_SUBJECT\nУслуга: SERVICE_NAME\nСрок решения: DEADLINE\n\n"
+            "Чтобы добавить комментарий, ответьте на это письмо.",
+            "Ticket #TICKET_NUMBER registered: TICKET_SUBJECT",
+            "Hello REQUESTER_NAME,\n\nYour request has been registered as ticket TICKET_NUMBER.\n"
+            "Subject: TICKET_SUBJECT\nService: SERVICE_NAME\nDue: DEADLINE\n\n"
+            "Reply to this message to add a comment.",
+            ("requester",),
+        ),
+        Default(
+            f"{code}-push", event, "push", f"Заявка зарегистрирована ({how_ru}): уведомление ответственным",
+            "Новая заявка №TICKET_NUMBER: TICKET_SUBJECT",
+            "Заявитель: REQUESTER_NAME. Приоритет: TICKET_PRIORITY. Срок: DEADLINE",
+            "New ticket #TICKET_NUMBER: TICKET_SUBJECT",
+            "Requester: REQUESTER_NAME. Priority: TICKET_PRIORITY. Due: DEADLINE",
+            ("responsible", "team"), footer=False,
+        ),
+    ]
+
+
+DEFAULTS: list[Default] = [
+    *_registered("registered-operator", "ticket.registered.operator", "оператором", "by an operator"),
+    *_registered("registered-email", "ticket.registered.email", "по почте", "by e-mail"),
+    *_registered("registered-client", "ticket.registered.client", "клиентом", "by a client"),
+    Default(
+        "status-changed-email", "ticket.status_changed", "email", "Смена статуса: письмо заявителю",
+        "Заявка №TICKET_NUMBER: статус «TICKET_STATUS»",
+        "Здравствуйте, REQUESTER_NAME!\n\nСтатус заявки №TICKET_NUMBER «TICKET_SUBJECT» изменён: "
+        "OLD_STATUS → TICKET_STATUS.",
+        "Ticket #TICKET_NUMBER: status “TICKET_STATUS”",
+        "Hello REQUESTER_NAME,\n\nThe status of ticket #TICKET_NUMBER “TICKET_SUBJECT” changed: "
+        "OLD_STATUS → TICKET_STATUS.",
+        ("requester",), statuses=("in_progress", "waiting", "cancelled"),
+    ),
+    Default(
+        "assigned-push", "ticket.assigned", "push", "Назначение ответственного: уведомление",
+        "Вам назначена заявка №TICKET_NUMBER: TICKET_SUBJECT",
+        "Ответственный: RESPONSIBLE_NAME, команда: TEAM_NAME. Срок: DEADLINE",
+        "Ticket #TICKET_NUMBER assigned: TICKET_SUBJECT",
+        "Responsible: RESPONSIBLE_NAME, team: TEAM_NAME. Due: DEADLINE",
+        ("responsible", "team"), footer=False,
+    ),
+    Default(
+        "assigned-email", "ticket.assigned", "email", "Назначение ответственного: письмо ответственному",
+        "Вам назначена заявка №TICKET_NUMBER: TICKET_SUBJECT",
+        "Здравствуйте, RECIPIENT_NAME!\n\nACTOR_NAME назначил(а) вам заявку №TICKET_NUMBER.\n"
+        "Тема: TICKET_SUBJECT\nЗаявитель: REQUESTER_NAME\nПриоритет: TICKET_PRIORITY\nСрок решения: DEADLINE",
+        "Ticket #TICKET_NUMBER assigned to you: TICKET_SUBJECT",
+        "Hello RECIPIENT_NAME,\n\nACTOR_NAME assigned ticket #TICKET_NUMBER to you.\n"
+        "Subject: TICKET_SUBJECT\nRequester: REQUESTER_NAME\nPriority: TICKET_PRIORITY\nDue: DEADLINE",
+        ("responsible",),
+    ),
+    Default(
+        "comment-public-email", "comment.public", "email", "Публичный комментарий: письмо заявителю и наблюдателям",
+        "Новый комментарий к заявке №TICKET_NUMBER: TICKET_SUBJECT",
+        "COMMENT_AUTHOR пишет:\n\nCOMMENT_TEXT",
+        "New comment on ticket #TICKET_NUMBER: TICKET_SUBJECT",
+        "COMMENT_AUTHOR wrote:\n\nCOMMENT_TEXT",
+        ("requester", "watchers"),
+    ),
+    Default(
+        "comment-public-push", "comment.public", "push", "Публичный комментарий: уведомление ответственному",
+        "Комментарий к заявке №TICKET_NUMBER от COMMENT_AUTHOR", "COMMENT_TEXT",
+        "Comment on ticket #TICKET_NUMBER by COMMENT_AUTHOR", "COMMENT_TEXT",
+        ("responsible",), footer=False,
+    ),
+    Default(
+        "comment-private-push", "comment.private", "push", "Приватный комментарий: уведомление исполнителям",
+        "Приватный комментарий к заявке №TICKET_NUMBER от COMMENT_AUTHOR", "COMMENT_TEXT",
+        "Private comment on ticket #TICKET_NUMBER by COMMENT_AUTHOR", "COMMENT_TEXT",
+        ("responsible", "team"), footer=False,
+    ),
+    Default(
+        "attachment-push", "attachment.added", "push", "Добавлен файл: уведомление ответственному",
+        "Файл ATTACHMENT_NAME добавлен в заявку №TICKET_NUMBER", "ACTOR_NAME: TICKET_SUBJECT",
+        "File ATTACHMENT_NAME added to ticket #TICKET_NUMBER", "ACTOR_NAME: TICKET_SUBJECT",
+        ("responsible",), footer=False,
+    ),
+    Default(
+        "resolved-email", "ticket.resolved", "email", "Заявка решена: письмо заявителю",
+        "Заявка №TICKET_NUMBER решена: TICKET_SUBJECT",
+        "Здравствуйте, REQUESTER_NAME!\n\nЗаявка №TICKET_NUMBER «TICKET_SUBJECT» решена.\n"
+        "Если проблема осталась, ответьте на это письмо — заявка будет возобновлена.",
+        "Ticket #TICKET_NUMBER resolved: TICKET_SUBJECT",
+        "Hello REQUESTER_NAME,\n\nTicket #TICKET_NUMBER “TICKET_SUBJECT” has been resolved.\n"
+        "If the problem remains, reply to this message and the ticket will be resumed.",
+        ("requester",),
+    ),
+    Default(
+        "closed-email", "ticket.closed", "email", "Заявка закрыта: письмо заявителю",
+        "Заявка №TICKET_NUMBER закрыта: TICKET_SUBJECT",
+        "Здравствуйте, REQUESTER_NAME!\n\nЗаявка №TICKET_NUMBER «TICKET_SUBJECT» закрыта. Спасибо за обращение.",
+        "Ticket #TICKET_NUMBER closed: TICKET_SUBJECT",
+        "Hello REQUESTER_NAME,\n\nTicket #TICKET_NUMBER “TICKET_SUBJECT” is closed. Thank you for contacting us.",
+        ("requester",),
+    ),
+    Default(
+        "resumed-push", "ticket.resumed", "push", "Заявка возобновлена: уведомление исполнителям",
+        "Заявка №TICKET_NUMBER возобновлена: TICKET_SUBJECT", "ACTOR_NAME возобновил(а) заявку. Срок: DEADLINE",
+        "Ticket #TICKET_NUMBER resumed: TICKET_SUBJECT", "ACTOR_NAME resumed the ticket. Due: DEADLINE",
+        ("responsible", "team"), footer=False,
+    ),
+    Default(
+        "requester-replied-email", "requester.replied", "email", "Ответ заявителя: письмо ответственному",
+        "Ответ заявителя по заявке №TICKET_NUMBER: TICKET_SUBJECT",
+        "REQUESTER_NAME пишет:\n\nCOMMENT_TEXT",
+        "Requester replied on ticket #TICKET_NUMBER: TICKET_SUBJECT",
+        "REQUESTER_NAME wrote:\n\nCOMMENT_TEXT",
+        ("responsible",),
+    ),
+    Default(
+        "requester-replied-push", "requester.replied", "push", "Ответ заявителя: уведомление исполнителям",
+        "Ответ заявителя по заявке №TICKET_NUMBER", "COMMENT_TEXT",
+        "Requester replied on ticket #TICKET_NUMBER", "COMMENT_TEXT",
+        ("responsible", "team"), footer=False,
+    ),
+    Default(
+        "watcher-added-push", "watcher.added", "push", "Добавлен наблюдатель: уведомление ответственному",
+        "WATCHER_NAME наблюдает за заявкой №TICKET_NUMBER", "TICKET_SUBJECT",
+        "WATCHER_NAME is now watching ticket #TICKET_NUMBER", "TICKET_SUBJECT",
+        ("responsible",), footer=False,
+    ),
+    Default(
+        "mail-failing-email", "mail.connection_failing", "email", "Сбой почтового подключения: письмо технологам",
+        "Сбой почтового подключения MAIL_CONNECTION",
+        "Подключение MAIL_CONNECTION не работает.\n\nОшибка: MAIL_ERROR",
+        "Mail connection MAIL_CONNECTION is failing",
+        "The connection MAIL_CONNECTION is not working.\n\nError: MAIL_ERROR",
+        (), groups=("technologist",), footer=False,
+    ),
+    Default(
+        "mail-failing-push", "mail.connection_failing", "push", "Сбой почтового подключения: уведомление технологам",
+        "Сбой почтового подключения MAIL_CONNECTION", "MAIL_ERROR",
+        "Mail connection MAIL_CONNECTION is failing", "MAIL_ERROR",
+        (), groups=("technologist",), footer=False,
+    ),
+    Default(
+        "mail-unprocessable-email", "mail.unprocessable", "email", "Необработанное письмо: письмо технологам",
+        "Письмо не удалось обработать: MAIL_SUBJECT",
+        "Письмо от MAIL_FROM с темой «MAIL_SUBJECT» (подключение MAIL_CONNECTION) не удалось обработать.\n\n"
+        "Причина: MAIL_ERROR",
+        "A message could not be processed: MAIL_SUBJECT",
+        "The message from MAIL_FROM with subject “MAIL_SUBJECT” (connection MAIL_CONNECTION) could not be "
+        "processed.\n\nReason: MAIL_ERROR",
+        (), groups=("technologist",), footer=False,
+    ),
+    Default(
+        "mail-unprocessable-push", "mail.unprocessable", "push", "Необработанное письмо: уведомление технологам",
+        "Письмо не удалось обработать: MAIL_SUBJECT", "MAIL_FROM: MAIL_ERROR",
+        "A message could not be processed: MAIL_SUBJECT", "MAIL_FROM: MAIL_ERROR",
+        (), groups=("technologist",), footer=False,
+    ),
+]
+
+RECIPIENT_FIELDS = {
+    "requester": "to_requester", "responsible": "to_responsible", "team": "to_team",
+    "watchers": "to_watchers", "agreement": "to_agreement_recipients",
+}
+
+
+def install(apps: object) -> None:
+    """Create the default actions that are missing (by code); existing ones are left as edited."""
+    EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
+    Group = apps.get_model("auth", "Group")  # type: ignore[attr-defined]
+    for item in DEFAULTS:
+        if EventAction.objects.filter(code=item.code).exists():
+            continue
+        action = EventAction.objects.create(
+            code=item.code, name=item.name_ru, event=item.event, channel=item.channel, enabled=True,
+            statuses=list(item.statuses),
+            subject_ru=item.subject_ru, body_ru=item.body_ru, subject_en=item.subject_en, body_en=item.body_en,
+            footer_ru=f"{LINK_RU}\n{SIGN_RU}" if item.footer else "",
+            footer_en=f"{LINK_EN}\n{SIGN_EN}" if item.footer else "",
+            **{RECIPIENT_FIELDS[kind]: True for kind in item.recipients},
+        )
+        if item.groups:
+            action.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in item.groups])
+
+
+def uninstall(apps: object) -> None:
+    EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
+    EventAction.objects.filter(code__in=[item.code for item in DEFAULTS]).delete()

@@ -1,0 +1,244 @@
+"""One occurrence → the matching event actions → recipients → filters → rendered deliveries.
+
+Everything for one occurrence happens in one transaction: Notification rows, outbox rows and the
+Delivery journal commit together, and the browsers are woken after that commit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from servicedesk.models import Ticket, User
+
+from . import catalogue, mail, push
+from .compose import MailFrame, letter, render_template
+from .context import build_values
+from .models import Channel, Delivery, EventAction, Notification, Occurrence, Preference
+from .recipients import Recipient, resolve
+
+
+@dataclass
+class Planned:
+    action: EventAction
+    recipient: Recipient
+    key: str
+    status: str = Delivery.Status.QUEUED
+
+
+def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
+    """((count, seconds) per recipient, (count, seconds) per recipient and ticket)."""
+    per_recipient = getattr(settings, "NOTIFY_RATE_PER_RECIPIENT", (120, 3600))
+    per_ticket = getattr(settings, "NOTIFY_RATE_PER_TICKET", (20, 600))
+    return tuple(per_recipient), tuple(per_ticket)  # type: ignore[return-value]
+
+
+def matches(action: EventAction, ticket: Ticket | None, data: dict) -> bool:
+    """Whether the action's conditions hold; an empty condition means "any"."""
+    if action.statuses and data.get("new") not in action.statuses:
+        return False
+    conditions = (
+        (action.ticket_types.all(), "type_id"), (action.services.all(), "service_id"),
+        (action.teams.all(), "responsible_team_id"), (action.agreements.all(), "agreement_id"),
+    )
+    for chosen, attribute in conditions:
+        ids = {obj.pk for obj in chosen}
+        if ids and (ticket is None or getattr(ticket, attribute) not in ids):
+            return False
+    if action.priorities and (ticket is None or ticket.priority not in {int(p) for p in action.priorities}):
+        return False
+    return True
+
+
+def _load_ticket(ticket_id: int | None) -> Ticket | None:
+    if ticket_id is None:
+        return None
+    related = ("type", "service", "agreement", "responsible_employee", "responsible_team",
+               "requester_employee", "requester_contact")
+    return Ticket.objects.select_related(*related).filter(pk=ticket_id).first()
+
+
+def _enabled_actions(event: str) -> list[EventAction]:
+    return list(
+        EventAction.objects.filter(event=event, enabled=True)
+        .prefetch_related("ticket_types", "services", "teams", "agreements", "groups")
+        .order_by("pk")
+    )
+
+
+def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventAction]) -> list[Planned]:
+    """Every (action, recipient) once per channel, without the author of the change."""
+    actor: User | None = occurrence.actor
+    actor_email = (actor.email or "").lower() if actor is not None else ""
+    seen: set[tuple[str, str]] = set()
+    planned: list[Planned] = []
+    for action in actions:
+        for recipient in resolve(action, ticket):
+            if action.channel == Channel.PUSH and recipient.user_id is None:
+                continue
+            if action.channel == Channel.EMAIL and "@" not in recipient.email:
+                continue
+            key = recipient.key(action.channel)
+            is_actor = actor is not None and (
+                recipient.user_id == actor.pk or (action.channel == Channel.EMAIL and key == actor_email)
+            )
+            if (is_actor and not action.notify_actor) or (action.channel, key) in seen:
+                continue
+            seen.add((action.channel, key))
+            planned.append(Planned(action, recipient, key))
+    return planned
+
+
+def _apply_mutes(planned: list[Planned], group: str) -> None:
+    user_ids = {p.recipient.user_id for p in planned if p.recipient.user_id and not p.action.is_mandatory}
+    if not user_ids:
+        return
+    muted = set(Preference.objects.filter(user_id__in=user_ids, group=group).values_list("user_id", "channel"))
+    for item in planned:
+        if not item.action.is_mandatory and (item.recipient.user_id, item.action.channel) in muted:
+            item.status = Delivery.Status.MUTED
+
+
+def _apply_own_addresses(planned: list[Planned]) -> None:
+    emails = [item for item in planned if item.action.channel == Channel.EMAIL]
+    own = mail.own_addresses() if emails else frozenset()
+    for item in emails:
+        if item.key in own:
+            item.status = Delivery.Status.OWN_ADDRESS
+
+
+def _recent_counts(channel: str, keys: list[str], seconds: int, ticket_id: int | None = None) -> Counter[str]:
+    since = timezone.now() - timedelta(seconds=seconds)
+    rows = Delivery.objects.filter(channel=channel, recipient__in=keys, status=Delivery.Status.QUEUED,
+                                   created_at__gte=since)
+    if ticket_id is not None:
+        rows = rows.filter(ticket_id=ticket_id)
+    return Counter(dict(rows.values_list("recipient").annotate(n=Count("id")).values_list("recipient", "n")))
+
+
+def _apply_rate_limits(planned: list[Planned], ticket_id: int | None) -> None:
+    (per_recipient, recipient_window), (per_ticket, ticket_window) = rate_limits()
+    for channel in {item.action.channel for item in planned}:
+        items = [p for p in planned if p.action.channel == channel and p.status == Delivery.Status.QUEUED]
+        keys = [p.key for p in items]
+        if not keys:
+            continue
+        overall = _recent_counts(channel, keys, recipient_window)
+        on_ticket = _recent_counts(channel, keys, ticket_window, ticket_id) if ticket_id else Counter()
+        for item in items:
+            if overall[item.key] >= per_recipient or (ticket_id and on_ticket[item.key] >= per_ticket):
+                item.status = Delivery.Status.RATE_LIMITED
+
+
+def _object_path(ticket: Ticket | None) -> str:
+    if ticket is None:
+        return ""
+    try:
+        return reverse("ticket_detail", args=[ticket.pk])
+    except NoReverseMatch:
+        return f"/tickets/{ticket.pk}/"
+
+
+class _Values:
+    """Placeholder values per language, computed at most once per language."""
+
+    def __init__(self, occurrence: Occurrence, ticket: Ticket | None) -> None:
+        self.occurrence, self.ticket = occurrence, ticket
+        self._cache: dict[str, dict[str, str]] = {}
+
+    def get(self, language: str) -> dict[str, str]:
+        language = "en" if language.startswith("en") else "ru"
+        if language not in self._cache:
+            self._cache[language] = build_values(ticket=self.ticket, data=self.occurrence.data,
+                                                 actor=self.occurrence.actor, language=language)
+        return self._cache[language]
+
+
+def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned]) -> list[Delivery]:
+    values = _Values(occurrence, ticket)
+    frame: MailFrame | None = None
+    path = _object_path(ticket)
+    notifications: list[Notification] = []
+    letters: list[tuple[Delivery, mail.Letter]] = []
+    journal: list[Delivery] = []
+    now = timezone.now()
+    for item in planned:
+        entry = Delivery(occurrence=occurrence, action=item.action, channel=item.action.channel,
+                         recipient=item.key, ticket_id=ticket.pk if ticket else None, status=item.status,
+                         created_at=now)
+        journal.append(entry)
+        if item.status != Delivery.Status.QUEUED:
+            continue
+        language = item.recipient.language
+        rendered = render_template(item.action, {**values.get(language), "RECIPIENT_NAME": item.recipient.name},
+                                   language)
+        if item.action.channel == Channel.PUSH:
+            notifications.append(Notification(
+                user_id=item.recipient.user_id, event=occurrence.event, action=item.action, ticket=ticket,
+                title=rendered.subject[:500], body=rendered.text, url=path, created_at=now))
+        else:
+            frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
+            letters.append((entry, letter(rendered, frame, item.recipient.email)))
+    for (entry, _letter), outbox_id in zip(letters, mail.enqueue_many([pair[1] for pair in letters]), strict=True):
+        entry.outbox_id = outbox_id
+    Notification.objects.bulk_create(notifications)
+    Delivery.objects.bulk_create(journal)
+    push.announce(n.user_id for n in notifications)
+    return journal
+
+
+def fan_out(occurrence_id: int) -> list[Delivery]:
+    """Process one occurrence exactly once (a second call, or a second worker, does nothing)."""
+    with transaction.atomic():
+        occurrence = (Occurrence.objects.select_for_update(skip_locked=True, of=("self",)).select_related("actor")
+                      .filter(pk=occurrence_id, processed_at__isnull=True).first())
+        if occurrence is None:
+            return []
+        spec = catalogue.get_event(occurrence.event)
+        ticket = _load_ticket(occurrence.ticket_id)
+        actions = [a for a in _enabled_actions(occurrence.event) if matches(a, ticket, occurrence.data)]
+        planned = plan(occurrence, ticket, actions)
+        _apply_mutes(planned, spec.group if spec else "")
+        _apply_own_addresses(planned)
+        _apply_rate_limits(planned, ticket.pk if ticket else None)
+        journal = deliver(occurrence, ticket, planned)
+        occurrence.processed_at = timezone.now()
+        occurrence.save(update_fields=["processed_at"])
+    return journal
+
+
+SWEEP_GRACE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+
+
+def postpone(occurrence_id: int) -> None:
+    """After a failure: try again later, backing off (2, 4, 8, 16 minutes), then give up."""
+    occurrence = Occurrence.objects.filter(pk=occurrence_id, processed_at__isnull=True).first()
+    if occurrence is None:
+        return
+    attempts = occurrence.attempts + 1
+    Occurrence.objects.filter(pk=occurrence_id).update(
+        attempts=attempts, next_attempt_at=timezone.now() + timedelta(minutes=2**attempts))
+
+
+def due_occurrence_ids(limit: int = 100) -> list[int]:
+    """Occurrences whose task never ran (a lost broker message) or failed and is due again.
+
+    Each is claimed by pushing its next try forward first, so a second sweeper, or a crash in the
+    fan-out, cannot make it run in a tight loop.
+    """
+    now = timezone.now()
+    claimed: list[int] = []
+    candidates = Occurrence.objects.filter(processed_at__isnull=True, next_attempt_at__lte=now,
+                                           attempts__lt=MAX_ATTEMPTS).order_by("next_attempt_at")
+    for pk, due in candidates.values_list("pk", "next_attempt_at")[:limit]:
+        if Occurrence.objects.filter(pk=pk, next_attempt_at=due).update(next_attempt_at=now + SWEEP_GRACE):
+            claimed.append(pk)
+    return claimed

@@ -1,0 +1,79 @@
+"""Forms of the technologist's event action editor."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from servicedesk.models import Priority, Ticket, TicketStatus
+
+from . import catalogue
+from .compose import template_errors
+from .models import EventAction
+
+
+class EventActionForm(forms.ModelForm):
+    event = forms.ChoiceField(label=_("event"), choices=catalogue.event_choices)
+    priorities = forms.TypedMultipleChoiceField(
+        label=_("priorities"), choices=Priority.choices, coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("new status"), choices=TicketStatus.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("For status changes: react only to these new statuses (none chosen: any status)."),
+    )
+
+    class Meta:
+        model = EventAction
+        fields = (
+            "name", "event", "channel", "enabled", "is_mandatory", "ticket_types", "services", "priorities", "teams",
+            "agreements", "statuses", "to_requester", "to_responsible", "to_team", "to_watchers",
+            "to_agreement_recipients", "groups", "addresses", "notify_actor", *EventAction.TEMPLATE_FIELDS,
+        )
+
+    def clean_addresses(self) -> str:
+        raw = self.cleaned_data.get("addresses", "")
+        bad: list[str] = []
+        validator = forms.EmailField()
+        for line in raw.replace(",", "\n").splitlines():
+            if line.strip():
+                try:
+                    validator.clean(line.strip())
+                except ValidationError:
+                    bad.append(line.strip())
+        if bad:
+            raise ValidationError(_("Not e-mail addresses: %(list)s") % {"list": ", ".join(dict.fromkeys(bad))})
+        return raw
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        event = cleaned.get("event")
+        if not event:
+            return cleaned
+        fields = {name: cleaned.get(name) or "" for name in EventAction.TEMPLATE_FIELDS}
+        for name, unknown in template_errors(event, fields).items():
+            self.add_error(name, ngettext(
+                "Unknown placeholder for this event: %(names)s",
+                "Unknown placeholders for this event: %(names)s",
+                len(unknown),
+            ) % {"names": ", ".join(unknown)})
+        if not any(cleaned.get(name) for name in ("subject_ru", "subject_en")):
+            self.add_error("subject_ru", _("Give a subject in at least one language."))
+        return cleaned
+
+
+class PreviewForm(forms.Form):
+    ticket = forms.IntegerField(label=_("ticket number"), min_value=1, required=False)
+    language = forms.ChoiceField(label=_("language"), choices=(("ru", _("Russian")), ("en", _("English"))))
+    to = forms.EmailField(label=_("send the test to"), required=False)
+
+    def clean_ticket(self) -> Ticket | None:
+        number = self.cleaned_data.get("ticket")
+        if number is None:
+            return None
+        ticket = Ticket.objects.filter(pk=number).first()
+        if ticket is None:
+            raise ValidationError(_("There is no ticket with this number."))
+        return ticket

@@ -1,0 +1,210 @@
+"""Event actions (what to send on which event to whom), in-app notifications, preferences and the
+delivery journal that rate limits are counted from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import catalogue
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PUSH = "push", _("In-app push")
+
+
+class EventAction(models.Model):
+    """One rule of "System settings → Event actions": on `event`, if the conditions hold, send the
+    rendered template through `channel` to the chosen recipients."""
+
+    code = models.SlugField(
+        _("code"), max_length=80, blank=True, db_index=True,
+        help_text=_("Set on the actions shipped with the product; empty on copies and new ones."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    event = models.CharField(_("event"), max_length=80, db_index=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    is_mandatory = models.BooleanField(
+        _("mandatory"), default=False, help_text=_("Employees cannot mute a mandatory notification."),
+    )
+    # Conditions: an empty set means "any".
+    ticket_types = models.ManyToManyField("servicedesk.TicketType", verbose_name=_("ticket types"), blank=True, related_name="+")
+    services = models.ManyToManyField("servicedesk.Service", verbose_name=_("services"), blank=True, related_name="+")
+    priorities = models.JSONField(_("priorities"), default=list, blank=True)
+    teams = models.ManyToManyField("servicedesk.Team", verbose_name=_("teams"), blank=True, related_name="+")
+    agreements = models.ManyToManyField("servicedesk.Agreement", verbose_name=_("agreements"), blank=True, related_name="+")
+    statuses = models.JSONField(
+        _("new status"), default=list, blank=True,
+        help_text=_("For status changes: react only to these new statuses (none chosen: any status)."),
+    )
+    # Recipients.
+    to_requester = models.BooleanField(_("requester"), default=False)
+    to_responsible = models.BooleanField(_("responsible employee"), default=False)
+    to_team = models.BooleanField(_("members of the responsible team"), default=False)
+    to_watchers = models.BooleanField(_("watchers"), default=False)
+    to_agreement_recipients = models.BooleanField(_("recipients of the agreement"), default=False)
+    groups = models.ManyToManyField("auth.Group", verbose_name=_("user groups"), blank=True, related_name="+")
+    addresses = models.TextField(_("fixed addresses"), blank=True, help_text=_("E-mail addresses, one a line."))
+    notify_actor = models.BooleanField(
+        _("notify the author of the change"), default=False,
+        help_text=_("Off: the person whose action caused the event is not notified of it."),
+    )
+    # Template, in both languages; the recipient's language chooses.
+    subject_ru = models.CharField(_("subject (Russian)"), max_length=500, blank=True)
+    body_ru = models.TextField(_("text (Russian)"), blank=True)
+    html_ru = models.TextField(_("HTML text (Russian)"), blank=True)
+    footer_ru = models.TextField(_("footer (Russian)"), blank=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=500, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    html_en = models.TextField(_("HTML text (English)"), blank=True)
+    footer_en = models.TextField(_("footer (English)"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    TEMPLATE_FIELDS = ("subject_ru", "body_ru", "html_ru", "footer_ru", "subject_en", "body_en", "html_en", "footer_en")
+
+    class Meta:
+        verbose_name = _("event action")
+        verbose_name_plural = _("event actions")
+        ordering = ["event", "channel", "name"]
+        indexes = [models.Index(fields=["event", "enabled"], name="eventaction_event_on")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def event_spec(self) -> catalogue.EventSpec | None:
+        return catalogue.get_event(self.event)
+
+    @property
+    def event_label(self) -> str:
+        spec = self.event_spec
+        return str(spec.label) if spec else self.event
+
+    @property
+    def group(self) -> str:
+        spec = self.event_spec
+        return spec.group if spec else ""
+
+    def template_for(self, language: str) -> dict[str, str]:
+        """subject/body/html/footer in `language`, falling back to the other language where empty."""
+        first, second = ("en", "ru") if language.startswith("en") else ("ru", "en")
+        return {
+            part: getattr(self, f"{part}_{first}") or getattr(self, f"{part}_{second}")
+            for part in ("subject", "body", "html", "footer")
+        }
+
+    def fixed_addresses(self) -> list[str]:
+        return [line.strip() for line in self.addresses.replace(",", "\n").splitlines() if line.strip()]
+
+
+class Notification(models.Model):
+    """An in-app notification: a row first, pushed to open browsers after commit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(_("event"), max_length=80)
+    action = models.ForeignKey(EventAction, verbose_name=_("event action"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    ticket = models.ForeignKey("servicedesk.Ticket", verbose_name=_("ticket"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=500)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["user", "id"], name="notification_user_id"),
+            models.Index(fields=["user"], name="notification_user_unread", condition=Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def as_payload(self) -> dict[str, object]:
+        """What the browser receives (stream and feed alike)."""
+        return {
+            "id": self.pk, "event": self.event, "title": self.title, "body": self.body[:500],
+            "url": self.url, "created_at": self.created_at.isoformat(), "read": self.read_at is not None,
+        }
+
+
+class Preference(models.Model):
+    """A muted (event group, channel) pair of one user. No row: the channel is on."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_mutes")
+    group = models.CharField(_("event group"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("muted notification")
+        verbose_name_plural = _("muted notifications")
+        constraints = [models.UniqueConstraint(fields=["user", "group", "channel"], name="preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.group}/{self.channel}"
+
+
+class Occurrence(models.Model):
+    """One event that reached the notification machinery; the fan-out works from its id."""
+
+    event = models.CharField(_("event"), max_length=80)
+    ticket = models.ForeignKey("servicedesk.Ticket", verbose_name=_("ticket"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    # When the sweeper should take it up if its task never ran or failed (see tasks.fan_out_due).
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("event journal")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="occurrence_due", condition=Q(processed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"
+
+
+class Delivery(models.Model):
+    """One notification attempt for one recipient, sent or suppressed; rate limits count these."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        MUTED = "muted", _("Muted by the recipient")
+        RATE_LIMITED = "rate_limited", _("Stopped by a rate limit")
+        OWN_ADDRESS = "own_address", _("Our own address")
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="deliveries")
+    action = models.ForeignKey(EventAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=320)
+    ticket_id = models.BigIntegerField(_("ticket"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    outbox_id = models.BigIntegerField(_("outbox message"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            models.Index(fields=["channel", "recipient", "created_at"], name="delivery_recipient_at"),
+            models.Index(fields=["channel", "ticket_id", "created_at"], name="delivery_ticket_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}: {self.status}"

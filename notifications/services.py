@@ -1,0 +1,175 @@
+"""Public operations of the notifications app.
+
+- `handle_domain_event` is subscribed to `servicedesk.events`: it maps a domain event onto catalogue
+  events, records an Occurrence per event and hands the fan-out to a Celery task.
+- `notify_event` is how other apps raise a catalogue event of their own (mail, escalation, telephony).
+- Preview, test sending, read marks and mutes serve the admin and the notification centre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from servicedesk import events
+from servicedesk.models import Comment, Ticket, TicketChannel, TicketStatus, User
+
+from . import catalogue
+from .compose import MailFrame, Rendered, letter, render_template
+from .context import build_values
+from .fanout import SWEEP_GRACE
+from .mail import Letter, enqueue
+from .models import Channel, EventAction, Notification, Occurrence, Preference
+from .tasks import fan_out_task
+
+_REGISTERED_BY_CHANNEL = {
+    TicketChannel.EMAIL: catalogue.TICKET_REGISTERED_EMAIL,
+    TicketChannel.PORTAL: catalogue.TICKET_REGISTERED_CLIENT,
+}
+_STATUS_EVENTS = {
+    TicketStatus.RESOLVED: catalogue.TICKET_RESOLVED,
+    TicketStatus.CLOSED: catalogue.TICKET_CLOSED,
+    TicketStatus.RESUMED: catalogue.TICKET_RESUMED,
+}
+
+
+def _comment_event(event: events.DomainEvent) -> str:
+    if event.data.get("private"):
+        return catalogue.COMMENT_PRIVATE
+    comment = Comment.objects.select_related("ticket").filter(pk=event.data.get("comment_id")).first()
+    if comment is not None and _is_requester(comment):
+        return catalogue.REQUESTER_REPLIED
+    return catalogue.COMMENT_PUBLIC
+
+
+def _is_requester(comment: Comment) -> bool:
+    ticket = comment.ticket
+    person = ticket.requester_employee or ticket.requester_contact
+    if comment.author_id is not None and person is not None and person.user_id == comment.author_id:
+        return True
+    address = (comment.author_email or "").lower()
+    return bool(address) and address == (ticket.requester_email or "").lower()
+
+
+def catalogue_codes(event: events.DomainEvent) -> list[str]:
+    """The catalogue events one domain event stands for (a status change may be two)."""
+    name = event.name
+    if name == events.TICKET_CREATED:
+        return [_REGISTERED_BY_CHANNEL.get(event.data.get("channel"), catalogue.TICKET_REGISTERED_OPERATOR)]
+    if name == events.TICKET_STATUS_CHANGED:
+        extra = _STATUS_EVENTS.get(event.data.get("new"))
+        return [catalogue.TICKET_STATUS_CHANGED, *([extra] if extra else [])]
+    if name == events.TICKET_ASSIGNED:
+        return [catalogue.TICKET_ASSIGNED]
+    if name == events.COMMENT_ADDED:
+        return [_comment_event(event)]
+    if name == events.ATTACHMENT_ADDED:
+        return [catalogue.ATTACHMENT_ADDED]
+    if name == events.WATCHER_ADDED:
+        return [catalogue.WATCHER_ADDED]
+    return []
+
+
+def handle_domain_event(event: events.DomainEvent) -> None:
+    """Subscribed in NotificationsConfig.ready(); runs after the ticket's transaction committed."""
+    for code in catalogue_codes(event):
+        record_occurrence(code, ticket_id=event.ticket_id, actor_id=event.actor_id, data=dict(event.data))
+
+
+def record_occurrence(code: str, *, ticket_id: int | None, actor_id: int | None, data: dict[str, Any]) -> Occurrence | None:
+    """Journal the event and queue its fan-out after commit; nothing is recorded when no enabled
+    action listens (most events of a quiet installation cost one indexed query)."""
+    if not EventAction.objects.filter(event=code, enabled=True).exists():
+        return None
+    occurrence = Occurrence.objects.create(event=code, ticket_id=ticket_id, actor_id=actor_id, data=data,
+                                           next_attempt_at=timezone.now() + SWEEP_GRACE)
+    transaction.on_commit(lambda: fan_out_task.delay(occurrence.pk))
+    return occurrence
+
+
+def notify_event(
+    event_code: str, *, ticket: Ticket | None = None, context: Mapping[str, str], actor: User | None = None,
+) -> Occurrence | None:
+    """Raise catalogue event `event_code` with ready-made placeholder values (UPPER_SNAKE keys).
+
+    Used by the mail app ("mail.connection_failing", "mail.unprocessable") and by later apps for
+    their own events. Safe inside a transaction: the fan-out starts after it commits.
+    """
+    if catalogue.get_event(event_code) is None:
+        raise ValueError(f"unknown notification event {event_code!r}")
+    data = {"context": {str(key): "" if value is None else str(value) for key, value in context.items()}}
+    return record_occurrence(event_code, ticket_id=ticket.pk if ticket else None,
+                             actor_id=actor.pk if actor else None, data=data)
+
+
+# --- Preview and test sending (the template editor) ----------------------------------------------------
+def sample_data(action: EventAction, ticket: Ticket | None) -> dict[str, Any]:
+    """Event data for a preview: the ticket's latest comment, attachment and watcher stand in."""
+    if ticket is None:
+        return {"context": {name: name for name in catalogue.placeholders_for(action.event)}}
+    comment = ticket.comments.order_by("-pk").first()
+    attachment = ticket.attachments.order_by("-pk").first()
+    watcher = ticket.watchers.order_by("-pk").first()
+    return {
+        "old": ticket.status, "new": ticket.status,
+        "comment_id": comment.pk if comment else None,
+        "attachment_id": attachment.pk if attachment else None,
+        "watcher_id": watcher.pk if watcher else None,
+    }
+
+
+def preview(*, action: EventAction, ticket: Ticket | None, language: str, recipient_name: str = "") -> Rendered:
+    values = build_values(ticket=ticket, data=sample_data(action, ticket), actor=None, language=language)
+    values["RECIPIENT_NAME"] = recipient_name
+    return render_template(action, values, language)
+
+
+def preview_letter(*, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = "") -> Letter:
+    rendered = preview(action=action, ticket=ticket, language=language, recipient_name=recipient_name)
+    return letter(rendered, MailFrame.for_ticket(ticket.pk if ticket else None, sign=True), to, kind="test")
+
+
+def send_test(*, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = "") -> int | None:
+    """Send the preview through the outbox, exactly as a real notification would go."""
+    with transaction.atomic():
+        return enqueue(preview_letter(action=action, ticket=ticket, language=language, to=to,
+                                      recipient_name=recipient_name))
+
+
+# --- Notification centre ----------------------------------------------------------------------------------
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user: User, ids: Iterable[int]) -> int:
+    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def muted_pairs(user: User) -> set[tuple[str, str]]:
+    return set(Preference.objects.filter(user=user).values_list("group", "channel"))
+
+
+def mandatory_pairs() -> set[tuple[str, str]]:
+    """(group, channel) pairs a technologist made mandatory: they cannot be muted."""
+    pairs = set()
+    for event, channel in EventAction.objects.filter(enabled=True, is_mandatory=True).values_list("event", "channel"):
+        spec = catalogue.get_event(event)
+        if spec is not None:
+            pairs.add((spec.group, channel))
+    return pairs
+
+
+def set_mutes(*, user: User, muted: Iterable[tuple[str, str]]) -> None:
+    """Replace the user's muted (group, channel) pairs; unknown groups and channels are ignored."""
+    groups = {code for code, _label in catalogue.group_choices()}
+    wanted = {(g, c) for g, c in muted if g in groups and c in Channel.values}
+    with transaction.atomic():
+        Preference.objects.filter(user=user).delete()
+        Preference.objects.bulk_create(Preference(user=user, group=g, channel=c) for g, c in sorted(wanted))

@@ -1,0 +1,34 @@
+"""Celery tasks of notifications: thin wrappers around the fan-out service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from .fanout import due_occurrence_ids, fan_out, postpone
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="notifications.fan_out", ignore_result=True)
+def fan_out_task(occurrence_id: int) -> None:
+    try:
+        fan_out(occurrence_id)
+    except Exception:
+        postpone(occurrence_id)  # the sweeper tries again later
+        raise
+
+
+@shared_task(name="notifications.fan_out_due", ignore_result=True)
+def fan_out_due() -> int:
+    """Scheduled every minute: occurrences whose task was lost or failed. Returns how many ran."""
+    done = 0
+    for occurrence_id in due_occurrence_ids():
+        try:
+            fan_out(occurrence_id)
+            done += 1
+        except Exception:  # one bad occurrence must not stop the others; it backs off
+            log.exception("fan-out of occurrence %s failed", occurrence_id)
+            postpone(occurrence_id)
+    return done

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django import template
+from django.db.models import Count, Max, Q
+
+from notifications.models import Notification
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def notification_state(context: template.Context) -> dict[str, int]:
+    """Unread count and the newest row id for the bell: the stream starts right after that id, so a
+    notification committed between rendering and connecting is still delivered."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread": 0, "last_id": 0}
+    state = Notification.objects.filter(user=user).aggregate(
+        last=Max("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
+    return {"unread": state["unread"] or 0, "last_id": state["last"] or 0}

@@ -1,0 +1,67 @@
+"""Fixtures of the notification tests: the outgoing mail connection pointed at the test SMTP server."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailconf.models import Encryption, OutgoingConnection
+
+SIGNATURE = "ООО Сервис — служба поддержки\n+7 495 000-00-00"
+
+
+@pytest.fixture
+def outgoing(smtp) -> OutgoingConnection:
+    """Outgoing mail through the plain test SMTP server, with a company signature."""
+    conn = OutgoingConnection.load()
+    conn.protocol = "smtp"
+    conn.host = smtp.plain.host
+    conn.port = smtp.plain.port
+    conn.encryption = Encryption.NONE
+    conn.auth = False
+    conn.from_address = "desk@corp.example"
+    conn.reply_to = "support@corp.example"
+    conn.sender_name = "Service desk"
+    conn.signature = SIGNATURE
+    conn.notifications_enabled = True
+    conn.notify_unregistered = True
+    conn.save()
+    return conn
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run on-commit work (domain events, fan-out, mail scheduling) as if each block committed."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def asgi_server_factory(transactional_db, django_db_setup):
+    """Start uvicorn against the test database: `factory(redis=True)`; stopped after the test."""
+    from django.conf import settings
+    from django.db import connection
+
+    from notifications.testing import AsgiServer, database_url_for
+
+    servers: list[AsgiServer] = []
+
+    def start(redis: bool = True, **extra_env: str) -> AsgiServer:
+        server = AsgiServer(database_url_for(connection.settings_dict), settings.REDIS_URL if redis else "",
+                            extra_env=extra_env)
+        servers.append(server.start())
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def session_cookie(client, username: str) -> str:
+    """A fresh session of `username` (the given client is left alone; logging it out would end
+    sessions handed out earlier)."""
+    from django.test import Client
+
+    from servicedesk.testing.cast import PASSWORD
+
+    fresh = Client()
+    assert fresh.login(username=username, password=PASSWORD)
+    return fresh.cookies["sessionid"].value

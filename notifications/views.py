@@ -1,0 +1,138 @@
+"""The notification centre (list, read marks, muted channels) and the push stream."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import catalogue, push, services
+from .models import Channel, Notification
+
+PAGE_SIZE = 50
+FEED_SIZE = 20
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "") or request.headers.get("X-Requested-With") == "fetch"
+
+
+def _preference_rows(request: HttpRequest) -> list[dict[str, object]]:
+    muted = services.muted_pairs(request.user)  # type: ignore[arg-type]
+    mandatory = services.mandatory_pairs()
+    rows = []
+    for code, label in catalogue.group_choices():
+        cells = [
+            {"channel": channel, "label": channel_label, "name": f"{code}:{channel}",
+             "on": (code, channel) not in muted or (code, channel) in mandatory,
+             "mandatory": (code, channel) in mandatory}
+            for channel, channel_label in Channel.choices
+        ]
+        rows.append({"code": code, "label": label, "cells": cells})
+    return rows
+
+
+@login_required
+@require_GET
+def centre(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(user=request.user).select_related("ticket")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/centre.html", {
+        "page": page, "unread": services.unread_count(request.user),  # type: ignore[arg-type]
+        "preference_rows": _preference_rows(request), "channels": Channel.choices,
+    })
+
+
+@login_required
+@require_GET
+def feed(request: HttpRequest) -> JsonResponse:
+    """The latest notifications and the unread count, for the bell's drop-down."""
+    rows = Notification.objects.filter(user=request.user).order_by("-pk")[:FEED_SIZE]
+    return JsonResponse({
+        "unread": services.unread_count(request.user),  # type: ignore[arg-type]
+        "items": [row.as_payload() for row in rows],
+    })
+
+
+def _after_change(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"unread": services.unread_count(request.user)})  # type: ignore[arg-type]
+    return redirect("notifications:centre")
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    services.mark_read(user=request.user, ids=[pk])  # type: ignore[arg-type]
+    return _after_change(request)
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    services.mark_all_read(user=request.user)  # type: ignore[arg-type]
+    return _after_change(request)
+
+
+@login_required
+@require_GET
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark read and go to the object the notification is about."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.mark_read(user=request.user, ids=[pk])  # type: ignore[arg-type]
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:centre")
+
+
+@login_required
+@require_POST
+def save_preferences(request: HttpRequest) -> HttpResponse:
+    """Checked boxes are the channels that stay on; everything else offered is muted."""
+    kept = set(request.POST.getlist("on"))
+    muted = [
+        (code, channel) for code, _label in catalogue.group_choices() for channel in Channel.values
+        if f"{code}:{channel}" not in kept
+    ]
+    services.set_mutes(user=request.user, muted=muted)  # type: ignore[arg-type]
+    messages.success(request, _("Notification settings saved."))
+    return redirect("notifications:centre")
+
+
+def _last_event_id(request: HttpRequest) -> int:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
+    try:
+        return max(int(raw), 0)
+    except ValueError:
+        return 0
+
+
+async def stream(request: HttpRequest) -> HttpResponseBase:
+    """Server-Sent Events with the user's notifications after Last-Event-ID (or ?after=).
+
+    Under ASGI the response streams for NOTIFY_STREAM_SECONDS; under WSGI (which would buffer an
+    endless body) it answers with the rows so far and the browser reconnects in two seconds.
+    """
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse(status=403)
+    after = _last_event_id(request)
+    if isinstance(request, ASGIRequest):
+        response: HttpResponseBase = StreamingHttpResponse(
+            push.event_stream(user.pk, after), content_type="text/event-stream"
+        )
+    else:
+        from asgiref.sync import sync_to_async
+
+        body = await sync_to_async(push.catch_up)(user.pk, after)
+        response = HttpResponse(body, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache, no-transform"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
+    return response

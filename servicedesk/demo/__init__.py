@@ -1,0 +1,7 @@
+"""Demo data for `manage.py load_demo` (org structure, clients, catalogue, agreements, tickets)."""
+
+from __future__ import annotations
+
+from .loader import DemoResult, load_demo
+
+__all__ = ["DemoResult", "load_demo"]

@@ -1,0 +1,98 @@
+"""Presentation helpers for the operator templates: badges, deadline states, sort links."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from ..models import Priority, Ticket, TicketStatus, User
+from ..models.tickets import OPEN_STATUSES
+from ..services.history import actor_label
+
+register = template.Library()
+
+SOON = timedelta(hours=4)
+HISTORY_FIELDS = {"responsible": lambda: _("responsible"), "comment": lambda: _("comment"),
+                  "attachment": lambda: _("attachment"), "watcher": lambda: _("watcher")}
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(TicketStatus(value).label) if value in TicketStatus.values else value
+
+
+@register.filter
+def priority_label(value: int) -> str:
+    return str(Priority(value).label) if value in Priority.values else str(value)
+
+
+@register.filter
+def priority_key(value: int) -> str:
+    """CSS modifier of a priority badge: critical, high, normal, low."""
+    return Priority(value).name.lower() if value in Priority.values else "normal"
+
+
+@register.simple_tag
+def deadline_state(ticket: Ticket, now: datetime) -> str:
+    """`overdue`, `soon` (within four hours) or empty: drives the deadline highlight."""
+    due = ticket.resolution_deadline
+    if due is None or ticket.status not in OPEN_STATUSES:
+        return ""
+    if due < now:
+        return "overdue"
+    return "soon" if due - now < SOON else ""
+
+
+@register.filter
+def history_field(name: str) -> str:
+    if name in HISTORY_FIELDS:
+        return HISTORY_FIELDS[name]()
+    try:
+        return str(Ticket._meta.get_field(name).verbose_name)
+    except Exception:  # unknown field names come from older history rows: show them raw
+        return name
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context: template.Context, key: str) -> str:
+    """Query string that sorts by `key`, toggling direction when the list is already sorted by it."""
+    request = context["request"]
+    current = context.get("sort", "-number")
+    new = key if current == f"-{key}" else f"-{key}"
+    params: QueryDict = request.GET.copy()
+    params["sort"] = new
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_state(context: template.Context, key: str) -> str:
+    """`ascending`/`descending`/`none`, for aria-sort and the arrow on the column header."""
+    current = context.get("sort", "-number")
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int) -> str:
+    params: QueryDict = context["request"].GET.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()
+
+
+@register.filter
+def initials(name: str) -> str:
+    parts = [p for p in str(name).split() if p]
+    return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+@register.filter
+def user_label(user: User) -> str:
+    """The employee's full name for an operator, else the login (technologists have no card)."""
+    return actor_label(user) if user.is_authenticated else ""
