@@ -1,7 +1,7 @@
 """Secrets at rest: passwords, client secrets and tokens are stored only as Fernet tokens.
 
 `settings.FIELD_ENCRYPTION_KEYS` is a list of Fernet keys: the first encrypts, every key decrypts,
-so a key can be rotated without downtime (docs/secrets.md). With the list empty (a developer's
+so a key can be rotated without downtime (README: "Secrets at rest and key rotation"). With the list empty (a developer's
 machine) one stable key is derived from SECRET_KEY with HKDF, so the default set-up works without
 configuration; production sets real keys because SECRET_KEY rotation would otherwise lose secrets.
 """

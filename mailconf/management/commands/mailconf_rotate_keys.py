@@ -1,4 +1,4 @@
-"""Re-encrypt every stored mail secret with the first key of FIELD_ENCRYPTION_KEYS (docs/secrets.md)."""
+"""Re-encrypt every stored mail secret with the first key of FIELD_ENCRYPTION_KEYS (README: "Secrets at rest and key rotation")."""
 
 from __future__ import annotations
 
