@@ -41,6 +41,7 @@ def message(n: int) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--deliveries", type=int, default=200)
+    parser.add_argument("--verbose", action="store_true", help="Print every latency.")
     args = parser.parse_args()
 
     from intake_throughput import build_env, manage, recreate_database
@@ -69,7 +70,11 @@ def main() -> None:
         watcher = IdleWatcher(conn.pk, wait_seconds=60)
         watcher.start()
         time.sleep(1.0)
-        latencies = [_one(dovecot, ProcessedMessage, n) for n in range(args.deliveries)]
+        latencies = []
+        for n in range(args.deliveries):
+            latencies.append(_one(dovecot, ProcessedMessage, n))
+            if args.verbose:
+                print(n, latencies[-1], watcher.wakeups, flush=True)
         done = [x for x in latencies if x is not None]
         ordered = sorted(done)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)] if ordered else float("nan")

@@ -71,7 +71,7 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
             gettext_lazy("Notifications"),
             {"fields": ("notifications_enabled", "signature", "notify_unregistered", "admin_email")},
         ),
-        (gettext_lazy("Check"), {"fields": readonly_fields}),
+        (gettext_lazy("Connection check"), {"fields": readonly_fields}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

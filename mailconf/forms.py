@@ -46,8 +46,8 @@ def _secret_field(label: str) -> forms.CharField:
 
 
 class OutgoingConnectionForm(forms.ModelForm):
-    password = _secret_field(_("password"))
-    client_secret = _secret_field(_("client secret"))
+    password = _secret_field(_("Password"))
+    client_secret = _secret_field(_("Client secret"))
     ews_url = forms.URLField(
         label=_("EWS server URL"),
         required=False,

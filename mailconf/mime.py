@@ -1,25 +1,28 @@
 """Build RFC 5322 messages from plain values, refusing anything that could inject a header.
 
-Pure functions over dataclasses: nothing here knows about the database or settings. Python 3.11.7
-predates the standard library's own fixes for CR/LF in folded headers (gh-121650), so every value
-that a person can type is cleaned or refused here before it reaches `email`.
+Pure functions over dataclasses: nothing here knows about the database or settings. Every value
+that a person can type is cleaned or refused here, and the message is assembled as bytes by our own
+small encoders (`mime_headers`) rather than the email package: its modern folder drops spaces in
+long non-ASCII headers, and building one message with it cost several milliseconds.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mimetypes
+import os
 import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+
+from .mime_headers import address_field, filename_param, unstructured_field
 
 __all__ = [
     "InvalidAddress",
@@ -31,10 +34,18 @@ __all__ = [
     "parse_address",
 ]
 
-# Control characters (CR, LF, NUL, ...) never belong in a header; folding is the library's job.
+# Control characters (CR, LF, NUL, ...) never belong in a header; folding is the encoder's job.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")
+# Long enough for any real header, short enough that "Name: " leaves room for an encoded word.
+_MAX_HEADER_NAME = 60
 _MSGID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
+# What `parse_address` lets through: ASCII, no whitespace, nothing that needs quoting in a header.
+_ADDR_SPEC = re.compile(r"^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+@[A-Za-z0-9.\-\[\]:]+$")
+_CONTENT_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$")
+# Text that may travel as 7bit: printable ASCII, tabs and line feeds, lines well under 998.
+_SEVEN_BIT = re.compile(r"^[\t\n -~]*$")
+_MAX_7BIT_LINE = 900
 # Headers that the builder owns; callers' `headers` may not override them.
 _RESERVED = frozenset(
     h.lower()
@@ -58,7 +69,6 @@ _RESERVED = frozenset(
         "Auto-Submitted",
     )
 )
-_POLICY = policy.SMTP.clone(max_line_length=78)
 
 
 class InvalidAddress(ValueError):
@@ -118,7 +128,11 @@ def parse_address(value: str) -> tuple[str, str]:
     except ValidationError:
         raise InvalidAddress(f"invalid e-mail address: {value!r}") from None
     local, _at, domain = addr.rpartition("@")
-    return clean_header_text(name), f"{local}@{_idna(domain)}"
+    addr = f"{local}@{_idna(domain)}"
+    if not _ADDR_SPEC.match(addr):
+        # Without SMTPUTF8 an address must be ASCII, and one that needs quoting has no place here.
+        raise InvalidAddress(f"invalid e-mail address: {value!r}")
+    return clean_header_text(name), addr
 
 
 def _idna(domain: str) -> str:
@@ -138,63 +152,111 @@ def valid_message_ids(values: Sequence[str]) -> list[str]:
     return [v.strip() for v in values if v and _MSGID.match(v.strip())]
 
 
-def _address(addr: str, name: str = "") -> Address:
-    local, _at, domain = addr.rpartition("@")
-    return Address(display_name=clean_header_text(name), username=local, domain=domain)
-
-
 def build_message(spec: MessageSpec) -> bytes:
-    """The message as CRLF bytes, ready for SMTP, Graph (MIME) or EWS (MimeContent)."""
-    msg = EmailMessage(policy=_POLICY)
-    msg["From"] = _address(spec.from_address, spec.sender_name)
-    msg["To"] = [_address(a, spec.names.get(a, "")) for a in spec.to] or "undisclosed-recipients:;"
-    if spec.cc:
-        msg["Cc"] = [_address(a, spec.names.get(a, "")) for a in spec.cc]
-    if spec.reply_to:
-        msg["Reply-To"] = _address(spec.reply_to)
-    msg["Subject"] = clean_header_text(spec.subject)
-    msg["Date"] = format_datetime(spec.date)
-    msg["Message-ID"] = spec.message_id
-    _thread_headers(msg, spec)
-    if spec.auto_submitted:
-        msg["Auto-Submitted"] = "auto-generated"
-    for name, value in (spec.headers or {}).items():
-        if not _HEADER_NAME.match(name) or name.lower() in _RESERVED:
-            raise ValueError(f"header not allowed: {name!r}")
-        msg[name] = clean_header_text(value)
-    _body(msg, spec)
-    return msg.as_bytes()
+    """The message as CRLF bytes, ready for SMTP, Graph (MIME) or EWS (MimeContent).
+
+    Assembled directly as bytes (the email package's folder loses spaces in long non-ASCII headers
+    and costs milliseconds per message): 7-bit headers, every line under 998 characters, text as
+    7bit or quoted-printable, attachments as base64. Raises ValueError for a disallowed extra header
+    and InvalidAddress for an address that is not a plain ASCII addr-spec.
+    """
+    head = [
+        address_field("From", [(_checked(spec.from_address), clean_header_text(spec.sender_name))]),
+        _recipients_field("To", spec.to, spec.names) or "To: undisclosed-recipients:;\r\n",
+        _recipients_field("Cc", spec.cc, spec.names),
+        f"Reply-To: {_checked(spec.reply_to)}\r\n" if spec.reply_to else "",
+        unstructured_field("Subject", clean_header_text(spec.subject)),
+        f"Date: {format_datetime(spec.date)}\r\n",
+        f"Message-ID: {clean_header_text(spec.message_id)}\r\n",
+        _thread_headers(spec),
+        "Auto-Submitted: auto-generated\r\n" if spec.auto_submitted else "",
+        *_extra_headers(spec.headers),
+        "MIME-Version: 1.0\r\n",
+    ]
+    part_head, body = _body(spec)
+    return "".join(head).encode("ascii") + part_head + b"\r\n" + body
 
 
-def _thread_headers(msg: EmailMessage, spec: MessageSpec) -> None:
+def _checked(addr: str) -> str:
+    if not _ADDR_SPEC.match(addr or ""):
+        raise InvalidAddress(f"invalid e-mail address: {addr!r}")
+    return addr
+
+
+def _recipients_field(name: str, addrs: Sequence[str], names: Mapping[str, str]) -> str:
+    if not addrs:
+        return ""
+    return address_field(name, [(_checked(a), clean_header_text(names.get(a, ""))) for a in addrs])
+
+
+def _thread_headers(spec: MessageSpec) -> str:
     in_reply_to = valid_message_ids([spec.in_reply_to])
     references = valid_message_ids(spec.references)
+    lines = ""
     if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to[0]
+        lines = f"In-Reply-To: {in_reply_to[0]}\r\n"
         if in_reply_to[0] not in references:
             references.append(in_reply_to[0])
     if references:
-        msg["References"] = " ".join(references)
+        # One id per line: a long thread stays within the line limits.
+        lines += "References: " + "\r\n ".join(references) + "\r\n"
+    return lines
 
 
-def _body(msg: EmailMessage, spec: MessageSpec) -> None:
-    msg.set_content(spec.text or "", subtype="plain", charset="utf-8", cte=_cte(spec.text))
+def _extra_headers(headers: Mapping[str, str] | None) -> list[str]:
+    lines = []
+    for name, value in (headers or {}).items():
+        if not _HEADER_NAME.match(name) or name.lower() in _RESERVED or len(name) > _MAX_HEADER_NAME:
+            raise ValueError(f"header not allowed: {name!r}")
+        lines.append(unstructured_field(name, clean_header_text(value)))
+    return lines
+
+
+def _body(spec: MessageSpec) -> tuple[bytes, bytes]:
+    """(Content-* header lines, body) of the message's root entity."""
+    entity = _text_part("plain", spec.text or "")
     if spec.html:
-        msg.add_alternative(spec.html, subtype="html", charset="utf-8", cte=_cte(spec.html))
-    for att in spec.attachments:
-        content_type = att.content_type or mimetypes.guess_type(att.filename)[0] or "application/octet-stream"
-        maintype, _slash, subtype = content_type.partition("/")
-        # The email package writes non-ASCII names as RFC 2231 `filename*=utf-8''...` parameters.
-        msg.add_attachment(
-            att.content,
-            maintype=maintype or "application",
-            subtype=subtype or "octet-stream",
-            filename=clean_header_text(att.filename) or "attachment",
-        )
+        entity = _multipart("alternative", [entity, _text_part("html", spec.html)])
+    if spec.attachments:
+        entity = _multipart("mixed", [entity, *(_attachment_part(a) for a in spec.attachments)])
+    return entity
 
 
-def _cte(text: str) -> str:
-    # ASCII-only short-lined text travels as is; anything else as quoted-printable (readable, 7-bit safe).
-    if text.isascii() and all(len(line) <= 900 for line in text.splitlines()):
-        return "7bit"
-    return "quoted-printable"
+def _text_part(subtype: str, text: str) -> tuple[bytes, bytes]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    if _SEVEN_BIT.match(text) and max(map(len, text.split("\n"))) <= _MAX_7BIT_LINE:
+        cte, body = "7bit", text.encode("ascii")
+    else:
+        # Quoted-printable keeps Latin text readable; its lines are at most 76 characters.
+        cte, body = "quoted-printable", binascii.b2a_qp(text.encode("utf-8"), istext=True)
+    head = f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {cte}\r\n'
+    return head.encode("ascii"), body.replace(b"\n", b"\r\n")
+
+
+def _attachment_part(att: OutgoingAttachment) -> tuple[bytes, bytes]:
+    content_type = att.content_type if _CONTENT_TYPE.match(att.content_type or "") else ""
+    content_type = content_type or mimetypes.guess_type(att.filename)[0] or "application/octet-stream"
+    head = (
+        f"Content-Type: {content_type.lower()}\r\nContent-Transfer-Encoding: base64\r\n"
+        f"Content-Disposition: attachment{filename_param(clean_header_text(att.filename) or 'attachment')}\r\n"
+    )
+    return head.encode("ascii"), base64.encodebytes(att.content).replace(b"\n", b"\r\n")
+
+
+def _multipart(subtype: str, parts: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
+    boundary = _boundary(parts)
+    delimiter = b"--" + boundary + b"\r\n"
+    # The CRLF before each delimiter belongs to the delimiter (RFC 2046 section 5.1.1).
+    body = b"".join(delimiter + head + b"\r\n" + content + b"\r\n" for head, content in parts)
+    head = b'Content-Type: multipart/' + subtype.encode("ascii") + b';\r\n boundary="' + boundary + b'"\r\n'
+    return head, body + b"--" + boundary + b"--\r\n"
+
+
+def _boundary(parts: list[tuple[bytes, bytes]]) -> bytes:
+    # "=_" cannot occur in quoted-printable or base64; 7bit text is checked, however unlikely.
+    while True:
+        boundary = b"=_" + os.urandom(12).hex().encode("ascii")
+        if not any(boundary in content for _head, content in parts):
+            return boundary

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from servicedesk import permissions
+from servicedesk import permissions, roles
 from servicedesk.models import Ticket
 
 from . import catalogue, services
@@ -103,7 +103,8 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
     @admin.display(description=_("recipients"))
     def recipients_column(self, obj: EventAction) -> str:
         parts = [str(label) for field, label in RECIPIENT_LABELS if getattr(obj, field)]
-        parts += [group.name for group in obj.groups.all()]
+        # Group names are role codes; show the translated role label instead.
+        parts += [str(roles.ROLE_LABELS.get(group.name, group.name)) for group in obj.groups.all()]
         parts += obj.fixed_addresses()
         return ", ".join(parts)
 
@@ -220,9 +221,18 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Occurrence)
 class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
-    list_display = ("created_at", "event", "ticket_id", "actor", "processed_at")
+    list_display = ("created_at", "event_label", "ticket_number", "actor", "processed_at")
     list_filter = ("event",)
     readonly_fields = ("event", "ticket", "actor", "data", "created_at", "processed_at")
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj: Occurrence) -> str:
+        spec = catalogue.get_event(obj.event)
+        return str(spec.label) if spec else obj.event
+
+    @admin.display(description=_("ticket"), ordering="ticket_id")
+    def ticket_number(self, obj: Occurrence) -> str:
+        return f"#{obj.ticket_id}" if obj.ticket_id else "—"
     inlines = [DeliveryInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from servicedesk.models import Priority, Ticket, TicketStatus
+from servicedesk.roles import ROLE_LABELS
 
 from . import catalogue
 from .compose import template_errors
@@ -32,6 +33,12 @@ class EventActionForm(forms.ModelForm):
             "agreements", "statuses", "to_requester", "to_responsible", "to_team", "to_watchers",
             "to_agreement_recipients", "groups", "addresses", "notify_actor", *EventAction.TEMPLATE_FIELDS,
         )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            # Group names are role codes; the technologist picks by the translated role label.
+            self.fields["groups"].label_from_instance = lambda group: str(ROLE_LABELS.get(group.name, group.name))
 
     def clean_addresses(self) -> str:
         raw = self.cleaned_data.get("addresses", "")

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from django.db import close_old_connections, connection
 
-from ..models import IncomingConnection, IncomingProtocol
+from ..models import IncomingConnection, IncomingProtocol, ProcessedMessage
 from ..protocols.errors import TransportError
-from ..protocols.incoming import INBOX
+from ..protocols.incoming import INBOX, FolderPath, IncomingMailbox
 from .mailboxes import mailbox_config, open_connection
 from .polling import poll_connection
 
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # idle TCP connection after 5-15 minutes of silence (RFC 2177 allows up to 29).
 DEFAULT_WAIT_SECONDS = 240.0
 MAX_BACKOFF_SECONDS = 300.0
+# How long to wait before polling again when mail is still unrecorded right after a poll.
+SETTLE_SECONDS = 0.2
 
 Trigger = Callable[[int], object]
 
@@ -84,14 +86,32 @@ class IdleWatcher(threading.Thread):
             self.stop()
             return
         folder = mailbox_config(conn).folder_paths()[0] if conn.folders else INBOX
-        self._poll()
         with open_connection(conn) as box:
             if not box.supports_idle:
                 raise TransportError(f"the server of {conn.name} does not support IDLE", permanent=True)
+            self._poll()
             while not self.stopped.is_set():
-                if box.idle_wait(folder, self.wait_seconds):
+                # Mail that arrived while the poll ran was announced to nobody (we were not idling):
+                # look before idling, or it would wait for the next message or IDLE renewal. Right
+                # after a poll that left mail unprocessed (another worker holds the lease, or the
+                # poll went to Celery) only idle briefly, so we neither spin nor sleep on it.
+                if self._unrecorded(box, folder):
+                    if box.idle_wait(folder, SETTLE_SECONDS):
+                        self.wakeups += 1
+                    self._poll()
+                elif box.idle_wait(folder, self.wait_seconds):
                     self.wakeups += 1
                     self._poll()
+
+    def _unrecorded(self, box: IncomingMailbox, folder: FolderPath) -> bool:
+        """Whether the folder holds a message the ledger has no row for."""
+        listed = {msg.server_id for msg in box.list_messages(folder)}
+        if not listed:
+            return False
+        close_old_connections()
+        known = set(ProcessedMessage.objects.filter(connection_id=self.connection_id, server_id__in=listed)
+                    .values_list("server_id", flat=True))
+        return bool(listed - known)
 
     def _poll(self) -> None:
         close_old_connections()

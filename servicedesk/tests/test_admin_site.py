@@ -33,3 +33,20 @@ def test_base_agreement_survives_admin_delete(cast: Cast, client: Client) -> Non
     assert "The base agreement cannot be deleted" in response.content.decode()
     assert Agreement.objects.filter(pk=base.pk).exists()
     assert not Agreement.objects.filter(pk=other.pk).exists()
+
+
+def test_technologist_without_superuser_sees_every_settings_section(cast: Cast, client: Client) -> None:
+    assert not cast.technologist.is_superuser
+    client.force_login(cast.technologist)
+    response = client.get("/admin/")
+    labels = {app["app_label"] for app in response.context["app_list"]}
+    assert {"servicedesk", "mailconf", "notifications"} <= labels
+    assert client.get("/admin/servicedesk/employee/").status_code == 200
+    assert client.get("/admin/servicedesk/agreement/add/").status_code == 200
+
+
+def test_specialist_gets_no_admin_permissions(cast: Cast) -> None:
+    user = cast.operator.user
+    user.is_staff = True
+    assert not user.has_perm("servicedesk.change_agreement")
+    assert not user.has_module_perms("mailconf")
