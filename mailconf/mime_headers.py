@@ -111,7 +111,7 @@ def mailbox(addr: str, name: str, used: int) -> str:
         phrase = f"{_WORD_PREFIX}{b64encode(data).decode('ascii')}?="
     else:
         phrase = encode_words(name, used)
-    last_line = phrase.rsplit("\r\n", 1)[-1]
+    last_line = phrase.rsplit("\r\n", 1)[-1] if "\r\n" in phrase else " " * used + phrase
     # The angle address goes on a line of its own when it would push the last one past 78.
     separator = " " if len(last_line) + len(addr) + 3 <= LINE else _FOLD
     return f"{phrase}{separator}<{addr}>"
@@ -138,7 +138,7 @@ def filename_param(filename: str) -> str:
     chunks: list[str] = []
     start = 0
     while start < len(encoded):
-        end = min(start + 60, len(encoded))
+        end = min(start + 56, len(encoded))
         # Never split a %XX escape between two continuations.
         percent = encoded.rfind("%", max(end - 2, start), end)
         if percent != -1 and end < len(encoded):
