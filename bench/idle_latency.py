@@ -42,6 +42,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--deliveries", type=int, default=200)
     parser.add_argument("--verbose", action="store_true", help="Print every latency.")
+    parser.add_argument("--gap", type=float, default=0.5,
+                        help="Seconds between deliveries, so each one meets a watcher that is idling.")
     args = parser.parse_args()
 
     from intake_throughput import build_env, manage, recreate_database
@@ -72,6 +74,7 @@ def main() -> None:
         time.sleep(1.0)
         latencies = []
         for n in range(args.deliveries):
+            time.sleep(args.gap)
             latencies.append(_one(dovecot, ProcessedMessage, n))
             if args.verbose:
                 print(n, latencies[-1], watcher.wakeups, flush=True)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from . import catalogue, push, services
 from .models import Channel, Notification
@@ -19,8 +30,45 @@ PAGE_SIZE = 50
 FEED_SIZE = 20
 
 
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "") or request.headers.get("X-Requested-With") == "fetch"
+
+
+def _json_error(detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def _not_logged_in() -> JsonResponse:
+    # 403, not 401: a cookie session has no WWW-Authenticate challenge to offer (DRF does the same).
+    return _json_error(_("Log in to see your notifications."), 403)
+
+
+def endpoint(*methods: str, api: bool = False) -> Callable[[ViewFunc], ViewFunc]:
+    """Login and method checks for the centre's views. A fetch from the bell (or an `api` view,
+    which only ever answers JSON) gets a JSON detail with the 4xx; a page visit gets the usual
+    login redirect or 405, so a script never has to parse a login form."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            as_json = api or _wants_json(request)
+            if request.method not in methods:
+                response: HttpResponse = HttpResponseNotAllowed(methods)
+                if as_json:
+                    response = _json_error(_("This address does not accept %(method)s.") % {
+                        "method": request.method}, 405)
+                    response["Allow"] = ", ".join(methods)
+                return response
+            if not request.user.is_authenticated:
+                return _not_logged_in() if as_json else redirect_to_login(request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def _preference_rows(request: HttpRequest) -> list[dict[str, object]]:
@@ -38,8 +86,7 @@ def _preference_rows(request: HttpRequest) -> list[dict[str, object]]:
     return rows
 
 
-@login_required
-@require_GET
+@endpoint("GET", "HEAD")
 def centre(request: HttpRequest) -> HttpResponse:
     rows = Notification.objects.filter(user=request.user).select_related("ticket")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -49,8 +96,7 @@ def centre(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-@require_GET
+@endpoint("GET", "HEAD", api=True)
 def feed(request: HttpRequest) -> JsonResponse:
     """The latest notifications and the unread count, for the bell's drop-down."""
     rows = Notification.objects.filter(user=request.user).order_by("-pk")[:FEED_SIZE]
@@ -66,22 +112,24 @@ def _after_change(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:centre")
 
 
-@login_required
-@require_POST
+@endpoint("POST")
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    # Somebody else's (or no) notification is "not found", whether or not the row exists.
+    if not Notification.objects.filter(pk=pk, user=request.user).exists():
+        if _wants_json(request):
+            return _json_error(_("There is no such notification."), 404)
+        raise Http404
     services.mark_read(user=request.user, ids=[pk])  # type: ignore[arg-type]
     return _after_change(request)
 
 
-@login_required
-@require_POST
+@endpoint("POST")
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     services.mark_all_read(user=request.user)  # type: ignore[arg-type]
     return _after_change(request)
 
 
-@login_required
-@require_GET
+@endpoint("GET", "HEAD")
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read and go to the object the notification is about."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
@@ -92,8 +140,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("notifications:centre")
 
 
-@login_required
-@require_POST
+@endpoint("POST")
 def save_preferences(request: HttpRequest) -> HttpResponse:
     """Checked boxes are the channels that stay on; everything else offered is muted."""
     kept = set(request.POST.getlist("on"))
@@ -122,7 +169,7 @@ async def stream(request: HttpRequest) -> HttpResponseBase:
     """
     user = await request.auser()
     if not user.is_authenticated:
-        return HttpResponse(status=403)
+        return _not_logged_in()
     after = _last_event_id(request)
     if isinstance(request, ASGIRequest):
         response: HttpResponseBase = StreamingHttpResponse(

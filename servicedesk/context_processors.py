@@ -7,7 +7,11 @@ from . import permissions
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """What the header shows: which sections this user may open."""
-    user = request.user
+    # A request refused before AuthenticationMiddleware ran (a bad Host header) has no user yet;
+    # its 400 page is rendered with the context processors all the same.
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"nav_is_operator": False, "nav_is_technologist": False}
     return {
         "nav_is_operator": permissions.is_operator(user),
         "nav_is_technologist": permissions.is_technologist(user),

@@ -21,6 +21,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from email.message import Message
+from email.parser import BytesParser
 
 from . import tnef
 from .charset import decode_bytes
@@ -86,7 +87,14 @@ class BodyCollector:
         elif ctype in _TNEF_TYPES or _is_winmail(part):
             self._tnef(part, body)
         elif ctype.startswith("multipart/"):
-            self._text(part, body)  # a multipart without a usable boundary: the parser left it as text
+            recovered = _recover_boundary(part, ctype)
+            if recovered is not None:
+                body.warnings.append("multipart boundary did not match the declared one; parts recovered")
+                # In place, so the classifier's walk (delivery-status of bounces) sees the parts too.
+                part.set_payload(recovered.get_payload())
+                self._multipart(part, ctype, body, depth)
+            else:
+                self._text(part, body)  # a multipart without a usable boundary: the parser left it as text
         elif self._is_file(part, ctype):
             body.attachments.append(make_attachment(part, ctype, len(body.attachments)))
         elif ctype == "text/html":
@@ -96,6 +104,11 @@ class BodyCollector:
 
     def _multipart(self, part: Message, ctype: str, body: Body, depth: int) -> None:
         children = [p for p in part.get_payload() if isinstance(p, Message)]
+        stray = _parts_after_close(part)
+        if stray:
+            body.warnings.append("parts found after the closing MIME delimiter were kept")
+            for child in stray:
+                self._visit_as_file(child, body, depth + 1)
         if ctype == "multipart/alternative":
             self._alternative(children, body, depth)
         elif ctype == "multipart/related" and children:
@@ -250,6 +263,47 @@ def _message_file(part: Message) -> ParsedAttachment:
         payload=payload,
         disposition=_disposition(part) or "attachment",
     )
+
+
+_DELIMITER_LINE = re.compile(r"^--([^\s]{1,200})[ \t]*\r?$", re.MULTILINE)
+
+
+def _reparse(header: str, payload: str, policy: object) -> Message:
+    raw = (header + "\n\n" + payload).encode("utf-8", "surrogateescape")
+    return BytesParser(policy=policy).parsebytes(raw)  # type: ignore[arg-type]
+
+
+def _recover_boundary(part: Message, ctype: str) -> Message | None:
+    """A multipart whose declared boundary never occurs (spam kits, broken generators, a
+    boundary parameter cut short): when its first delimiter-looking line near the top recurs
+    further down, parse the body with that boundary."""
+    payload = raw_payload(part)
+    if not isinstance(payload, str):
+        return None
+    match = _DELIMITER_LINE.search(payload, 0, 8192)
+    if match is None:
+        return None
+    boundary = match.group(1).removesuffix("--").replace('"', "")
+    header_follows = payload[match.end() :].lstrip("\r\n")[:40].lower().startswith("content-")
+    if not boundary or not (header_follows or payload.count("\n--" + boundary, match.end())):
+        return None
+    recovered = _reparse(f'Content-Type: {ctype}; boundary="{boundary}"', payload, part.policy)
+    return recovered if recovered.is_multipart() and recovered.get_payload() else None
+
+
+def _parts_after_close(part: Message) -> list[Message]:
+    """Parts written after the closing delimiter, seen when a nested multipart reuses its
+    parent's boundary: the inner "--boundary--" closes the outer one and the rest (often the
+    attachment) ends up in the epilogue. Mail clients still show those parts."""
+    epilogue = part.epilogue
+    boundary = part.get_boundary()
+    if not epilogue or not boundary or f"--{boundary}" not in epilogue:
+        return []
+    recovered = _reparse(f'Content-Type: multipart/mixed; boundary="{boundary}"', epilogue, part.policy)
+    part.epilogue = ""  # walked once; the parts are ours now
+    if not recovered.is_multipart():
+        return []
+    return [p for p in recovered.get_payload() if isinstance(p, Message)]
 
 
 def content_type(part: Message) -> str:

@@ -61,4 +61,8 @@ class Base64Stash:
             payload = raw_payload(part)
             if isinstance(payload, str) and self.nonce in payload:
                 part.set_payload(_PLACEHOLDER.sub(self._unstash, payload))
+            # Parts written after a premature closing delimiter land in the epilogue; the MIME
+            # walk recovers them from there, so their base64 must come back too.
+            if part.epilogue and self.nonce in part.epilogue:
+                part.epilogue = _PLACEHOLDER.sub(self._unstash, part.epilogue)
         self.runs = []  # the parts hold the text now; do not keep a second copy alive

@@ -13,7 +13,7 @@ from .fastpath import Base64Stash
 from .headers import decode_subject, first_address, parse_addresses, parse_date, parse_message_ids
 from .html import html_to_text, referenced_cids, sanitize_html
 from .limits import DEFAULT_MAX_SIZE, Limits, check_size, check_structure
-from .model import Address, ParsedMessage
+from .model import Address, ParsedMessage, ParseError
 from .quoting import trim_reply
 from .tags import find_ticket_tag
 
@@ -45,6 +45,10 @@ def parse_message(raw: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> ParsedMess
     check_structure(shrunk, limits)
     msg = _PARSER.parsebytes(shrunk)
     del shrunk
+    if not msg.keys() and b"\x00" in raw[:4096]:
+        # An Outlook .msg file (OLE compound document) or other binary saved in place of a
+        # message: "parsing" it would file 100 KB of binary noise as the text.
+        raise ParseError("not an RFC 5322 message: no header fields and binary content")
     stash.restore(msg)
     result = ParsedMessage(message_id="", size=len(raw))
     _fill_identity(result, msg, raw)

@@ -19,7 +19,7 @@ from ..models import IncomingConnection, IncomingProtocol, ProcessedMessage
 from ..protocols.errors import TransportError
 from ..protocols.incoming import INBOX, FolderPath, IncomingMailbox
 from .mailboxes import mailbox_config, open_connection
-from .polling import poll_connection
+from .polling import PollCounts, poll_connection
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ DEFAULT_WAIT_SECONDS = 240.0
 MAX_BACKOFF_SECONDS = 300.0
 # How long to wait before polling again when mail is still unrecorded right after a poll.
 SETTLE_SECONDS = 0.2
+# Bound on back-to-back polls after one wake-up (each handles up to MAIL_INCOMING_BATCH messages).
+MAX_REPOLLS = 20
 
 Trigger = Callable[[int], object]
 
@@ -104,7 +106,13 @@ class IdleWatcher(threading.Thread):
                     self._poll()
 
     def _unrecorded(self, box: IncomingMailbox, folder: FolderPath) -> bool:
-        """Whether the folder holds a message the ledger has no row for."""
+        """Whether the folder holds a message the ledger has no row for.
+
+        Listed twice on purpose: an IMAP server brings a session's view up to date at the end of a
+        command, so the first listing may still miss what arrived while we were not idling (and the
+        server will not announce it again once IDLE starts); the second one sees it.
+        """
+        box.list_messages(folder)
         listed = {msg.server_id for msg in box.list_messages(folder)}
         if not listed:
             return False
@@ -114,8 +122,13 @@ class IdleWatcher(threading.Thread):
         return bool(listed - known)
 
     def _poll(self) -> None:
-        close_old_connections()
-        self.trigger(self.connection_id)
+        """Run the trigger; an inline poll that found mail is repeated (with a fresh session, which
+        sees everything) until one finds none, so mail delivered during a poll is not left waiting."""
+        for _ in range(MAX_REPOLLS):
+            close_old_connections()
+            counts = self.trigger(self.connection_id)
+            if not isinstance(counts, PollCounts) or not (counts.fetched or counts.acknowledged):
+                return
 
 
 def idle_connection_ids() -> list[int]:

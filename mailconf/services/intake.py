@@ -58,6 +58,10 @@ def process_raw(connection: IncomingConnection, entry: ProcessedMessage, raw: by
     except ParseError as exc:
         describe_headers_only(entry, raw)
         return Outcome(MailResult.ERROR, f"cannot parse the message: {exc.reason}")
+    except Exception as exc:  # a parser bug on one odd message must not block the mailbox behind it
+        log.exception("parsing failed for message %s (%s)", entry.server_id, entry.connection_name)
+        describe_headers_only(entry, raw)
+        return Outcome(MailResult.ERROR, f"cannot parse the message: {type(exc).__name__}: {exc}")
     describe(entry, parsed)
     earlier = find_processed_by_message_id(connection, entry.message_id, exclude_pk=entry.pk)
     if earlier is not None:
@@ -83,8 +87,8 @@ def describe(entry: ProcessedMessage, parsed: ParsedMessage) -> None:
 
 def describe_headers_only(entry: ProcessedMessage, raw: bytes) -> None:
     """Best-effort sender and subject for the log when the full parse refused the message."""
-    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw[:HEADER_PEEK_BYTES])
     try:
+        headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw[:HEADER_PEEK_BYTES])
         entry.subject = str(headers.get("Subject", ""))[:998]
         sender = headers.get("From")
         addresses = getattr(sender, "addresses", ()) if sender is not None else ()
@@ -285,8 +289,10 @@ def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: s
 
 def _recent_tickets_from(sender: str) -> int:
     since = timezone.now() - timedelta(hours=1)
+    # Exact match: the parser lowercases addresses, and an exact match can use the
+    # (sender, result, processed_at) index, where a case-insensitive one scans the hour's tickets.
     return ProcessedMessage.objects.filter(
-        sender__iexact=sender, result=MailResult.TICKET, processed_at__gte=since
+        sender=sender.lower(), result=MailResult.TICKET, processed_at__gte=since
     ).count()
 
 

@@ -271,8 +271,13 @@ def _store_attachment(ticket: Ticket, actor: User | None, new_file: NewFile, *, 
 def _safe_filename(name: str) -> str:
     """A file name without directories or control characters, never empty."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip(" .")
-    return (name or "attachment")[:200]
+    name = "".join(ch for ch in name if ch.isprintable()).strip(" .") or "attachment"
+    if len(name) <= 200:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > 20:
+        return name[:200]
+    return f"{stem[:200 - len(suffix) - 1]}.{suffix}"  # shorten the stem, keep the extension
 
 
 def add_watcher(

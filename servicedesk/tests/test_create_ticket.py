@@ -75,3 +75,12 @@ def test_created_event_is_emitted_after_commit(cast: Cast, django_capture_on_com
     finally:
         events.unsubscribe(seen.append)
     assert [(e.name, e.ticket_id) for e in seen] == [(events.TICKET_CREATED, ticket.pk)]
+
+
+def test_long_file_name_keeps_its_extension(cast: Cast) -> None:
+    ticket = create_ticket(
+        actor=None, ticket_type=cast.incident, subject="Long", requester_email="a@b.example",
+        files=[NewFile(ContentFile(b"x"), "Отчёт " * 80 + ".xlsx", "application/octet-stream")],
+    )
+    name = ticket.attachments.get().filename
+    assert name.endswith(".xlsx") and len(name) <= 200

@@ -63,7 +63,8 @@ def _search(qs: QuerySet, text: str, extra: tuple[str, ...]) -> QuerySet:
 
 @operator_required
 def people(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL text cannot hold NUL: a pasted one is dropped instead of failing the query.
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     tab = "contacts" if request.GET.get("tab") == "contacts" else "employees"
     employees = _search(permissions.visible_employees(request.user), text, ("phone_extension", "position"))
     contacts = _search(permissions.visible_contacts(request.user), text, ("phone", "company__name"))

@@ -100,7 +100,8 @@ def _option(person: Employee | Contact) -> Option:
 def search_requesters(text: str) -> list[tuple[str, list[Option]]]:
     """Active employees and contacts whose name or e-mail contains every word of the text."""
     cond = Q()
-    for word in text.split()[:4]:
+    # PostgreSQL text cannot hold NUL: a pasted one is dropped instead of failing the query.
+    for word in text.replace("\x00", "").split()[:4]:
         cond &= Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(email__icontains=word)
     employees = Employee.objects.filter(cond, is_active=True).select_related("department")
     contacts = Contact.objects.filter(cond, is_active=True).select_related("company")

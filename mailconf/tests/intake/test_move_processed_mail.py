@@ -75,3 +75,26 @@ def test_unparseable_mail_goes_to_the_error_folder_and_the_log_still_names_it(ca
     assert counts.failed == 1 and entry.result == MailResult.ERROR and "cannot parse" in entry.reason
     assert (entry.sender, entry.subject) == ("robot@client.example", "header flood")
     assert maildir_count(mailbox, "Failed") == 1 and maildir_count(mailbox) == 0
+
+
+def test_a_parser_crash_on_one_message_does_not_block_the_next(cast, mailbox, make_connection, monkeypatch):
+    from mailconf.services import intake
+
+    conn = make_connection(error_folder="Failed")
+    real_parse = intake.parse_message
+
+    def crash_on_marker(raw, **kwargs):
+        if b"crash-me" in raw:
+            raise IndexError("parser bug")
+        return real_parse(raw, **kwargs)
+
+    monkeypatch.setattr(intake, "parse_message", crash_on_marker)
+    mailbox.deliver(make_mail(subject="crash-me"))
+    mailbox.deliver(make_mail(subject="fine"))
+
+    counts = poll(conn)
+
+    assert (counts.tickets, counts.failed) == (1, 1)
+    entry = ProcessedMessage.objects.get(result=MailResult.ERROR)
+    assert "IndexError: parser bug" in entry.reason and entry.subject == "crash-me"
+    assert maildir_count(mailbox, "Failed") == 1

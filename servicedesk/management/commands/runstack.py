@@ -1,8 +1,8 @@
 """`manage.py runstack`: everything `make run` needs, in one terminal.
 
-Prepares the database (migrate, collectstatic, demo data), then supervises three children:
-the ASGI web server, a Celery worker and Celery beat. Their output is shown line by line with
-the child's name in front. Ctrl-C or SIGTERM stops all of them and exits 0; if one child dies
+Prepares the database (migrate, collectstatic, demo data), then supervises four children: the
+ASGI web server, a Celery worker, Celery beat and the IMAP IDLE watcher (mail_idle). Their output
+is shown line by line with the child's name in front. Ctrl-C or SIGTERM stops all of them and exits 0; if one child dies
 on its own the others are stopped and the command exits non-zero, so a broken stack never
 looks healthy.
 """
@@ -41,7 +41,7 @@ class Child:
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, load demo data, then run the web server, a Celery worker and beat."
+    help = "Migrate, collect static files, load demo data, then run the web server, a Celery worker, beat and the IMAP IDLE watcher."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
@@ -84,7 +84,9 @@ class Command(BaseCommand):
                   *_worker_pool_options()]
         beat = [*python, "celery", "-A", "servicedesk", "beat", "-l", "info",
                 "-s", str(Path(settings.VAR_DIR) / "celerybeat-schedule")]
-        return [Child("web", web), Child("worker", worker), Child("beat", beat)]
+        # IMAP IDLE watcher: turns new mail into tickets within about a second (EWS/Graph poll).
+        idle = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "mail_idle"]
+        return [Child("web", web), Child("worker", worker), Child("beat", beat), Child("idle", idle)]
 
     def _start(self, children: Sequence[Child]) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1",
