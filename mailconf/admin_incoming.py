@@ -44,7 +44,7 @@ class IncomingConnectionAdmin(admin.ModelAdmin):
         (gettext_lazy("Processing rule"), {"fields": (
             "ticket_type", "service", "agreement", "team", "unregistered", "accept_unknown_replies", "auto_replies",
         )}),
-        (gettext_lazy("Check"), {"fields": STATUS_FIELDS}),
+        (gettext_lazy("Connection check"), {"fields": STATUS_FIELDS}),
     )
 
     @admin.action(description=gettext_lazy("Check the connection"), permissions=["change"])

@@ -30,8 +30,8 @@ def _secret_field(label: str) -> forms.CharField:
 
 
 class IncomingConnectionForm(forms.ModelForm):
-    password = _secret_field(_("password"))
-    client_secret = _secret_field(_("client secret"))
+    password = _secret_field(_("Password"))
+    client_secret = _secret_field(_("Client secret"))
     ews_url = forms.URLField(
         label=_("EWS server URL"), required=False, max_length=500, assume_scheme="https",
         help_text=_("The full URL including the protocol, e.g. https://exchange.example.com/ews/Exchange.asmx."),
