@@ -11,9 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mailconf import crypto
-
 from .outgoing import CheckStatus, Encryption
+from .secrets import EncryptedCredentialsMixin
 
 
 class IncomingProtocol(models.TextChoices):
@@ -34,7 +33,7 @@ class UnregisteredRule(models.TextChoices):
     CONTACT = "contact", _("register and create a contact in the company matched by mail domain")
 
 
-class IncomingConnection(models.Model):
+class IncomingConnection(EncryptedCredentialsMixin, models.Model):
     """One mailbox the product reads ("System settings → Mail → Connection parameters → Incoming mail").
 
     Secrets are stored only encrypted; use the `password` / `client_secret` properties. The
@@ -131,30 +130,6 @@ class IncomingConnection(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def password(self) -> str:
-        return crypto.decrypt(self.password_encrypted)
-
-    @password.setter
-    def password(self, value: str) -> None:
-        self.password_encrypted = crypto.encrypt(value)
-
-    @property
-    def client_secret(self) -> str:
-        return crypto.decrypt(self.client_secret_encrypted)
-
-    @client_secret.setter
-    def client_secret(self, value: str) -> None:
-        self.client_secret_encrypted = crypto.encrypt(value)
-
-    @property
-    def has_password(self) -> bool:
-        return bool(self.password_encrypted)
-
-    @property
-    def has_client_secret(self) -> bool:
-        return bool(self.client_secret_encrypted)
 
 
 class MailResult(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mailconf import crypto
+from .secrets import EncryptedCredentialsMixin
 
 
 class OutgoingProtocol(models.TextChoices):
@@ -26,7 +26,7 @@ class CheckStatus(models.TextChoices):
     ERROR = "error", _("error")
 
 
-class OutgoingConnection(models.Model):
+class OutgoingConnection(EncryptedCredentialsMixin, models.Model):
     """One row (pk=1): how the product sends mail. `OutgoingConnection.load()` returns it.
 
     Secrets are kept only encrypted (`*_encrypted`); read and write them through the properties.
@@ -102,30 +102,6 @@ class OutgoingConnection(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
-
-    @property
-    def password(self) -> str:
-        return crypto.decrypt(self.password_encrypted)
-
-    @password.setter
-    def password(self, value: str) -> None:
-        self.password_encrypted = crypto.encrypt(value)
-
-    @property
-    def client_secret(self) -> str:
-        return crypto.decrypt(self.client_secret_encrypted)
-
-    @client_secret.setter
-    def client_secret(self, value: str) -> None:
-        self.client_secret_encrypted = crypto.encrypt(value)
-
-    @property
-    def has_password(self) -> bool:
-        return bool(self.password_encrypted)
-
-    @property
-    def has_client_secret(self) -> bool:
-        return bool(self.client_secret_encrypted)
 
     def missing_send_parameters(self) -> list[str]:
         """Labels of the mandatory send parameters that are empty (sending is refused until set)."""
