@@ -28,6 +28,9 @@ class Default:
     groups: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     footer: bool = True
+    # The acknowledgement of a ticket a client registered (by mail or in the portal) goes to the
+    # requester, who is also the author of that change: those actions must not skip the author.
+    notify_actor: bool = False
 
 
 def _registered(code: str, event: str, how_ru: str, how_en: str) -> list[Default]:
@@ -42,7 +45,7 @@ def _registered(code: str, event: str, how_ru: str, how_en: str) -> list[Default
             "Hello REQUESTER_NAME,\n\nYour request has been registered as ticket TICKET_NUMBER.\n"
             "Subject: TICKET_SUBJECT\nService: SERVICE_NAME\nDue: DEADLINE\n\n"
             "Reply to this message to add a comment.",
-            ("requester",),
+            ("requester",), notify_actor=True,
         ),
         Default(
             f"{code}-push", event, "push", f"Заявка зарегистрирована ({how_ru}): уведомление ответственным",
@@ -204,7 +207,7 @@ def install(apps: object) -> None:
             continue
         action = EventAction.objects.create(
             code=item.code, name=item.name_ru, event=item.event, channel=item.channel, enabled=True,
-            statuses=list(item.statuses),
+            statuses=list(item.statuses), notify_actor=item.notify_actor,
             subject_ru=item.subject_ru, body_ru=item.body_ru, subject_en=item.subject_en, body_en=item.body_en,
             footer_ru=f"{LINK_RU}\n{SIGN_RU}" if item.footer else "",
             footer_en=f"{LINK_EN}\n{SIGN_EN}" if item.footer else "",
