@@ -25,7 +25,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from servicedesk import events
 
-        from .services import handle_domain_event
+        from .services import handle_domain_events
 
-        events.subscribe(handle_domain_event)
+        events.subscribe_many(handle_domain_events)
         post_migrate.connect(_install_defaults_into_empty_table, sender=self, dispatch_uid="notifications-defaults")

@@ -20,6 +20,18 @@ def fan_out_task(occurrence_id: int) -> None:
         raise
 
 
+@shared_task(name="notifications.fan_out_many", ignore_result=True)
+def fan_out_many_task(occurrence_ids: list[int]) -> None:
+    """The occurrences of one commit (e.g. a batch of incoming mail), in order. A failing one
+    backs off for the sweeper and the others still go out."""
+    for occurrence_id in occurrence_ids:
+        try:
+            fan_out(occurrence_id)
+        except Exception:
+            log.exception("fan-out of occurrence %s failed", occurrence_id)
+            postpone(occurrence_id)
+
+
 @shared_task(name="notifications.fan_out_due", ignore_result=True)
 def fan_out_due() -> int:
     """Scheduled every minute: occurrences whose task was lost or failed. Returns how many ran."""

@@ -6,6 +6,7 @@ import imaplib
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 
 from imapclient import DELETED, IMAPClient
 from imapclient import exceptions as imap_errors
@@ -27,6 +28,8 @@ DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 # Response codes (RFC 5530) that mean "try again later" rather than "your request is wrong".
 _TEMPORARY_CODES = (b"[UNAVAILABLE]", b"[INUSE]", b"[LIMIT]", b"[SERVERBUG]")
 _FETCH_CHUNK = 500
+# One UID FETCH carries several bodies; this bounds the bytes held at once (a bigger message goes alone).
+_FETCH_BATCH_BYTES = 8 * 1024 * 1024
 
 
 class ImapMailbox(IncomingMailbox):
@@ -159,11 +162,18 @@ class ImapMailbox(IncomingMailbox):
     # --- messages ------------------------------------------------------------------------------
 
     def list_messages(self, folder: Sequence[str]) -> list[RemoteMessage]:
-        path = tuple(folder)
+        return self._list(tuple(folder), None)
+
+    def list_oldest(self, folder: Sequence[str], limit: int) -> list[RemoteMessage]:
+        """Sizes are asked only for the first ``limit`` UIDs: a poll that handles 1,000 of 5,000
+        waiting messages does not parse 5,000 FETCH responses."""
+        return self._list(tuple(folder), limit)
+
+    def _list(self, path: FolderPath, limit: int | None) -> list[RemoteMessage]:
         uidvalidity = self._select(path)
         with self._errors(f"IMAP SEARCH {folder_label(path)}"):
             # Messages flagged \Deleted by an interrupted earlier run are on their way out; skip them.
-            uids = sorted(self.client.search(["UNDELETED"]))
+            uids = sorted(self.client.search(["UNDELETED"]))[:limit]
             sizes: dict[int, int] = {}
             for start in range(0, len(uids), _FETCH_CHUNK):
                 chunk = uids[start:start + _FETCH_CHUNK]
@@ -190,6 +200,56 @@ class ImapMailbox(IncomingMailbox):
             raise TransportError(f"message {msg.server_id} is no longer in {folder_label(msg.folder)}", permanent=False)
         return bytes(data[b"BODY[]"])
 
+    def fetch_many(
+        self, msgs: Sequence[RemoteMessage], *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES
+    ) -> dict[str, bytes | TransportError]:
+        """One UID FETCH BODY.PEEK[] per folder and ~8 MB of mail instead of one per message."""
+        result: dict[str, bytes | TransportError] = {}
+        for folder, group in _by_folder(msgs).items():
+            self._select(folder)
+            wanted = self._sized(group)
+            batch: list[RemoteMessage] = []
+            held = 0
+            for msg in wanted:
+                try:
+                    check_size(msg, max_bytes)
+                except TransportError as exc:
+                    result[msg.server_id] = exc
+                    continue
+                if batch and held + (msg.size or 0) > _FETCH_BATCH_BYTES:
+                    result.update(self._fetch_bodies(batch))
+                    batch, held = [], 0
+                batch.append(msg)
+                held += msg.size or 0
+            if batch:
+                result.update(self._fetch_bodies(batch))
+        return result
+
+    def _sized(self, group: list[RemoteMessage]) -> list[RemoteMessage]:
+        """The messages with their sizes, asked of the server (one FETCH) for those listed without."""
+        for msg in group:
+            self._prepare(msg)
+        unknown = [msg.uid for msg in group if msg.size is None]
+        if not unknown:
+            return group
+        with self._errors("IMAP FETCH RFC822.SIZE"):
+            data = self.client.fetch(unknown, ["RFC822.SIZE"])
+        sizes = {uid: int(item[b"RFC822.SIZE"]) for uid, item in data.items() if b"RFC822.SIZE" in item}
+        return [msg if msg.size is not None else replace(msg, size=sizes.get(msg.uid)) for msg in group]
+
+    def _fetch_bodies(self, batch: list[RemoteMessage]) -> dict[str, bytes]:
+        uids = [msg.uid for msg in batch]
+        with self._errors(f"IMAP FETCH {len(uids)} messages"):
+            data = self.client.fetch(uids, ["BODY.PEEK[]"])
+        bodies: dict[str, bytes] = {}
+        for msg in batch:
+            item = data.get(msg.uid)
+            if not item or b"BODY[]" not in item:
+                raise TransportError(f"message {msg.server_id} is no longer in {folder_label(msg.folder)}",
+                                     permanent=False)
+            bodies[msg.server_id] = bytes(item.pop(b"BODY[]"))
+        return bodies
+
     def _size_of(self, uid: int) -> int | None:
         data = self.client.fetch([uid], ["RFC822.SIZE"]).get(uid)
         return int(data[b"RFC822.SIZE"]) if data else None
@@ -198,7 +258,7 @@ class ImapMailbox(IncomingMailbox):
         target = self.config.target_folder(outcome)
         uid = self._prepare(msg)
         if target is None:
-            self._delete(uid, msg)
+            self._delete([uid], msg.server_id)
             return
         destination = self._ensure_folder(target)
         self._select(msg.folder)
@@ -207,13 +267,31 @@ class ImapMailbox(IncomingMailbox):
                 self.client.move([uid], destination)
                 return
             self.client.copy([uid], destination)
-        self._delete(uid, msg)
+        self._delete([uid], msg.server_id)
 
-    def _delete(self, uid: int, msg: RemoteMessage) -> None:
-        with self._errors(f"IMAP delete {msg.server_id}"):
-            self.client.add_flags([uid], [DELETED], silent=True)
+    def acknowledge_many(self, msgs: Sequence[RemoteMessage], *, outcome: Outcome) -> None:
+        """One MOVE (or COPY, STORE and EXPUNGE) per folder for all of ``msgs``."""
+        target = self.config.target_folder(outcome)
+        for folder, group in _by_folder(msgs).items():
+            uids = [self._prepare(msg) for msg in group]
+            label = f"{len(uids)} messages in {folder_label(folder)}"
+            if target is None:
+                self._delete(uids, label)
+                continue
+            destination = self._ensure_folder(target)
+            self._select(folder)
+            with self._errors(f"IMAP move {label} to {folder_label(target)}"):
+                if self.client.has_capability("MOVE"):
+                    self.client.move(uids, destination)
+                    continue
+                self.client.copy(uids, destination)
+            self._delete(uids, label)
+
+    def _delete(self, uids: list[int], label: str) -> None:
+        with self._errors(f"IMAP delete {label}"):
+            self.client.add_flags(uids, [DELETED], silent=True)
             if self.client.has_capability("UIDPLUS"):
-                self.client.uid_expunge([uid])
+                self.client.uid_expunge(uids)
             else:
                 # Without UIDPLUS only a folder-wide EXPUNGE exists; it also removes other \Deleted
                 # messages, which in a scanned folder are ours anyway.
@@ -282,6 +360,13 @@ class ImapMailbox(IncomingMailbox):
         except OSError as exc:
             self._drop()
             raise network_error(exc, action) from exc
+
+
+def _by_folder(msgs: Sequence[RemoteMessage]) -> dict[FolderPath, list[RemoteMessage]]:
+    groups: dict[FolderPath, list[RemoteMessage]] = {}
+    for msg in msgs:
+        groups.setdefault(tuple(msg.folder), []).append(msg)
+    return groups
 
 
 def _announces_mail(responses: list[tuple[object, ...]]) -> bool:

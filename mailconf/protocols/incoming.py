@@ -183,6 +183,9 @@ class IncomingMailbox(ABC):
       or error folder (created when missing) or, with no such folder, deletes it. POP3 has no
       folders: "processed" marks the message deleted, "error" leaves it on the server, and marked
       deletions only take effect when ``close()`` ends the session with QUIT.
+    * ``fetch_many``/``acknowledge_many`` do the same for several messages; the base class loops
+      over the single calls, a protocol overrides them when the server takes one command for many
+      (IMAP: one UID FETCH, one MOVE or STORE+EXPUNGE per folder).
     * Every failure surfaces as :class:`TransportError`; ``permanent`` is True for authentication
       failures and bad settings (retrying will not help) and False for network trouble. The
       server's own message is kept in the error text. Secrets never appear in messages.
@@ -240,6 +243,31 @@ class IncomingMailbox(ABC):
     @abstractmethod
     def acknowledge(self, msg: RemoteMessage, *, outcome: Outcome) -> None:
         """Move ``msg`` to the outcome's folder or delete it; call only after the message is recorded."""
+
+    def list_oldest(self, folder: Sequence[str], limit: int) -> list[RemoteMessage]:
+        """The first ``limit`` messages of ``list_messages(folder)``; a protocol that can skip
+        describing the rest (IMAP: sizes) overrides it."""
+        return self.list_messages(folder)[:limit]
+
+    def fetch_many(
+        self, msgs: Sequence[RemoteMessage], *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES
+    ) -> dict[str, bytes | TransportError]:
+        """Raw bytes of each message by ``server_id``; a message the server refuses for good (too
+        big, unreadable) maps to its permanent ``TransportError``. Any other failure raises."""
+        result: dict[str, bytes | TransportError] = {}
+        for msg in msgs:
+            try:
+                result[msg.server_id] = self.fetch(msg, max_bytes=max_bytes)
+            except TransportError as exc:
+                if not exc.permanent:
+                    raise
+                result[msg.server_id] = exc
+        return result
+
+    def acknowledge_many(self, msgs: Sequence[RemoteMessage], *, outcome: Outcome) -> None:
+        """``acknowledge`` every message in ``msgs`` with the same outcome."""
+        for msg in msgs:
+            self.acknowledge(msg, outcome=outcome)
 
     def check(self) -> str:
         """Connect and authenticate (unless already open) and describe the server."""

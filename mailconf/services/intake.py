@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import email.policy
 import logging
-from datetime import timedelta
 from email.parser import BytesHeaderParser
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from servicedesk.models import Comment, Company, Contact, Employee, Ticket, TicketChannel, TicketType, TicketWatcher
+from servicedesk.models import Comment, Company, Contact, Employee, Ticket, TicketChannel, TicketWatcher
+from servicedesk.services.batch import SavepointNeeded
 from servicedesk.services.tickets import NewFile, add_comment, create_ticket
 
 from ..models import IncomingConnection, MailResult, OutboxMessage, ProcessedMessage, RecipientStatus
 from ..parsing import ParsedMessage, ParseError, find_ticket_tag, parse_message
-from .maillog import Outcome, find_processed_by_message_id
+from .intake_lookups import Lookups, reference_ids
+from .maillog import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +44,27 @@ def bare_id(message_id: str | None) -> str:
     return (message_id or "").strip().strip("<>").strip()
 
 
-def process_raw(connection: IncomingConnection, entry: ProcessedMessage, raw: bytes) -> Outcome:
+def process_raw(
+    connection: IncomingConnection, entry: ProcessedMessage, raw: bytes, *, lookups: Lookups | None = None
+) -> Outcome:
     """Parse `raw` and act on it; fills the entry's descriptive fields (the caller saves them).
 
     Runs the ticket work in a savepoint: an ordinary failure (a refused ticket, a bug on one odd
     message) rolls back only that work and becomes an error outcome, so the message goes to the
     error path instead of blocking the ones behind it. Anything that is not an `Exception`
     (a worker being killed) propagates and rolls the whole ledger transaction back.
+
+    `lookups` (shared by a chunk of messages, see polling) must be inside that chunk's transaction
+    and flushed (`lookups.tickets.flush()`) before it commits.
     """
+    parsed = parse_raw(entry, raw)
+    if isinstance(parsed, Outcome):
+        return parsed
+    return process_parsed(connection, entry, parsed, lookups=lookups)
+
+
+def parse_raw(entry: ProcessedMessage, raw: bytes) -> ParsedMessage | Outcome:
+    """The parsed message (its sender, subject and ids copied onto the entry) or an error outcome."""
     try:
         parsed = parse_message(raw, max_size=max_message_bytes())
     except ParseError as exc:
@@ -63,13 +75,27 @@ def process_raw(connection: IncomingConnection, entry: ProcessedMessage, raw: by
         describe_headers_only(entry, raw)
         return Outcome(MailResult.ERROR, f"cannot parse the message: {type(exc).__name__}: {exc}")
     describe(entry, parsed)
-    earlier = find_processed_by_message_id(connection, entry.message_id, exclude_pk=entry.pk)
+    return parsed
+
+
+def process_parsed(
+    connection: IncomingConnection, entry: ProcessedMessage, parsed: ParsedMessage, *, lookups: Lookups | None = None
+) -> Outcome:
+    """Dedupe and act on a parsed message (see `process_raw`)."""
+    single = lookups is None
+    look = Lookups(connection) if lookups is None else lookups
+    earlier = look.earlier(entry.message_id, exclude_pk=entry.pk)
     if earlier is not None:
         return Outcome(MailResult.DUPLICATE, f"already processed as mail log entry {earlier.pk}",
                        ticket_id=earlier.ticket_id, duplicate_of_id=earlier.pk)
     try:
-        with transaction.atomic():
-            return act(connection, parsed)
+        with look.tickets.item():
+            outcome = act(connection, parsed, look)
+            if single:
+                look.tickets.flush()
+            return outcome
+    except SavepointNeeded:
+        raise  # a batch without savepoints: the caller runs it again with them
     except ValidationError as exc:
         return Outcome(MailResult.ERROR, _validation_text(exc))
     except Exception as exc:  # one bad message must not stop the mailbox; the log keeps the reason
@@ -107,8 +133,9 @@ def _validation_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def act(connection: IncomingConnection, parsed: ParsedMessage) -> Outcome:
+def act(connection: IncomingConnection, parsed: ParsedMessage, lookups: Lookups | None = None) -> Outcome:
     """The routing rules, in order: loops, bounces, replies to tickets, auto-replies, new tickets."""
+    look = Lookups(connection) if lookups is None else lookups
     if parsed.is_own_loop:
         return Outcome(MailResult.IGNORED, f"our own mail came back ({parsed.auto_reason or 'origin header'})")
     if parsed.is_bounce:
@@ -116,55 +143,39 @@ def act(connection: IncomingConnection, parsed: ParsedMessage) -> Outcome:
     sender = parsed.from_.address if parsed.from_ is not None else ""
     if not sender:
         return Outcome(MailResult.ERROR, "the message has no sender address")
-    ticket = find_ticket(parsed, sender)
+    ticket = find_ticket(parsed, sender, look)
     if parsed.is_auto_reply:
-        return _auto_reply(connection, parsed, ticket)
+        return _auto_reply(connection, parsed, ticket, look)
     if ticket is not None:
-        return add_reply(connection, parsed, ticket, sender)
-    return open_ticket(connection, parsed, sender)
+        return add_reply(connection, parsed, ticket, sender, look)
+    return open_ticket(connection, parsed, sender, look)
 
 
 # --- threading ---------------------------------------------------------------------------------
 
 
-def find_ticket(parsed: ParsedMessage, sender: str) -> Ticket | None:
+def find_ticket(parsed: ParsedMessage, sender: str, lookups: Lookups) -> Ticket | None:
     """The ticket this message answers: by Message-ID chain first, then by the subject tag.
 
     A subject tag alone is trusted only from the ticket's requester or a watcher: anybody can
     type "[#12]" into a subject, but only the chain proves the mail answers one of ours.
     """
-    ids = [bare_id(x) for x in [parsed.in_reply_to, *parsed.references] if x]
-    ids = [x for x in ids if x]
+    ids = reference_ids(parsed)
     if ids:
-        ticket = _ticket_by_message_ids(ids)
+        ticket_id = lookups.ticket_for_references(ids)
+        ticket = lookups.ticket(ticket_id) if ticket_id is not None else None
         if ticket is not None:
             return ticket
     number = parsed.ticket_number or find_ticket_tag(parsed.subject or "")
     if number is None:
         return None
-    ticket = Ticket.objects.filter(pk=number).first()
-    if ticket is not None and is_participant(ticket, sender):
+    ticket = lookups.ticket(number)
+    if ticket is not None and is_participant(ticket, sender, lookups):
         return ticket
     return None
 
 
-def _ticket_by_message_ids(ids: list[str]) -> Ticket | None:
-    variants = ids + [f"<{x}>" for x in ids]
-    outbox_ticket = (
-        OutboxMessage.objects.filter(message_id__in=variants, ticket_id__isnull=False)
-        .order_by("-pk").values_list("ticket_id", flat=True).first()
-    )
-    if outbox_ticket is None:
-        outbox_ticket = (
-            ProcessedMessage.objects.filter(message_id__in=ids, ticket__isnull=False)
-            .order_by("-pk").values_list("ticket_id", flat=True).first()
-        )
-    if outbox_ticket is None:
-        return None
-    return Ticket.objects.filter(pk=outbox_ticket).first()
-
-
-def is_participant(ticket: Ticket, address: str) -> bool:
+def is_participant(ticket: Ticket, address: str, lookups: Lookups | None = None) -> bool:
     """Whether `address` is the ticket's requester or one of its watchers."""
     address = address.lower()
     requester = {ticket.requester_email.lower()}
@@ -173,6 +184,8 @@ def is_participant(ticket: Ticket, address: str) -> bool:
             requester.add(person.email.lower())
     if address in requester:
         return True
+    if lookups is not None:
+        return address in lookups.watcher_addresses(ticket.pk)
     watchers = TicketWatcher.objects.filter(ticket=ticket).filter(
         Q(email__iexact=address) | Q(employee__email__iexact=address) | Q(contact__email__iexact=address)
     )
@@ -180,14 +193,6 @@ def is_participant(ticket: Ticket, address: str) -> bool:
 
 
 # --- people ------------------------------------------------------------------------------------
-
-
-def find_employee(address: str) -> Employee | None:
-    return Employee.objects.filter(email__iexact=address, is_active=True).select_related("user").first()
-
-
-def find_contact(address: str) -> Contact | None:
-    return Contact.objects.filter(email__iexact=address, is_active=True).select_related("user").first()
 
 
 def company_for_domain(address: str) -> Company | None:
@@ -209,19 +214,21 @@ def contact_names(parsed: ParsedMessage, address: str) -> tuple[str, str]:
 # --- comments ----------------------------------------------------------------------------------
 
 
-def add_reply(connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket, sender: str) -> Outcome:
-    employee = find_employee(sender)
-    contact = None if employee is not None else find_contact(sender)
-    known = employee is not None or contact is not None or is_participant(ticket, sender)
+def add_reply(
+    connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket, sender: str, lookups: Lookups
+) -> Outcome:
+    employee = lookups.employee(sender)
+    contact = None if employee is not None else lookups.contact(sender)
+    known = employee is not None or contact is not None or is_participant(ticket, sender, lookups)
     if not known and not connection.accept_unknown_replies:
         return Outcome(MailResult.IGNORED, f"a reply to ticket #{ticket.pk} from an unknown sender {sender}",
                        ticket_id=ticket.pk)
-    comment = _comment(ticket, parsed, sender, employee or contact, private=False)
+    comment = _comment(ticket, parsed, sender, employee or contact, private=False, lookups=lookups)
     return Outcome(MailResult.COMMENT, "", ticket_id=ticket.pk, comment_id=comment.pk)
 
 
 def _comment(ticket: Ticket, parsed: ParsedMessage, sender: str, person: Employee | Contact | None,
-             *, private: bool) -> Comment:
+             *, private: bool, lookups: Lookups) -> Comment:
     actor = getattr(person, "user", None)
     name = person.full_name if person is not None else (parsed.from_.name if parsed.from_ else "")
     body = (parsed.reply_text or parsed.text or "").strip()
@@ -231,10 +238,13 @@ def _comment(ticket: Ticket, parsed: ParsedMessage, sender: str, person: Employe
     return add_comment(
         ticket=ticket, actor=actor, body=body, body_html=parsed.html, is_private=private,
         author_name=name or sender, author_email=sender, source=Comment.Source.EMAIL, files=files,
+        batch=lookups.tickets,
     )
 
 
-def _auto_reply(connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket | None) -> Outcome:
+def _auto_reply(
+    connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket | None, lookups: Lookups
+) -> Outcome:
     """Auto-replies are never answered: filed privately on their ticket (no client notification) or dropped."""
     reason = parsed.auto_reason or "automatic reply"
     if ticket is None:
@@ -242,7 +252,7 @@ def _auto_reply(connection: IncomingConnection, parsed: ParsedMessage, ticket: T
     if connection.auto_replies != "comment":
         return Outcome(MailResult.IGNORED, f"automatic reply ({reason}) to ticket #{ticket.pk}", ticket_id=ticket.pk)
     sender = parsed.from_.address if parsed.from_ is not None else ""
-    comment = _comment(ticket, parsed, sender, None, private=True)
+    comment = _comment(ticket, parsed, sender, None, private=True, lookups=lookups)
     return Outcome(MailResult.COMMENT, f"automatic reply ({reason})", ticket_id=ticket.pk, comment_id=comment.pk)
 
 
@@ -260,18 +270,19 @@ def attachment_files(parsed: ParsedMessage) -> list[NewFile]:
 # --- new tickets -------------------------------------------------------------------------------
 
 
-def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: str) -> Outcome:
+def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: str, lookups: Lookups) -> Outcome:
     limit = tickets_per_sender_per_hour()
-    if limit and _recent_tickets_from(sender) >= limit:
+    if limit and lookups.recent_tickets(sender) >= limit:
         return Outcome(MailResult.IGNORED, f"{sender} opened {limit} tickets within an hour (rate limit)")
-    employee = find_employee(sender)
-    contact = None if employee is not None else find_contact(sender)
+    employee = lookups.employee(sender)
+    contact = None if employee is not None else lookups.contact(sender)
     if employee is None and contact is None:
         if connection.unregistered == "refuse":
             return Outcome(MailResult.IGNORED, f"{sender} is not a registered employee or contact")
         if connection.unregistered == "contact":
             contact = _new_contact(parsed, sender)
-    ticket_type = connection.ticket_type or TicketType.objects.filter(is_active=True).order_by("pk").first()
+            lookups.new_contact(sender, contact)
+    ticket_type = connection.ticket_type or lookups.default_ticket_type()
     if ticket_type is None:
         return Outcome(MailResult.ERROR, "no active ticket type exists")
     person = employee or contact
@@ -283,17 +294,10 @@ def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: s
         requester_email="" if person is not None else sender,
         requester_name="" if person is not None else (parsed.from_.name if parsed.from_ else ""),
         responsible_team=connection.team, channel=TicketChannel.EMAIL, files=attachment_files(parsed),
+        batch=lookups.tickets,
     )
+    lookups.new_ticket(ticket)
     return Outcome(MailResult.TICKET, "", ticket_id=ticket.pk)
-
-
-def _recent_tickets_from(sender: str) -> int:
-    since = timezone.now() - timedelta(hours=1)
-    # Exact match: the parser lowercases addresses, and an exact match can use the
-    # (sender, result, processed_at) index, where a case-insensitive one scans the hour's tickets.
-    return ProcessedMessage.objects.filter(
-        sender=sender.lower(), result=MailResult.TICKET, processed_at__gte=since
-    ).count()
 
 
 def _new_contact(parsed: ParsedMessage, sender: str) -> Contact | None:

@@ -64,8 +64,10 @@ def find_processed_by_message_id(
     return rows.order_by("pk").first()
 
 
-def apply_outcome(entry: ProcessedMessage, outcome: Outcome) -> None:
-    """Write `outcome` onto the row (inside the caller's transaction); an unsaved row is inserted."""
+def apply_outcome(entry: ProcessedMessage, outcome: Outcome, *, save: bool = True) -> None:
+    """Write `outcome` onto the row (inside the caller's transaction); an unsaved row is inserted.
+
+    `save=False` only sets the fields (the caller inserts new rows in bulk)."""
     entry.result = outcome.result
     entry.reason = outcome.reason[:5000]
     entry.ticket_id = outcome.ticket_id
@@ -74,6 +76,8 @@ def apply_outcome(entry: ProcessedMessage, outcome: Outcome) -> None:
     entry.outbox_message_id = outcome.outbox_message_id[:255]
     entry.bounce = outcome.bounce or {}
     entry.processed_at = timezone.now()
+    if not save:
+        return
     if entry.pk is None:
         entry.save(force_insert=True)
         return

@@ -15,6 +15,7 @@ import os
 import socket
 import threading
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -23,10 +24,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from servicedesk import events
+from servicedesk.services.batch import SavepointNeeded
+
 from ..models import IncomingConnection, MailResult, ProcessedMessage
+from ..parsing import ParsedMessage
 from ..protocols.errors import TransportError
 from ..protocols.incoming import IncomingMailbox, RemoteMessage, folder_label
-from .intake import max_message_bytes, process_raw
+from .intake import max_message_bytes, parse_raw, process_parsed
+from .intake_lookups import Lookups
 from .mailboxes import notify, open_connection, record_result
 from .maillog import Outcome, apply_outcome, mark_acknowledged, store_raw
 
@@ -34,7 +40,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 300
 DEFAULT_BATCH = 1000
-DEFAULT_COMMIT_EVERY = 25
+DEFAULT_COMMIT_EVERY = 100
+# A chunk's bodies and parsed messages are held together until its commit: this bounds their bytes
+# (a bigger message makes a chunk of its own).
+CHUNK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -147,72 +156,147 @@ def _poll_folders(
     """Walk every folder in chunks; True when the batch limit stopped us (mail may be left)."""
     handled = 0
     step = commit_every()
+    savepoints = False
     for folder in box.config.folder_paths():
-        listed = box.list_messages(folder)
+        # One more than the poll may handle, so a full poll knows that mail is left.
+        listed = box.list_oldest(folder, limit - handled + 1)
         while listed:
             if handled >= limit:
                 return True
-            size = min(step, limit - handled)
+            size = _chunk_length(listed, min(step, limit - handled))
             chunk, listed = listed[:size], listed[size:]
-            process_chunk(conn, box, chunk, counts)
+            savepoints = process_chunk(conn, box, chunk, counts, savepoints=savepoints)
             handled += len(chunk)
             renew(conn.pk, owner)
     return False
 
 
+def _chunk_length(listed: list[RemoteMessage], most: int) -> int:
+    held = 0
+    for count, msg in enumerate(listed[:most]):
+        held += msg.size or 0
+        if count and held > CHUNK_BYTES:
+            return count
+    return min(most, len(listed))
+
+
 def process_chunk(conn: IncomingConnection, box: IncomingMailbox, chunk: list[RemoteMessage],
-                  counts: PollCounts) -> None:
+                  counts: PollCounts, *, savepoints: bool = False) -> bool:
     """Record and act on a few messages in one transaction, then acknowledge them after it commits.
 
     One commit per chunk rather than per message saves a disk flush per message; the guarantee
-    is unchanged because nothing is acknowledged before the commit. Each message still runs in
-    its own savepoint, so one failure costs only that message.
+    is unchanged because nothing is acknowledged before the commit. The bodies come in one fetch,
+    are stored and parsed before the transaction opens, and what intake looks up (senders,
+    earlier copies, threads) is asked once for the chunk; the domain events of the chunk reach
+    their handlers together after the commit.
+
+    The messages run without savepoints first (two round trips each saved). If one fails, the
+    transaction is rolled back and the chunk runs again with a savepoint per message, so the
+    failure costs only that message; the rest of the poll keeps the savepoints (returned True).
     """
     known = {
         entry.server_id: entry
         for entry in ProcessedMessage.objects.filter(connection=conn, server_id__in=[m.server_id for m in chunk])
     }
-    listed: list[tuple[RemoteMessage, ProcessedMessage]] = []
-    new: list[ProcessedMessage] = []
-    with transaction.atomic():
-        for msg in chunk:
-            entry = known.get(msg.server_id)
-            if entry is None or entry.result == MailResult.PENDING:
-                entry = _record_new(conn, box, msg, counts)
-                new.append(entry)
-            listed.append((msg, entry))
+    todo = [msg for msg in chunk if msg.server_id not in known or known[msg.server_id].result == MailResult.PENDING]
+    prepared = _prepare(conn, box, todo, counts)
+    try:
+        listed, new = _record_chunk(conn, chunk, known, prepared, savepoints=savepoints)
+    except SavepointNeeded as exc:
+        log.info("a message of %s failed without a savepoint (%s); running its chunk again", conn.name, exc)
+        savepoints = True
+        listed, new = _record_chunk(conn, chunk, known, prepared, savepoints=True)
     for entry in new:
         counts.count(entry.result)
         if entry.result == MailResult.ERROR:
             _notify_unprocessable(conn, entry)
-    acknowledged = [entry.pk for msg, entry in listed if _acknowledge(box, msg, entry)]
-    mark_acknowledged(acknowledged)
-    counts.acknowledged += len(acknowledged)
+    _acknowledge_all(box, listed, counts)
+    return savepoints
 
 
-def _record_new(
-    conn: IncomingConnection, box: IncomingMailbox, msg: RemoteMessage, counts: PollCounts
-) -> ProcessedMessage:
+def _record_chunk(
+    conn: IncomingConnection, chunk: list[RemoteMessage], known: dict[str, ProcessedMessage],
+    prepared: dict[str, Prepared], *, savepoints: bool,
+) -> tuple[list[tuple[RemoteMessage, ProcessedMessage]], list[ProcessedMessage]]:
+    lookups = Lookups(conn, savepoints=savepoints)
+    lookups.prefetch([item for _entry, item in prepared.values() if isinstance(item, ParsedMessage)])
+    listed: list[tuple[RemoteMessage, ProcessedMessage]] = []
+    new: list[ProcessedMessage] = []
+    with events.collected(), transaction.atomic():
+        for msg in chunk:
+            entry = known.get(msg.server_id)
+            if msg.server_id in prepared:
+                entry = _record_new(conn, msg, prepared[msg.server_id], lookups)
+                new.append(entry)
+            listed.append((msg, entry))
+        lookups.save_rows()
+        lookups.tickets.flush()
+    return listed, new
+
+
+Prepared = tuple[ProcessedMessage | None, ParsedMessage | Outcome | str]
+
+
+def _prepare(
+    conn: IncomingConnection, box: IncomingMailbox, todo: list[RemoteMessage], counts: PollCounts
+) -> dict[str, Prepared]:
+    """Fetch, store and parse the messages to record, before the transaction opens.
+
+    Per server id: (unsaved ledger row with its raw file, parsed message or error outcome), or
+    (None, reason) for a message the server will not hand over (too big, refused for good).
+    """
     limit = max_message_bytes()
-    if msg.size is not None and msg.size > limit:
-        return _record_without_body(conn, msg, f"the message is {msg.size} bytes, over the {limit} byte limit")
-    try:
-        raw = box.fetch(msg, max_bytes=limit)
-    except TransportError as exc:
-        if not exc.permanent:
-            raise
-        # The server refused this one message for good (too big once measured, gone, unreadable).
-        return _record_without_body(conn, msg, exc.message)
-    counts.fetched += 1
-    entry = ProcessedMessage(
-        connection=conn, connection_name=conn.name, server_id=msg.server_id, folder=folder_label(msg.folder),
-        size=len(raw), raw=store_raw(raw), attempts=1,
-    )
-    # The row is inserted after intake so it is written once; its UNIQUE key still guards the
-    # whole transaction: if another worker recorded the message meanwhile (only possible once our
-    # lease expired) the insert fails and the chunk, tickets included, is rolled back.
-    apply_outcome(entry, process_raw(conn, entry, raw))
+    result: dict[str, Prepared] = {}
+    fetchable: list[RemoteMessage] = []
+    for msg in todo:
+        if msg.size is not None and msg.size > limit:
+            result[msg.server_id] = (None, f"the message is {msg.size} bytes, over the {limit} byte limit")
+        else:
+            fetchable.append(msg)
+    bodies = box.fetch_many(fetchable, max_bytes=limit) if fetchable else {}
+    stored: dict[str, Future[str]] = {}
+    # Creating a file costs the kernel about as much as parsing the message costs us; the writer
+    # threads do it meanwhile (file system calls release the GIL).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail-raw") as writer:
+        for msg in fetchable:
+            raw = bodies.pop(msg.server_id)
+            if isinstance(raw, TransportError):
+                # The server refused this one message for good (too big once measured, gone, unreadable).
+                result[msg.server_id] = (None, raw.message)
+                continue
+            counts.fetched += 1
+            stored[msg.server_id] = writer.submit(store_raw, raw)
+            entry = ProcessedMessage(
+                connection=conn, connection_name=conn.name, server_id=msg.server_id, folder=folder_label(msg.folder),
+                size=len(raw), attempts=1,
+            )
+            result[msg.server_id] = (entry, parse_raw(entry, raw))
+    for server_id, name in stored.items():
+        entry = result[server_id][0]
+        assert entry is not None
+        entry.raw = name.result()
+    return result
+
+
+def _record_new(conn: IncomingConnection, msg: RemoteMessage, prepared: Prepared, lookups: Lookups) -> ProcessedMessage:
+    template, item = prepared
+    if template is None:
+        return _record_without_body(conn, msg, str(item))
+    entry = _fresh(template)  # a rolled-back first run leaves its copy behind
+    outcome = item if isinstance(item, Outcome) else process_parsed(conn, entry, item, lookups=lookups)
+    # The row is inserted with the chunk's others, after intake, so it is written once; its UNIQUE
+    # key still guards the whole transaction: if another worker recorded the message meanwhile
+    # (only possible once our lease expired) the insert fails and the chunk, tickets included,
+    # is rolled back.
+    apply_outcome(entry, outcome, save=False)
+    lookups.queue_row(entry)
     return entry
+
+
+def _fresh(template: ProcessedMessage) -> ProcessedMessage:
+    values = {field.attname: getattr(template, field.attname) for field in ProcessedMessage._meta.concrete_fields}
+    values["raw"] = template.raw.name
+    return ProcessedMessage(**values)
 
 
 def _record_without_body(conn: IncomingConnection, msg: RemoteMessage, reason: str) -> ProcessedMessage:
@@ -226,16 +310,24 @@ def _record_without_body(conn: IncomingConnection, msg: RemoteMessage, reason: s
     return entry
 
 
-def _acknowledge(box: IncomingMailbox, msg: RemoteMessage, entry: ProcessedMessage) -> bool:
-    """Move/delete after commit. Failed mail moves only to an error folder; otherwise it stays put
-    (and is skipped on later polls by its ledger row) so nothing unprocessed is ever deleted."""
-    if entry.result == MailResult.ERROR:
-        if not (box.supports_folders and box.config.error_folder):
-            return False
-        box.acknowledge(msg, outcome="error")
-    else:
-        box.acknowledge(msg, outcome="processed")
-    return True
+def _acknowledge_all(box: IncomingMailbox, listed: list[tuple[RemoteMessage, ProcessedMessage]],
+                     counts: PollCounts) -> None:
+    """Move/delete after commit, one server command per outcome. Failed mail moves only to an
+    error folder; otherwise it stays put (and is skipped on later polls by its ledger row) so
+    nothing unprocessed is ever deleted."""
+    errors_move = box.supports_folders and bool(box.config.error_folder)
+    groups: dict[str, list[tuple[RemoteMessage, ProcessedMessage]]] = {"processed": [], "error": []}
+    for msg, entry in listed:
+        if entry.result != MailResult.ERROR:
+            groups["processed"].append((msg, entry))
+        elif errors_move:
+            groups["error"].append((msg, entry))
+    for outcome, pairs in groups.items():
+        if not pairs:
+            continue
+        box.acknowledge_many([msg for msg, _entry in pairs], outcome=outcome)  # type: ignore[arg-type]
+        mark_acknowledged([entry.pk for _msg, entry in pairs])
+        counts.acknowledged += len(pairs)
 
 
 def _notify_unprocessable(conn: IncomingConnection, entry: ProcessedMessage) -> None:

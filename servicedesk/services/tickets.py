@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -33,6 +34,9 @@ from ..sla import add_working_time
 from .agreements import resolve_agreement
 from .history import actor_label, record
 
+if TYPE_CHECKING:
+    from .batch import TicketBatch
+
 
 @dataclass(frozen=True)
 class NewFile:
@@ -45,8 +49,8 @@ class NewFile:
     inline: bool = False
 
 
-def _check_type_for_service(ticket_type: TicketType, service: Service | None) -> None:
-    if service is None:
+def _check_type_for_service(ticket_type: TicketType, service: Service | None, batch: TicketBatch | None = None) -> None:
+    if service is None or (batch is not None and batch.type_checked(ticket_type, service)):
         return
     if not service.is_active:
         raise ValidationError({"service": _("The service “%(service)s” is not active.") % {"service": service}})
@@ -55,6 +59,8 @@ def _check_type_for_service(ticket_type: TicketType, service: Service | None) ->
             {"type": _("A ticket of type “%(type)s” cannot be registered for the service “%(service)s”.")
              % {"type": ticket_type, "service": service}}
         )
+    if batch is not None:
+        batch.mark_type_checked(ticket_type, service)
 
 
 def create_ticket(
@@ -74,22 +80,26 @@ def create_ticket(
     priority: int = Priority.NORMAL,
     channel: str = TicketChannel.OPERATOR,
     files: Iterable[NewFile] = (),
+    batch: TicketBatch | None = None,
 ) -> Ticket:
-    """Register a ticket. Raises ValidationError (field-keyed) when a rule of seed 004 forbids it."""
+    """Register a ticket. Raises ValidationError (field-keyed) when a rule of seed 004 forbids it.
+
+    `batch`: see services/batch.py (the caller then runs this inside `batch.item()`)."""
     subject = " ".join(subject.split())[:500]
     if not subject:
         raise ValidationError({"subject": _("A subject is required.")})
     if not (requester_employee or requester_contact or requester_email):
         raise ValidationError({"requester": _("Choose a requester or give an e-mail address.")})
-    _check_type_for_service(ticket_type, service)
-    agreement = resolve_agreement(
-        service=service, employee=requester_employee, contact=requester_contact, agreement=agreement
-    )
+    _check_type_for_service(ticket_type, service, batch)
+    resolve = batch.resolve_agreement if batch is not None else resolve_agreement
+    agreement = resolve(service=service, employee=requester_employee, contact=requester_contact, agreement=agreement)
     if service is not None and responsible_employee is None and responsible_team is None:
         responsible_employee = service.responsible_employee
         responsible_team = service.responsible_team
     now = timezone.now()
-    with transaction.atomic():
+    write = batch.record if batch is not None else record
+    # In a batch the caller's `batch.item()` is the savepoint; a second one would cost two round trips.
+    with transaction.atomic(savepoint=batch is None):
         ticket = Ticket.objects.create(
             type=ticket_type, service=service, agreement=agreement, subject=subject, description=description,
             requester_employee=requester_employee, requester_contact=requester_contact,
@@ -99,9 +109,9 @@ def create_ticket(
             reaction_deadline=add_working_time(now, agreement.reaction_hours, agreement.schedule),
             resolution_deadline=add_working_time(now, agreement.resolution_hours, agreement.schedule),
         )
-        record(ticket, actor, TicketHistory.Kind.CREATED, new_value=subject)
+        write(ticket, actor, TicketHistory.Kind.CREATED, new_value=subject)
         for new_file in files:
-            _store_attachment(ticket, actor, new_file, comment=None)
+            _store_attachment(ticket, actor, new_file, comment=None, write=write)
         events.emit(events.DomainEvent(events.TICKET_CREATED, ticket.pk, _uid(actor), {"channel": channel}))
     return ticket
 
@@ -220,23 +230,27 @@ def add_comment(
     body_html: str = "",
     source: str = Comment.Source.WEB,
     files: Iterable[NewFile] = (),
+    batch: TicketBatch | None = None,
 ) -> Comment:
-    """Add a comment (and its files). A first public comment by staff counts as the reaction."""
+    """Add a comment (and its files). A first public comment by staff counts as the reaction.
+
+    `batch`: see services/batch.py (the caller then runs this inside `batch.item()`)."""
     if not body.strip() and not body_html.strip() and not files:
         raise ValidationError({"body": _("The comment is empty.")})
-    with transaction.atomic():
+    write = batch.record if batch is not None else record
+    with transaction.atomic(savepoint=batch is None):
         comment = Comment.objects.create(
             ticket=ticket, author=actor, author_name=author_name or actor_label(actor),
             author_email=author_email or (actor.email if actor else ""), body=body, body_html=body_html,
             is_private=is_private, source=source,
         )
         for new_file in files:
-            _store_attachment(ticket, actor, new_file, comment=comment)
+            _store_attachment(ticket, actor, new_file, comment=comment, write=write)
         if not is_private and actor is not None and hasattr(actor, "employee"):
             Ticket.objects.filter(pk=ticket.pk, reacted_at__isnull=True).update(reacted_at=timezone.now())
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
         kind_label = _("private") if is_private else _("public")
-        record(ticket, actor, TicketHistory.Kind.COMMENT, "comment", "", f"{kind_label}: {body[:200]}")
+        write(ticket, actor, TicketHistory.Kind.COMMENT, "comment", "", f"{kind_label}: {body[:200]}")
         events.emit(events.DomainEvent(events.COMMENT_ADDED, ticket.pk, _uid(actor), {
             "comment_id": comment.pk, "private": is_private, "source": source}))
     return comment
@@ -249,7 +263,10 @@ def add_attachment(*, ticket: Ticket, actor: User | None, new_file: NewFile) -> 
     return attachment
 
 
-def _store_attachment(ticket: Ticket, actor: User | None, new_file: NewFile, *, comment: Comment | None) -> Attachment:
+def _store_attachment(
+    ticket: Ticket, actor: User | None, new_file: NewFile, *, comment: Comment | None,
+    write: Callable[..., TicketHistory] = record,
+) -> Attachment:
     from django.conf import settings
 
     size = new_file.file.size or 0
@@ -263,7 +280,7 @@ def _store_attachment(ticket: Ticket, actor: User | None, new_file: NewFile, *, 
     )
     attachment.file.save(filename, new_file.file, save=False)
     attachment.save()
-    record(ticket, actor, TicketHistory.Kind.ATTACHMENT, "attachment", "", filename)
+    write(ticket, actor, TicketHistory.Kind.ATTACHMENT, "attachment", "", filename)
     events.emit(events.DomainEvent(events.ATTACHMENT_ADDED, ticket.pk, _uid(actor), {"attachment_id": attachment.pk}))
     return attachment
 

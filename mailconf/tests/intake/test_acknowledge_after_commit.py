@@ -28,11 +28,13 @@ def test_crash_between_commit_and_acknowledge_only_acknowledges_next_time(
     mailbox.deliver(make_mail())
     box_class = ImapMailbox if protocol == "imap" else Pop3Mailbox
 
-    def die(self, msg, *, outcome):
+    def die(self, msgs, *, outcome):
         raise Killed
 
     with monkeypatch.context() as patch:
+        # Both paths: IMAP acknowledges a chunk in one command, POP3 one message at a time.
         patch.setattr(box_class, "acknowledge", die)
+        patch.setattr(box_class, "acknowledge_many", die)
         with pytest.raises(Killed):
             poll(conn)
     assert Ticket.objects.count() == 1 and maildir_count(mailbox) == 1
@@ -109,10 +111,10 @@ def test_a_failing_message_does_not_block_the_ones_behind_it(cast, mailbox, make
     mailbox.deliver(make_mail(subject="fine"))
     real = intake.open_ticket
 
-    def explode_on_poison(connection, parsed, sender):
+    def explode_on_poison(connection, parsed, sender, *rest):
         if parsed.subject == "poison":
             raise RuntimeError("boom")
-        return real(connection, parsed, sender)
+        return real(connection, parsed, sender, *rest)
 
     monkeypatch.setattr(intake, "open_ticket", explode_on_poison)
     counts = poll(conn)
