@@ -14,6 +14,7 @@ without sending anything (the "Check" button).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -47,7 +48,7 @@ class SendResult:
     refused: dict[str, RecipientFailure] = field(default_factory=dict)
 
 
-class OutgoingTransport:
+class OutgoingTransport(ABC):
     """Base class; subclasses set `kind`, `config_class` and implement open/close/send."""
 
     kind: ClassVar[str] = ""
@@ -58,14 +59,17 @@ class OutgoingTransport:
             raise TypeError(f"{type(self).__name__} needs a {self.config_class.__name__}")
         self.config = config
 
+    @abstractmethod
     def open(self) -> None:
-        raise NotImplementedError
+        """Connect and authenticate; TransportError on failure."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """End the session; never raises."""
 
+    @abstractmethod
     def send(self, envelope: Envelope) -> SendResult:
-        raise NotImplementedError
+        """Send one message over the open session; per-recipient outcome in the result."""
 
     def check(self) -> None:
         """Connect and authenticate, send nothing; TransportError on failure."""
