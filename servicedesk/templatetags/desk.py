@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 from django import template
 from django.http import QueryDict
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from ..models import Priority, Ticket, TicketStatus, User
+from ..mail_html import render_comment_html
+from ..models import Comment, Priority, Ticket, TicketStatus, User
 from ..models.tickets import OPEN_STATUSES
 from ..services.history import actor_label
 
@@ -96,3 +98,9 @@ def initials(name: str) -> str:
 def user_label(user: User) -> str:
     """The employee's full name for an operator, else the login (technologists have no card)."""
     return actor_label(user) if user.is_authenticated else ""
+
+
+@register.filter
+def mail_html(comment: Comment) -> SafeString:
+    """A comment's original mail formatting, re-sanitised, inline images mapped (servicedesk.mail_html)."""
+    return render_comment_html(comment)
