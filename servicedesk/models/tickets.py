@@ -89,7 +89,6 @@ class Ticket(models.Model):
     reacted_at = models.DateTimeField(_("reacted"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    watchers_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("ticket")

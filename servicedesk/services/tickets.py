@@ -308,7 +308,6 @@ def add_watcher(
             "email": email.strip().lower(), "employee": None, "contact": None}
         watcher, created = TicketWatcher.objects.get_or_create(ticket=ticket, **lookup)
         if created:
-            Ticket.objects.filter(pk=ticket.pk).update(watchers_count=ticket.watchers.count())
             record(ticket, actor, TicketHistory.Kind.WATCHER, "watcher", "", str(watcher))
             events.emit(events.DomainEvent(events.WATCHER_ADDED, ticket.pk, _uid(actor), {"watcher_id": watcher.pk}))
     return watcher
@@ -318,7 +317,6 @@ def remove_watcher(*, ticket: Ticket, actor: User | None, watcher: TicketWatcher
     with transaction.atomic():
         label = str(watcher)
         watcher.delete()
-        Ticket.objects.filter(pk=ticket.pk).update(watchers_count=ticket.watchers.count())
         record(ticket, actor, TicketHistory.Kind.WATCHER, "watcher", label, "")
 
 
