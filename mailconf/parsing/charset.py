@@ -10,6 +10,7 @@ finally the declared charset (or cp1252) with replacement characters.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from collections import Counter
 from functools import lru_cache
@@ -140,17 +141,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         return ""
     codec = normalize_charset(declared)
     if codec is not None:
-        try:
+        with contextlib.suppress(UnicodeDecodeError, LookupError):  # wrong label: detect below
             return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            pass
     if not _HIGH_BYTES.search(data) and codec not in ("utf-16", "utf-32", "utf_16", "utf_32"):
         if b"\x1b" not in data:  # escape sequences mean iso-2022-*, handled by detection below
             return data.decode("ascii")
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     return _detect(data, codec)
 
 
