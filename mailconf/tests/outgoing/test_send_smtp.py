@@ -7,7 +7,7 @@ import pytest
 from mailconf.protocols.errors import TransportError
 from mailconf.protocols.outgoing import Envelope
 from mailconf.protocols.smtp import SmtpConfig, SmtpTransport, default_port
-from servicedesk.testing.mailservers.smtp import DEFAULT_SMTP_USERS, SmtpServers
+from servicedesk.testing.mailservers.smtp import DEFAULT_SMTP_USERS, SmtpServer, SmtpServers
 
 PASSWORD = DEFAULT_SMTP_USERS["mailer"]
 RAW = b"From: desk@example.test\r\nTo: a@example.test\r\nSubject: hi\r\n\r\nbody\r\n"
@@ -25,44 +25,25 @@ def test_plain(smtp: SmtpServers) -> None:
     assert received.rcpt_tos == ["a@example.test"] and received.raw.endswith(b"body\r\n")
 
 
+def authenticated(server: SmtpServer, encryption: str, **overrides: object) -> SmtpConfig:
+    """A config logging in as "mailer" to `server`; tests override only what they are about."""
+    fields: dict[str, object] = {"host": server.host, "port": server.port, "encryption": encryption,
+                                 "auth": True, "login": "mailer", "password": PASSWORD}
+    return SmtpConfig(**{**fields, **overrides})
+
+
 def test_starttls_with_auth(smtp: SmtpServers) -> None:
-    cfg = SmtpConfig(
-        host=smtp.starttls.host,
-        port=smtp.starttls.port,
-        encryption="starttls",
-        auth=True,
-        login="mailer",
-        password=PASSWORD,
-        ca_file=str(smtp.cert_path),
-    )
-    send_one(cfg)
+    send_one(authenticated(smtp.starttls, "starttls", ca_file=str(smtp.cert_path)))
     assert smtp.starttls.wait_for_messages(1)[0].login == "mailer"
 
 
 def test_implicit_tls_with_auth(smtp: SmtpServers) -> None:
-    cfg = SmtpConfig(
-        host=smtp.tls.host,
-        port=smtp.tls.port,
-        encryption="ssl",
-        auth=True,
-        login="mailer",
-        password=PASSWORD,
-        ca_file=str(smtp.cert_path),
-    )
-    send_one(cfg)
+    send_one(authenticated(smtp.tls, "ssl", ca_file=str(smtp.cert_path)))
     assert smtp.tls.wait_for_messages(1)[0].login == "mailer"
 
 
 def test_ssl_prefix_means_implicit_tls_whatever_the_encryption_field(smtp: SmtpServers) -> None:
-    cfg = SmtpConfig(
-        host=f"ssl://{smtp.tls.host}",
-        port=smtp.tls.port,
-        encryption="none",
-        auth=True,
-        login="mailer",
-        password=PASSWORD,
-        ca_file=str(smtp.cert_path),
-    )
+    cfg = authenticated(smtp.tls, "none", host=f"ssl://{smtp.tls.host}", ca_file=str(smtp.cert_path))
     assert cfg.effective_encryption == "ssl" and cfg.effective_host == smtp.tls.host
     send_one(cfg)
     assert len(smtp.tls.wait_for_messages(1)) == 1
@@ -75,53 +56,23 @@ def test_default_ports_per_encryption() -> None:
 
 
 def test_wrong_password_is_a_permanent_authentication_error(smtp: SmtpServers) -> None:
-    cfg = SmtpConfig(
-        host=smtp.auth.host, port=smtp.auth.port, encryption="none", auth=True, login="mailer", password="wrong"
-    )
     with pytest.raises(TransportError) as caught:
-        SmtpTransport(cfg).check()
+        SmtpTransport(authenticated(smtp.auth, "none", password="wrong")).check()
     assert caught.value.permanent and "535" in caught.value.message
     assert "wrong" not in caught.value.message
 
 
 def test_self_signed_certificate_refused_when_verifying(smtp: SmtpServers) -> None:
-    cfg = SmtpConfig(
-        host=smtp.tls.host,
-        port=smtp.tls.port,
-        encryption="ssl",
-        auth=True,
-        login="mailer",
-        password=PASSWORD,
-        verify_certificate=True,
-    )
     with pytest.raises(TransportError) as caught:
-        SmtpTransport(cfg).check()
+        SmtpTransport(authenticated(smtp.tls, "ssl", verify_certificate=True)).check()
     assert "certificate" in caught.value.message
     # Turning verification off is what the switch is for: self-signed servers.
-    SmtpTransport(
-        SmtpConfig(
-            host=smtp.tls.host,
-            port=smtp.tls.port,
-            encryption="ssl",
-            auth=True,
-            login="mailer",
-            password=PASSWORD,
-            verify_certificate=False,
-        )
-    ).check()
+    SmtpTransport(authenticated(smtp.tls, "ssl", verify_certificate=False)).check()
 
 
 def test_starttls_certificate_also_verified(smtp: SmtpServers) -> None:
-    cfg = SmtpConfig(
-        host=smtp.starttls.host,
-        port=smtp.starttls.port,
-        encryption="starttls",
-        auth=True,
-        login="mailer",
-        password=PASSWORD,
-    )
     with pytest.raises(TransportError, match="certificate"):
-        SmtpTransport(cfg).check()
+        SmtpTransport(authenticated(smtp.starttls, "starttls")).check()
 
 
 def test_server_down_is_temporary(smtp: SmtpServers) -> None:
