@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 TICKET_CREATED = "ticket.created"
 TICKET_STATUS_CHANGED = "ticket.status_changed"
 TICKET_ASSIGNED = "ticket.assigned"
-TICKET_UPDATED = "ticket.updated"
 COMMENT_ADDED = "ticket.comment_added"
 ATTACHMENT_ADDED = "ticket.attachment_added"
 WATCHER_ADDED = "ticket.watcher_added"

@@ -82,10 +82,6 @@ def visible_tickets(user: UserLike) -> QuerySet[Ticket]:
     return qs.none()
 
 
-def can_view_ticket(user: UserLike, ticket: Ticket) -> bool:
-    return visible_tickets(user).filter(pk=ticket.pk).exists()
-
-
 def can_edit_ticket(user: UserLike, ticket: Ticket) -> bool:
     if edits_all_tickets(user):
         return True

@@ -8,7 +8,6 @@ from .org import Department, Employee, Team
 from .system import Heartbeat
 from .tickets import (
     OPEN_STATUSES,
-    RUNNING_STATUSES,
     TRANSITIONS,
     Attachment,
     Comment,
@@ -23,7 +22,6 @@ from .users import User
 
 __all__ = [
     "OPEN_STATUSES",
-    "RUNNING_STATUSES",
     "TRANSITIONS",
     "Agreement",
     "Attachment",

@@ -33,8 +33,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     TicketStatus.CANCELLED: (),
 }
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.WAITING, TicketStatus.RESUMED)
-# Statuses in which resolution time runs (seed 004: "New, In progress and Resumed").
-RUNNING_STATUSES = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.RESUMED)
 
 
 class Priority(models.IntegerChoices):

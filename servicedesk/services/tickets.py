@@ -184,41 +184,6 @@ def _pk(obj: object | None) -> int | None:
     return getattr(obj, "pk", None)
 
 
-EDITABLE_FIELDS = ("subject", "description", "priority", "type", "service")
-
-
-def update_ticket(*, ticket: Ticket, actor: User | None, **changes: object) -> Ticket:
-    """Change plain fields (subject, description, priority, type, service), one history row each."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable through update_ticket: {sorted(unknown)}")
-    with transaction.atomic():
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        changed: list[str] = []
-        new_type = changes.get("type", locked.type)
-        new_service = changes.get("service", locked.service)
-        if "type" in changes or "service" in changes:
-            _check_type_for_service(new_type, new_service)  # type: ignore[arg-type]
-        for name, value in changes.items():
-            old = getattr(locked, name)
-            if old == value:
-                continue
-            setattr(locked, name, value)
-            changed.append(name)
-            record(locked, actor, TicketHistory.Kind.FIELD, name, _display(locked, name, old), _display(locked, name, value))
-        if changed:
-            locked.save(update_fields=[*changed, "updated_at"])
-            events.emit(events.DomainEvent(events.TICKET_UPDATED, locked.pk, _uid(actor), {"fields": changed}))
-    _refresh(ticket, locked)
-    return locked
-
-
-def _display(ticket: Ticket, name: str, value: object) -> str:
-    if name == "priority" and value is not None:
-        return str(Priority(value).label)
-    return "" if value is None else str(value)
-
-
 def add_comment(
     *,
     ticket: Ticket,
