@@ -42,8 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--deliveries", type=int, default=200)
     parser.add_argument("--verbose", action="store_true", help="Print every latency.")
-    parser.add_argument("--gap", type=float, default=0.5,
-                        help="Seconds between deliveries, so each one meets a watcher that is idling.")
+    parser.add_argument(
+        "--gap", type=float, default=0.5, help="Seconds between deliveries, so each one meets a watcher that is idling."
+    )
     args = parser.parse_args()
 
     from intake_throughput import build_env, manage, recreate_database
@@ -65,8 +66,15 @@ def main() -> None:
     dovecot = start_dovecot(root=work / "dovecot", oauth=False)
     watcher = None
     try:
-        conn = IncomingConnection(name="idle", protocol="imap", host=dovecot.host, port=dovecot.imap_port,
-                                  encryption="none", login="support", interval=3600)
+        conn = IncomingConnection(
+            name="idle",
+            protocol="imap",
+            host=dovecot.host,
+            port=dovecot.imap_port,
+            encryption="none",
+            login="support",
+            interval=3600,
+        )
         conn.password = dovecot.users["support"]
         conn.save()
         watcher = IdleWatcher(conn.pk, wait_seconds=60)
@@ -81,9 +89,11 @@ def main() -> None:
         done = [x for x in latencies if x is not None]
         ordered = sorted(done)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)] if ordered else float("nan")
-        print(f"{len(done)}/{len(latencies)} delivered within {TIMEOUT_PER_MESSAGE:.0f} s; "
-              f"p50 {statistics.median(done) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(done) * 1000:.0f} ms; "
-              f"watcher wake-ups {watcher.wakeups}")
+        print(
+            f"{len(done)}/{len(latencies)} delivered within {TIMEOUT_PER_MESSAGE:.0f} s; "
+            f"p50 {statistics.median(done) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(done) * 1000:.0f} ms; "
+            f"watcher wake-ups {watcher.wakeups}"
+        )
     finally:
         if watcher is not None:
             watcher.stop()

@@ -30,20 +30,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "servicedesk_bench_intake"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 BODY_RU = "Добрый день! Не работает принтер в бухгалтерии, при печати выдаёт ошибку замятия бумаги. " * 4
 
 
 def build_env(work: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "VAR_DIR": str(work / "var"), "MEDIA_ROOT": str(work / "media"),
-        # Side effects (notification fan-out) are queued, not run: a private filesystem broker keeps
-        # the bench away from the shared Redis while still paying the cost of enqueueing.
-        "CELERY_BROKER_URL": "filesystem://", "CELERY_TASK_ALWAYS_EAGER": "false", "LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+            "VAR_DIR": str(work / "var"),
+            "MEDIA_ROOT": str(work / "media"),
+            # Side effects (notification fan-out) are queued, not run: a private filesystem broker keeps
+            # the bench away from the shared Redis while still paying the cost of enqueueing.
+            "CELERY_BROKER_URL": "filesystem://",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     env.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
     for sub in ("queue", "processed"):
         (work / "var" / "broker" / sub).mkdir(parents=True, exist_ok=True)
@@ -52,8 +59,14 @@ def build_env(work: Path) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, text=True,
-                          capture_output=capture, timeout=1800)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+        timeout=1800,
+    )
 
 
 def recreate_database() -> None:
@@ -76,15 +89,23 @@ def plain(n: int) -> bytes:
 
 def cp1251_8bit(n: int) -> bytes:
     head = _raw_head(n, "=?windows-1251?B?" + _b64(f"Заявка на ремонт {n}", "cp1251") + "?=")
-    return head + b"Content-Type: text/plain; charset=windows-1251\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + \
-        BODY_RU.encode("cp1251") + b"\r\n"
+    return (
+        head
+        + b"Content-Type: text/plain; charset=windows-1251\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        + BODY_RU.encode("cp1251")
+        + b"\r\n"
+    )
 
 
 def koi8r_qp(n: int) -> bytes:
     body = quopri.encodestring(BODY_RU.encode("koi8-r"))
     head = _raw_head(n, "=?koi8-r?Q?" + _qp_word("Сломался ноутбук", "koi8-r") + f"_{n}?=")
-    return head + b"Content-Type: text/plain; charset=koi8-r\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + \
-        body + b"\r\n"
+    return (
+        head
+        + b"Content-Type: text/plain; charset=koi8-r\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + body
+        + b"\r\n"
+    )
 
 
 def html_inline(n: int) -> bytes:
@@ -100,8 +121,9 @@ def attachment(n: int) -> bytes:
     msg = EmailMessage()
     _head(msg, n, f"Log files {n}")
     msg.set_content("Logs attached.")
-    msg.add_attachment(random.Random(n).randbytes(60 * 1024), maintype="application", subtype="octet-stream",
-                       filename=f"log-{n}.bin")
+    msg.add_attachment(
+        random.Random(n).randbytes(60 * 1024), maintype="application", subtype="octet-stream", filename=f"log-{n}.bin"
+    )
     return msg.as_bytes()
 
 
@@ -123,9 +145,11 @@ def _head(msg: EmailMessage, n: int, subject: str) -> None:
 
 
 def _raw_head(n: int, subject: str) -> bytes:
-    return (f"From: user{n % 400}@client.example\r\nTo: support@example.test\r\nSubject: {subject}\r\n"
-            f"Message-ID: <bench-{n}@client.example>\r\nDate: Sun, 22 Nov 2026 08:00:00 +0300\r\n"
-            "MIME-Version: 1.0\r\n").encode("ascii")
+    return (
+        f"From: user{n % 400}@client.example\r\nTo: support@example.test\r\nSubject: {subject}\r\n"
+        f"Message-ID: <bench-{n}@client.example>\r\nDate: Sun, 22 Nov 2026 08:00:00 +0300\r\n"
+        "MIME-Version: 1.0\r\n"
+    ).encode("ascii")
 
 
 def _b64(text: str, charset: str) -> str:
@@ -181,8 +205,15 @@ def reset_data(env: dict[str, str]) -> None:
 
 def run_workers(env: dict[str, str], names: list[str]) -> tuple[float, list[str]]:
     started = time.monotonic()
-    procs = [subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "mail_fetch", name, "--once"], env=env,
-                              stdout=subprocess.PIPE, text=True) for name in names]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "mail_fetch", name, "--once"],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
     outputs = [p.communicate(timeout=1800)[0].strip() for p in procs]
     return time.monotonic() - started, outputs
 
@@ -193,8 +224,12 @@ def peak_rss_for_big_message(env: dict[str, str], dovecot: object, size_mb: int)
     _head(msg, 10**6, "Huge scan")
     msg.set_content("A big scan attached.")
     # base64 grows the attachment by a third: size the file so the whole message is about size_mb.
-    msg.add_attachment(random.Random(1).randbytes(size_mb * 1024 * 1024 * 73 // 100), maintype="application",
-                       subtype="pdf", filename="scan.pdf")
+    msg.add_attachment(
+        random.Random(1).randbytes(size_mb * 1024 * 1024 * 73 // 100),
+        maintype="application",
+        subtype="pdf",
+        filename="scan.pdf",
+    )
     raw = msg.as_bytes()
     dovecot.deliver("support", raw)
     code = (

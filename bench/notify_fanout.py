@@ -38,12 +38,15 @@ def recreate_database() -> None:
 
 
 def setup_django() -> None:
-    os.environ.update({
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
-        "CELERY_BROKER_URL": "memory://", "LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+            "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
+            "CELERY_BROKER_URL": "memory://",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
     from django.core.management import call_command
 
@@ -65,15 +68,26 @@ def build_world(recipients: int) -> tuple[object, object]:
     department = Department.objects.create(name="Bench")
     users = User.objects.bulk_create(User(username=f"u{i}", email=f"u{i}@bench.test") for i in range(recipients))
     members = Employee.objects.bulk_create(
-        Employee(user=user, department=department, last_name=f"Сотрудник {i}", first_name="Тест",
-                 email=user.email, language="ru" if i % 2 else "en")
+        Employee(
+            user=user,
+            department=department,
+            last_name=f"Сотрудник {i}",
+            first_name="Тест",
+            email=user.email,
+            language="ru" if i % 2 else "en",
+        )
         for i, user in enumerate(users)
     )
     team = Team.objects.create(name="Everybody")
     team.members.add(*members)
     actor = User.objects.create(username="operator", email="operator@bench.test")
-    ticket = create_ticket(actor=actor, ticket_type=TicketType.objects.get(code="incident"), subject="Mail is down",
-                           requester_email="client@bench.test", responsible_team=team)
+    ticket = create_ticket(
+        actor=actor,
+        ticket_type=TicketType.objects.get(code="incident"),
+        subject="Mail is down",
+        requester_email="client@bench.test",
+        responsible_team=team,
+    )
     return ticket, actor
 
 
@@ -81,9 +95,9 @@ def only_channel(channel: str) -> None:
     from notifications.models import EventAction
 
     EventAction.objects.update(enabled=False)
-    EventAction.objects.filter(code=f"comment-public-{channel}").update(enabled=True, to_responsible=False,
-                                                                      to_requester=False, to_watchers=False,
-                                                                      to_team=True)
+    EventAction.objects.filter(code=f"comment-public-{channel}").update(
+        enabled=True, to_responsible=False, to_requester=False, to_watchers=False, to_team=True
+    )
 
 
 OUTBOX_SECONDS = [0.0]
@@ -114,8 +128,12 @@ def time_one(ticket: object, actor: object, number: int) -> tuple[float, int]:
     from servicedesk.models import Comment
 
     comment = Comment.objects.create(ticket=ticket, author=actor, author_name="Оператор", body=f"Комментарий {number}")
-    occurrence = Occurrence.objects.create(event=catalogue.COMMENT_PUBLIC, ticket=ticket, actor=actor,
-                                           data={"comment_id": comment.pk, "private": False, "source": "web"})
+    occurrence = Occurrence.objects.create(
+        event=catalogue.COMMENT_PUBLIC,
+        ticket=ticket,
+        actor=actor,
+        data={"comment_id": comment.pk, "private": False, "source": "web"},
+    )
     started = time.perf_counter()
     with transaction.atomic():
         journal = fan_out(occurrence.pk)
@@ -137,8 +155,10 @@ def main() -> None:
     settings.NOTIFY_RATE_PER_TICKET = (10**6, 600)
     ticket, actor = build_world(args.recipients)
     measure_outbox()
-    print(f"{'channel':<8} {'recipients':>10} {'median s':>9} {'max s':>7} {'in outbox API s':>16} "
-          f"{'without it s':>13}  target < 1 s")
+    print(
+        f"{'channel':<8} {'recipients':>10} {'median s':>9} {'max s':>7} {'in outbox API s':>16} "
+        f"{'without it s':>13}  target < 1 s"
+    )
     for channel in ("email", "push"):
         only_channel(channel)
         times, outbox, queued = [], [], 0
@@ -149,8 +169,10 @@ def main() -> None:
             outbox.append(OUTBOX_SECONDS[0])
         verdict = "ok" if max(times) < 1.0 else "OVER"
         rest = statistics.median(t - o for t, o in zip(times, outbox, strict=True))
-        print(f"{channel:<8} {queued:>10} {statistics.median(times):>9.3f} {max(times):>7.3f} "
-              f"{statistics.median(outbox):>16.3f} {rest:>13.3f}  {verdict}")
+        print(
+            f"{channel:<8} {queued:>10} {statistics.median(times):>9.3f} {max(times):>7.3f} "
+            f"{statistics.median(outbox):>16.3f} {rest:>13.3f}  {verdict}"
+        )
 
 
 if __name__ == "__main__":

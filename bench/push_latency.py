@@ -39,12 +39,17 @@ def recreate_database() -> None:
 
 def setup_django(redis_url: str) -> str:
     database_url = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-    os.environ.update({
-        "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
-        "REDIS_URL": redis_url, "CELERY_BROKER_URL": "memory://", "LOG_LEVEL": "WARNING",
-        # Playwright's sync API runs an event loop in this thread; these ORM calls are synchronous.
-        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
-    })
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": "memory://",
+            "LOG_LEVEL": "WARNING",
+            # Playwright's sync API runs an event loop in this thread; these ORM calls are synchronous.
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+        }
+    )
     import django
     from django.core.management import call_command
 
@@ -72,8 +77,9 @@ def commit_one(user_id: int, number: int) -> tuple[int, float]:
     from notifications.models import Notification
 
     with transaction.atomic():
-        row = Notification.objects.create(user_id=user_id, event="bench", title=f"Bench {number}", body="",
-                                          url="/notifications/")
+        row = Notification.objects.create(
+            user_id=user_id, event="bench", title=f"Bench {number}", body="", url="/notifications/"
+        )
         push.announce([user_id])
         committed_at = time.time() * 1000
     return row.pk, committed_at
@@ -86,9 +92,15 @@ def run(events: int, redis_url: str) -> list[float]:
 
     database_url = setup_django(redis_url)
     user_id, session = operator_session()
-    server = AsgiServer(database_url, redis_url, settings_module="servicedesk.settings",
-                        extra_env={"CELERY_BROKER_URL": "memory://",
-                                   "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage"}).start()
+    server = AsgiServer(
+        database_url,
+        redis_url,
+        settings_module="servicedesk.settings",
+        extra_env={
+            "CELERY_BROKER_URL": "memory://",
+            "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        },
+    ).start()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -127,8 +139,10 @@ def main() -> None:
     latencies = run(args.events, "" if args.no_redis else REDIS_URL)
     mode = "database polling" if args.no_redis else "Redis pub/sub"
     p95 = percentile(latencies, 0.95)
-    print(f"push latency over {len(latencies)} events ({mode}): p50 {statistics.median(latencies):.0f} ms, "
-          f"p95 {p95:.0f} ms, max {max(latencies):.0f} ms  {'ok' if p95 < 500 else 'OVER'} (target p95 < 500 ms)")
+    print(
+        f"push latency over {len(latencies)} events ({mode}): p50 {statistics.median(latencies):.0f} ms, "
+        f"p95 {p95:.0f} ms, max {max(latencies):.0f} ms  {'ok' if p95 < 500 else 'OVER'} (target p95 < 500 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,12 @@ def _ensure_database(url: str) -> None:
     from psycopg import sql
 
     config = environ.Env.db_url_config(url)
-    conninfo = {"host": config.get("HOST") or "127.0.0.1", "port": config.get("PORT") or 5432,
-                "user": config.get("USER") or "postgres", "dbname": "postgres"}
+    conninfo = {
+        "host": config.get("HOST") or "127.0.0.1",
+        "port": config.get("PORT") or 5432,
+        "user": config.get("USER") or "postgres",
+        "dbname": "postgres",
+    }
     if config.get("PASSWORD"):
         conninfo["password"] = config["PASSWORD"]
     with psycopg.connect(**conninfo, autocommit=True) as conn:
@@ -58,13 +62,37 @@ def _ensure_database(url: str) -> None:
 
 # --- data ------------------------------------------------------------------------------------
 
-WORDS = ("Не работает", "Не открывается", "Ошибка", "Медленно работает", "Настроить", "Подключить",
-         "Выдать", "Заменить", "Восстановить", "Проверить")
-OBJECTS = ("принтер", "почта", "VPN", "телефон", "монитор", "1С", "интернет", "сканер", "ноутбук", "доступ к папке",
-           "Outlook", "Wi-Fi", "сайт поставщика", "учётная запись", "справка 2-НДФЛ")
+WORDS = (
+    "Не работает",
+    "Не открывается",
+    "Ошибка",
+    "Медленно работает",
+    "Настроить",
+    "Подключить",
+    "Выдать",
+    "Заменить",
+    "Восстановить",
+    "Проверить",
+)
+OBJECTS = (
+    "принтер",
+    "почта",
+    "VPN",
+    "телефон",
+    "монитор",
+    "1С",
+    "интернет",
+    "сканер",
+    "ноутбук",
+    "доступ к папке",
+    "Outlook",
+    "Wi-Fi",
+    "сайт поставщика",
+    "учётная запись",
+    "справка 2-НДФЛ",
+)
 BENCH_DESCRIPTION = "Описание проблемы со слов заявителя."
-STATUS_WEIGHTS = {"closed": 55, "resolved": 10, "cancelled": 5, "new": 8, "in_progress": 12, "waiting": 6,
-                  "resumed": 4}
+STATUS_WEIGHTS = {"closed": 55, "resolved": 10, "cancelled": 5, "new": 8, "in_progress": 12, "waiting": 6, "resumed": 4}
 
 
 def _seed_people(count_employees: int, count_contacts: int) -> None:
@@ -73,19 +101,35 @@ def _seed_people(count_employees: int, count_contacts: int) -> None:
 
     have = Employee.objects.filter(email__endswith="@bench.example").count()
     departments = list(Department.objects.all())
-    Employee.objects.bulk_create([
-        Employee(department=departments[i % len(departments)], last_name=f"Сотрудников-{i}", first_name="Иван",
-                 patronymic="Петрович", email=f"e{i}@bench.example", phone_extension=f"{500 + i % 400}",
-                 is_licensed=False)
-        for i in range(have, count_employees)
-    ], batch_size=2000)
+    Employee.objects.bulk_create(
+        [
+            Employee(
+                department=departments[i % len(departments)],
+                last_name=f"Сотрудников-{i}",
+                first_name="Иван",
+                patronymic="Петрович",
+                email=f"e{i}@bench.example",
+                phone_extension=f"{500 + i % 400}",
+                is_licensed=False,
+            )
+            for i in range(have, count_employees)
+        ],
+        batch_size=2000,
+    )
     have = Contact.objects.filter(email__endswith="@client.bench.example").count()
     companies = list(Company.objects.all())
-    Contact.objects.bulk_create([
-        Contact(company=companies[i % len(companies)], last_name=f"Клиентов-{i}", first_name="Пётр",
-                email=f"c{i}@client.bench.example")
-        for i in range(have, count_contacts)
-    ], batch_size=2000)
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                company=companies[i % len(companies)],
+                last_name=f"Клиентов-{i}",
+                first_name="Пётр",
+                email=f"c{i}@client.bench.example",
+            )
+            for i in range(have, count_contacts)
+        ],
+        batch_size=2000,
+    )
 
 
 def _ticket_batches(total: int, start: int, batch: int, rng: random.Random) -> Iterator[list]:
@@ -108,20 +152,25 @@ def _ticket_batches(total: int, start: int, batch: int, rng: random.Random) -> I
             team_id = service.responsible_team_id
             members = teams.get(team_id, [])
             by_contact = rng.random() < 0.3
-            rows.append(Ticket(
-                type=types[rng.choice(type_ids)], service=service, agreement=base,
-                subject=f"{rng.choice(WORDS)} {rng.choice(OBJECTS)} (каб. {rng.randint(100, 520)})",
-                description=(BENCH_DESCRIPTION + " ") * rng.randint(1, 6),
-                requester_employee_id=None if by_contact else rng.choice(employees),
-                requester_contact_id=rng.choice(contacts) if by_contact else None,
-                responsible_team_id=team_id,
-                responsible_employee_id=(rng.choice(members).pk if members and rng.random() < 0.8
-                                         else service.responsible_employee_id),
-                priority=rng.choices((1, 2, 3, 4), (3, 15, 70, 12))[0],
-                status=rng.choices(statuses, weights)[0],
-                channel=rng.choice(("operator", "email", "email", "portal", "phone")),
-                created_by=operator,
-            ))
+            rows.append(
+                Ticket(
+                    type=types[rng.choice(type_ids)],
+                    service=service,
+                    agreement=base,
+                    subject=f"{rng.choice(WORDS)} {rng.choice(OBJECTS)} (каб. {rng.randint(100, 520)})",
+                    description=(BENCH_DESCRIPTION + " ") * rng.randint(1, 6),
+                    requester_employee_id=None if by_contact else rng.choice(employees),
+                    requester_contact_id=rng.choice(contacts) if by_contact else None,
+                    responsible_team_id=team_id,
+                    responsible_employee_id=(
+                        rng.choice(members).pk if members and rng.random() < 0.8 else service.responsible_employee_id
+                    ),
+                    priority=rng.choices((1, 2, 3, 4), (3, 15, 70, 12))[0],
+                    status=rng.choices(statuses, weights)[0],
+                    channel=rng.choice(("operator", "email", "email", "portal", "phone")),
+                    created_by=operator,
+                )
+            )
         yield rows
 
 
@@ -152,7 +201,8 @@ def _spread_timestamps() -> None:
     with connection.cursor() as cursor:
         # bulk_create stamps every row "now"; spread them over two years, newest last, and set the
         # timestamps that go with each status.
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             UPDATE {Ticket._meta.db_table} SET
               created_at = now() - (max_id.v - id) * interval '10 minutes',
               updated_at = now() - ((max_id.v - id) * 10 - 90) * interval '1 minute',
@@ -164,7 +214,9 @@ def _spread_timestamps() -> None:
               closed_at = CASE WHEN status = 'closed' THEN now() - ((max_id.v - id) * 10 - 900) * interval '1 minute' END
             FROM (SELECT max(id) AS v FROM {Ticket._meta.db_table}) AS max_id
             WHERE created_at > now() - interval '1 day' AND description LIKE %s
-        """, [BENCH_DESCRIPTION + "%"])
+        """,
+            [BENCH_DESCRIPTION + "%"],
+        )
     with connection.cursor() as cursor:
         # Fresh statistics and visibility map, as autovacuum would have them on a live system;
         # without them the bounded count reads the heap and the planner misjudges text filters.
@@ -179,16 +231,31 @@ def _seed_comments(tickets: list, rng: random.Random) -> None:
     for ticket in tickets:
         if rng.random() >= 0.2:
             continue
-        history.append(TicketHistory(ticket=ticket, kind="created", actor_name="Иванова Анна Сергеевна",
-                                     new_value=ticket.subject))
+        history.append(
+            TicketHistory(ticket=ticket, kind="created", actor_name="Иванова Анна Сергеевна", new_value=ticket.subject)
+        )
         for n in range(rng.randint(1, 4)):
             private = rng.random() < 0.3
-            comments.append(Comment(ticket=ticket, author_name="Иванова Анна Сергеевна", is_private=private,
-                                    body=f"Комментарий {n + 1}: уточнили детали, работаем."))
-            history.append(TicketHistory(ticket=ticket, kind="comment", field="comment",
-                                         actor_name="Иванова Анна Сергеевна", new_value="public: уточнили детали"))
-        history.append(TicketHistory(ticket=ticket, kind="status", field="status", old_value="New",
-                                     new_value="In progress"))
+            comments.append(
+                Comment(
+                    ticket=ticket,
+                    author_name="Иванова Анна Сергеевна",
+                    is_private=private,
+                    body=f"Комментарий {n + 1}: уточнили детали, работаем.",
+                )
+            )
+            history.append(
+                TicketHistory(
+                    ticket=ticket,
+                    kind="comment",
+                    field="comment",
+                    actor_name="Иванова Анна Сергеевна",
+                    new_value="public: уточнили детали",
+                )
+            )
+        history.append(
+            TicketHistory(ticket=ticket, kind="status", field="status", old_value="New", new_value="In progress")
+        )
     Comment.objects.bulk_create(comments)
     TicketHistory.objects.bulk_create(history)
 
@@ -227,8 +294,11 @@ def _cases() -> list[Case]:
     for per_page in ("25", "100"):
         cases += [
             Case("list, default", reverse("ticket_list"), {"per_page": per_page}),
-            Case("list, in progress + team", reverse("ticket_list"),
-                 {"status": "in_progress", "team": str(team.pk), "per_page": per_page}),
+            Case(
+                "list, in progress + team",
+                reverse("ticket_list"),
+                {"status": "in_progress", "team": str(team.pk), "per_page": per_page},
+            ),
             Case("list, text search", reverse("ticket_list"), {"q": "принтер", "per_page": per_page}),
             Case("list, page 50", reverse("ticket_list"), {"per_page": per_page, "page": "50"}),
         ]
@@ -251,9 +321,15 @@ def _measure(client, case: Case, runs: int, warmup: int) -> Measured:
         response = client.get(case.url, case.params)
     timings.sort()
     p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-    return Measured(case.label, case.params.get("per_page", "-"), statistics.median(timings), p95,
-                    len(captured.captured_queries),
-                    sum(float(q["time"]) for q in captured.captured_queries) * 1000, response.status_code)
+    return Measured(
+        case.label,
+        case.params.get("per_page", "-"),
+        statistics.median(timings),
+        p95,
+        len(captured.captured_queries),
+        sum(float(q["time"]) for q in captured.captured_queries) * 1000,
+        response.status_code,
+    )
 
 
 def _print_table(rows: list[Measured]) -> None:
@@ -261,8 +337,10 @@ def _print_table(rows: list[Measured]) -> None:
     print("-" * 81)
     for row in rows:
         flag = "" if row.p95_ms < TARGET_MS else "  > target"
-        print(f"{row.label:<28} {row.per_page:>8} {row.median_ms:>10.1f} {row.p95_ms:>8.1f} "
-              f"{row.queries:>8} {row.sql_ms:>7.1f} {row.status:>6}{flag}")
+        print(
+            f"{row.label:<28} {row.per_page:>8} {row.median_ms:>10.1f} {row.p95_ms:>8.1f} "
+            f"{row.queries:>8} {row.sql_ms:>7.1f} {row.status:>6}{flag}"
+        )
 
 
 def main() -> None:

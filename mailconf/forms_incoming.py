@@ -11,8 +11,22 @@ from .models import IncomingConnection
 from .protocols.incoming import parse_folder_list
 
 CONNECTION_FIELDS = (
-    "name", "protocol", "host", "port", "encryption", "verify_certificate", "login", "oauth2", "client_id",
-    "tenant_id", "ews_url", "folders", "processed_folder", "error_folder", "interval", "enabled",
+    "name",
+    "protocol",
+    "host",
+    "port",
+    "encryption",
+    "verify_certificate",
+    "login",
+    "oauth2",
+    "client_id",
+    "tenant_id",
+    "ews_url",
+    "folders",
+    "processed_folder",
+    "error_folder",
+    "interval",
+    "enabled",
 )
 RULE_FIELDS = ("ticket_type", "service", "agreement", "team", "unregistered", "accept_unknown_replies", "auto_replies")
 SECRET_FIELDS = ("password", "client_secret")
@@ -23,7 +37,9 @@ _TOKEN_FIELDS = ("protocol", "client_id", "tenant_id", "login")
 def _secret_field(label: str) -> forms.CharField:
     # Write-only: never rendered back; empty keeps the stored value.
     return forms.CharField(
-        label=label, required=False, strip=False,
+        label=label,
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Leave empty to keep the stored value."),
     )
@@ -33,7 +49,10 @@ class IncomingConnectionForm(forms.ModelForm):
     password = _secret_field(_("Password"))
     client_secret = _secret_field(_("Client secret"))
     ews_url = forms.URLField(
-        label=_("EWS server URL"), required=False, max_length=500, assume_scheme="https",
+        label=_("EWS server URL"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
         help_text=_("The full URL including the protocol, e.g. https://exchange.example.com/ews/Exchange.asmx."),
     )
 

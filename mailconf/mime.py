@@ -250,7 +250,7 @@ def _multipart(subtype: str, parts: list[tuple[bytes, bytes]]) -> tuple[bytes, b
     delimiter = b"--" + boundary + b"\r\n"
     # The CRLF before each delimiter belongs to the delimiter (RFC 2046 section 5.1.1).
     body = b"".join(delimiter + head + b"\r\n" + content + b"\r\n" for head, content in parts)
-    head = b'Content-Type: multipart/' + subtype.encode("ascii") + b';\r\n boundary="' + boundary + b'"\r\n'
+    head = b"Content-Type: multipart/" + subtype.encode("ascii") + b';\r\n boundary="' + boundary + b'"\r\n'
     return head, body + b"--" + boundary + b"--\r\n"
 
 

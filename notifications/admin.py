@@ -24,8 +24,11 @@ from .forms import EventActionForm, PreviewForm
 from .models import Delivery, EventAction, Notification, Occurrence
 
 RECIPIENT_LABELS = (
-    ("to_requester", _("requester")), ("to_responsible", _("responsible")), ("to_team", _("team")),
-    ("to_watchers", _("watchers")), ("to_agreement_recipients", _("agreement")),
+    ("to_requester", _("requester")),
+    ("to_responsible", _("responsible")),
+    ("to_team", _("team")),
+    ("to_watchers", _("watchers")),
+    ("to_agreement_recipients", _("agreement")),
 )
 
 
@@ -42,7 +45,10 @@ class EventFilter(admin.SimpleListFilter):
 
 def copy_action(action: EventAction) -> EventAction:
     """A disabled copy named "… (copy)", with the same conditions, recipients and template."""
-    m2m = {name: list(getattr(action, name).all()) for name in ("ticket_types", "services", "teams", "agreements", "groups")}
+    m2m = {
+        name: list(getattr(action, name).all())
+        for name in ("ticket_types", "services", "teams", "agreements", "groups")
+    }
     action.pk = None
     action._state.adding = True
     action.code = ""
@@ -87,11 +93,41 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
     readonly_fields = ("placeholder_list",)
     fieldsets = (
         (None, {"fields": ("name", "event", "channel", "enabled", "is_mandatory")}),
-        (_("Conditions (empty: any)"), {"fields": ("ticket_types", "services", "priorities", "teams", "agreements", "statuses")}),
-        (_("Recipients"), {"fields": ("to_requester", "to_responsible", "to_team", "to_watchers",
-                                       "to_agreement_recipients", "groups", "addresses", "notify_actor")}),
-        (_("Template"), {"fields": ("placeholder_list", "subject_ru", "body_ru", "html_ru", "footer_ru",
-                                     "subject_en", "body_en", "html_en", "footer_en")}),
+        (
+            _("Conditions (empty: any)"),
+            {"fields": ("ticket_types", "services", "priorities", "teams", "agreements", "statuses")},
+        ),
+        (
+            _("Recipients"),
+            {
+                "fields": (
+                    "to_requester",
+                    "to_responsible",
+                    "to_team",
+                    "to_watchers",
+                    "to_agreement_recipients",
+                    "groups",
+                    "addresses",
+                    "notify_actor",
+                )
+            },
+        ),
+        (
+            _("Template"),
+            {
+                "fields": (
+                    "placeholder_list",
+                    "subject_ru",
+                    "body_ru",
+                    "html_ru",
+                    "footer_ru",
+                    "subject_en",
+                    "body_en",
+                    "html_en",
+                    "footer_en",
+                )
+            },
+        ),
     )
     filter_horizontal = ("ticket_types", "services", "teams", "agreements", "groups")
     change_form_template = "notifications/admin/eventaction_change_form.html"
@@ -112,7 +148,9 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
     def toggle_column(self, obj: EventAction) -> SafeString:
         url = reverse("admin:notifications_eventaction_toggle", args=[obj.pk])
         label = gettext("Turn off") if obj.enabled else gettext("Turn on")
-        return format_html('<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>', url, label)
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>', url, label
+        )
 
     @admin.display(description=_("available placeholders"))
     def placeholder_list(self, obj: EventAction | None) -> SafeString:
@@ -120,8 +158,11 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         current = obj.event if obj is not None and obj.pk else ""
         blocks = []
         for spec in catalogue.all_events():
-            rows = format_html_join("", "<li><code>{}</code> — {}</li>", (
-                (name, label) for name, label in catalogue.placeholders_for(spec.code).items()))
+            rows = format_html_join(
+                "",
+                "<li><code>{}</code> — {}</li>",
+                ((name, label) for name, label in catalogue.placeholders_for(spec.code).items()),
+            )
             hidden = "" if spec.code == current else " hidden"
             blocks.append(format_html('<ul class="placeholders" data-event="{}"{}>{}</ul>', spec.code, hidden, rows))
         return format_html("{}", SafeString("".join(blocks)))
@@ -131,8 +172,16 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
 
     def get_urls(self) -> list:
         own = [
-            path("<int:pk>/toggle/", self.admin_site.admin_view(self.toggle_view), name="notifications_eventaction_toggle"),
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="notifications_eventaction_preview"),
+            path(
+                "<int:pk>/toggle/",
+                self.admin_site.admin_view(self.toggle_view),
+                name="notifications_eventaction_toggle",
+            ),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="notifications_eventaction_preview",
+            ),
         ]
         return own + super().get_urls()
 
@@ -150,8 +199,9 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
     def copy(self, request: HttpRequest, queryset: QuerySet) -> None:
         with transaction.atomic():
             copies = [copy_action(action) for action in queryset]
-        self.message_user(request, gettext("Copied (the copies are off): %(count)d") % {"count": len(copies)},
-                          messages.SUCCESS)
+        self.message_user(
+            request, gettext("Copied (the copies are off): %(count)d") % {"count": len(copies)}, messages.SUCCESS
+        )
 
     def toggle_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return require_POST(self._toggle)(request, pk)
@@ -170,19 +220,32 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         if not self.has_view_permission(request, action):
             return HttpResponse(status=403)
         data = request.POST if request.method == "POST" else request.GET
-        initial = {"language": "ru", "to": request.user.email,
-                   "ticket": Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()}
+        initial = {
+            "language": "ru",
+            "to": request.user.email,
+            "ticket": Ticket.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        }
         form = PreviewForm(data if "language" in data else None, initial=initial)
         rendered = None
         if form.is_valid():
             ticket, language = form.cleaned_data["ticket"], form.cleaned_data["language"]
-            rendered = services.preview_letter(action=action, ticket=ticket, language=language,
-                                               to=form.cleaned_data["to"] or request.user.email,
-                                               recipient_name=request.user.get_full_name() or request.user.get_username())
+            rendered = services.preview_letter(
+                action=action,
+                ticket=ticket,
+                language=language,
+                to=form.cleaned_data["to"] or request.user.email,
+                recipient_name=request.user.get_full_name() or request.user.get_username(),
+            )
             if request.method == "POST" and self.has_change_permission(request, action):
                 return self._send_test(request, action, form)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": action,
-                   "title": gettext("Preview: %(name)s") % {"name": action.name}, "form": form, "letter": rendered}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": action,
+            "title": gettext("Preview: %(name)s") % {"name": action.name},
+            "form": form,
+            "letter": rendered,
+        }
         return TemplateResponse(request, "notifications/admin/preview.html", context)
 
     def _send_test(self, request: HttpRequest, action: EventAction, form: PreviewForm) -> HttpResponse:
@@ -190,10 +253,16 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         if not to:
             self.message_user(request, gettext("Give an address for the test message."), messages.ERROR)
         else:
-            services.send_test(action=action, ticket=form.cleaned_data["ticket"], language=form.cleaned_data["language"],
-                               to=to, recipient_name=request.user.get_full_name() or request.user.get_username())
-            self.message_user(request, gettext("The test message to %(to)s is in the outbox.") % {"to": to},
-                              messages.SUCCESS)
+            services.send_test(
+                action=action,
+                ticket=form.cleaned_data["ticket"],
+                language=form.cleaned_data["language"],
+                to=to,
+                recipient_name=request.user.get_full_name() or request.user.get_username(),
+            )
+            self.message_user(
+                request, gettext("The test message to %(to)s is in the outbox.") % {"to": to}, messages.SUCCESS
+            )
         url = reverse("admin:notifications_eventaction_preview", args=[action.pk])
         ticket = form.cleaned_data["ticket"]
         query = f"?language={form.cleaned_data['language']}&to={to}" + (f"&ticket={ticket.pk}" if ticket else "")
@@ -233,6 +302,7 @@ class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_number(self, obj: Occurrence) -> str:
         return f"#{obj.ticket_id}" if obj.ticket_id else "—"
+
     inlines = [DeliveryInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -58,9 +58,23 @@ PLACEHOLDER_LABELS: dict[str, Promise | str] = {
 }
 
 TICKET_PLACEHOLDERS = (
-    "TICKET_NUMBER", "TICKET_SUBJECT", "TICKET_DESCRIPTION", "TICKET_STATUS", "TICKET_PRIORITY", "TICKET_TYPE",
-    "TICKET_URL", "TICKET_CREATED", "REQUESTER_NAME", "REQUESTER_EMAIL", "RESPONSIBLE_NAME", "TEAM_NAME",
-    "SERVICE_NAME", "AGREEMENT_NAME", "DEADLINE", "ACTOR_NAME", "RECIPIENT_NAME",
+    "TICKET_NUMBER",
+    "TICKET_SUBJECT",
+    "TICKET_DESCRIPTION",
+    "TICKET_STATUS",
+    "TICKET_PRIORITY",
+    "TICKET_TYPE",
+    "TICKET_URL",
+    "TICKET_CREATED",
+    "REQUESTER_NAME",
+    "REQUESTER_EMAIL",
+    "RESPONSIBLE_NAME",
+    "TEAM_NAME",
+    "SERVICE_NAME",
+    "AGREEMENT_NAME",
+    "DEADLINE",
+    "ACTOR_NAME",
+    "RECIPIENT_NAME",
 )
 COMMENT_PLACEHOLDERS = ("COMMENT_TEXT", "COMMENT_AUTHOR")
 
@@ -154,22 +168,34 @@ def _register_builtin(specs: Iterable[EventSpec]) -> None:
         register_event(spec)
 
 
-_register_builtin([
-    EventSpec(TICKET_REGISTERED_OPERATOR, _("Ticket registered by an operator"), GROUP_TICKETS, _ticket()),
-    EventSpec(TICKET_REGISTERED_EMAIL, _("Ticket registered from an e-mail"), GROUP_TICKETS, _ticket()),
-    EventSpec(TICKET_REGISTERED_CLIENT, _("Ticket registered by a client"), GROUP_TICKETS, _ticket()),
-    EventSpec(TICKET_STATUS_CHANGED, _("Ticket status changed"), GROUP_TICKETS, _ticket("OLD_STATUS")),
-    EventSpec(TICKET_ASSIGNED, _("Responsible or team assigned"), GROUP_ASSIGNMENT, _ticket()),
-    EventSpec(COMMENT_PUBLIC, _("Public comment added"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),
-    EventSpec(COMMENT_PRIVATE, _("Private comment added"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),
-    EventSpec(ATTACHMENT_ADDED, _("Attachment added"), GROUP_CONVERSATION, _ticket("ATTACHMENT_NAME")),
-    EventSpec(TICKET_RESOLVED, _("Ticket resolved"), GROUP_TICKETS, _ticket("OLD_STATUS")),
-    EventSpec(TICKET_CLOSED, _("Ticket closed"), GROUP_TICKETS, _ticket("OLD_STATUS")),
-    EventSpec(TICKET_RESUMED, _("Ticket resumed"), GROUP_TICKETS, _ticket("OLD_STATUS")),
-    EventSpec(REQUESTER_REPLIED, _("Requester replied"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),
-    EventSpec(WATCHER_ADDED, _("Watcher added"), GROUP_ASSIGNMENT, _ticket("WATCHER_NAME")),
-    EventSpec(MAIL_CONNECTION_FAILING, _("Mail connection failing"), GROUP_MAIL,
-              ("MAIL_CONNECTION", "MAIL_ERROR", "RECIPIENT_NAME"), ticket_bound=False),
-    EventSpec(MAIL_UNPROCESSABLE, _("Mail that could not be processed"), GROUP_MAIL,
-              ("MAIL_CONNECTION", "MAIL_ERROR", "MAIL_FROM", "MAIL_SUBJECT", "RECIPIENT_NAME"), ticket_bound=False),
-])
+_register_builtin(
+    [
+        EventSpec(TICKET_REGISTERED_OPERATOR, _("Ticket registered by an operator"), GROUP_TICKETS, _ticket()),
+        EventSpec(TICKET_REGISTERED_EMAIL, _("Ticket registered from an e-mail"), GROUP_TICKETS, _ticket()),
+        EventSpec(TICKET_REGISTERED_CLIENT, _("Ticket registered by a client"), GROUP_TICKETS, _ticket()),
+        EventSpec(TICKET_STATUS_CHANGED, _("Ticket status changed"), GROUP_TICKETS, _ticket("OLD_STATUS")),
+        EventSpec(TICKET_ASSIGNED, _("Responsible or team assigned"), GROUP_ASSIGNMENT, _ticket()),
+        EventSpec(COMMENT_PUBLIC, _("Public comment added"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),
+        EventSpec(COMMENT_PRIVATE, _("Private comment added"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),
+        EventSpec(ATTACHMENT_ADDED, _("Attachment added"), GROUP_CONVERSATION, _ticket("ATTACHMENT_NAME")),
+        EventSpec(TICKET_RESOLVED, _("Ticket resolved"), GROUP_TICKETS, _ticket("OLD_STATUS")),
+        EventSpec(TICKET_CLOSED, _("Ticket closed"), GROUP_TICKETS, _ticket("OLD_STATUS")),
+        EventSpec(TICKET_RESUMED, _("Ticket resumed"), GROUP_TICKETS, _ticket("OLD_STATUS")),
+        EventSpec(REQUESTER_REPLIED, _("Requester replied"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),
+        EventSpec(WATCHER_ADDED, _("Watcher added"), GROUP_ASSIGNMENT, _ticket("WATCHER_NAME")),
+        EventSpec(
+            MAIL_CONNECTION_FAILING,
+            _("Mail connection failing"),
+            GROUP_MAIL,
+            ("MAIL_CONNECTION", "MAIL_ERROR", "RECIPIENT_NAME"),
+            ticket_bound=False,
+        ),
+        EventSpec(
+            MAIL_UNPROCESSABLE,
+            _("Mail that could not be processed"),
+            GROUP_MAIL,
+            ("MAIL_CONNECTION", "MAIL_ERROR", "MAIL_FROM", "MAIL_SUBJECT", "RECIPIENT_NAME"),
+            ticket_bound=False,
+        ),
+    ]
+)

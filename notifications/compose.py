@@ -78,8 +78,9 @@ def letter(rendered: Rendered, frame: MailFrame, to: str, *, kind: str = "notifi
             f'<p style="color:#666">-- <br>{linebreaksbr(frame.signature)}</p>' if frame.signature else "",
         ]
         html = "\n".join(part for part in html_parts if part)
-    return mail.Letter(to=to, subject=subject, text=text, html=html, ticket_id=frame.ticket_id, kind=kind,
-                       thread=frame.thread)
+    return mail.Letter(
+        to=to, subject=subject, text=text, html=html, ticket_id=frame.ticket_id, kind=kind, thread=frame.thread
+    )
 
 
 def template_errors(event_code: str, fields: Mapping[str, str]) -> dict[str, list[str]]:

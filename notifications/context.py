@@ -82,7 +82,11 @@ def _data_values(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def build_values(
-    *, ticket: Ticket | None, data: Mapping[str, Any], actor: User | None, language: str,
+    *,
+    ticket: Ticket | None,
+    data: Mapping[str, Any],
+    actor: User | None,
+    language: str,
 ) -> dict[str, str]:
     """Every value the event can offer, formatted in `language` (labels, dates)."""
     with translation.override(language):

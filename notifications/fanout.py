@@ -45,8 +45,10 @@ def matches(action: EventAction, ticket: Ticket | None, data: dict) -> bool:
     if action.statuses and data.get("new") not in action.statuses:
         return False
     conditions = (
-        (action.ticket_types.all(), "type_id"), (action.services.all(), "service_id"),
-        (action.teams.all(), "responsible_team_id"), (action.agreements.all(), "agreement_id"),
+        (action.ticket_types.all(), "type_id"),
+        (action.services.all(), "service_id"),
+        (action.teams.all(), "responsible_team_id"),
+        (action.agreements.all(), "agreement_id"),
     )
     for chosen, attribute in conditions:
         ids = {obj.pk for obj in chosen}
@@ -60,8 +62,15 @@ def matches(action: EventAction, ticket: Ticket | None, data: dict) -> bool:
 def _load_ticket(ticket_id: int | None) -> Ticket | None:
     if ticket_id is None:
         return None
-    related = ("type", "service", "agreement", "responsible_employee", "responsible_team",
-               "requester_employee", "requester_contact")
+    related = (
+        "type",
+        "service",
+        "agreement",
+        "responsible_employee",
+        "responsible_team",
+        "requester_employee",
+        "requester_contact",
+    )
     return Ticket.objects.select_related(*related).filter(pk=ticket_id).first()
 
 
@@ -116,8 +125,9 @@ def _apply_own_addresses(planned: list[Planned]) -> None:
 
 def _recent_counts(channel: str, keys: list[str], seconds: int, ticket_id: int | None = None) -> Counter[str]:
     since = timezone.now() - timedelta(seconds=seconds)
-    rows = Delivery.objects.filter(channel=channel, recipient__in=keys, status=Delivery.Status.QUEUED,
-                                   created_at__gte=since)
+    rows = Delivery.objects.filter(
+        channel=channel, recipient__in=keys, status=Delivery.Status.QUEUED, created_at__gte=since
+    )
     if ticket_id is not None:
         rows = rows.filter(ticket_id=ticket_id)
     return Counter(dict(rows.values_list("recipient").annotate(n=Count("id")).values_list("recipient", "n")))
@@ -156,8 +166,9 @@ class _Values:
     def get(self, language: str) -> dict[str, str]:
         language = "en" if language.startswith("en") else "ru"
         if language not in self._cache:
-            self._cache[language] = build_values(ticket=self.ticket, data=self.occurrence.data,
-                                                 actor=self.occurrence.actor, language=language)
+            self._cache[language] = build_values(
+                ticket=self.ticket, data=self.occurrence.data, actor=self.occurrence.actor, language=language
+            )
         return self._cache[language]
 
 
@@ -170,19 +181,35 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
     journal: list[Delivery] = []
     now = timezone.now()
     for item in planned:
-        entry = Delivery(occurrence=occurrence, action=item.action, channel=item.action.channel,
-                         recipient=item.key, ticket_id=ticket.pk if ticket else None, status=item.status,
-                         created_at=now)
+        entry = Delivery(
+            occurrence=occurrence,
+            action=item.action,
+            channel=item.action.channel,
+            recipient=item.key,
+            ticket_id=ticket.pk if ticket else None,
+            status=item.status,
+            created_at=now,
+        )
         journal.append(entry)
         if item.status != Delivery.Status.QUEUED:
             continue
         language = item.recipient.language
-        rendered = render_template(item.action, {**values.get(language), "RECIPIENT_NAME": item.recipient.name},
-                                   language)
+        rendered = render_template(
+            item.action, {**values.get(language), "RECIPIENT_NAME": item.recipient.name}, language
+        )
         if item.action.channel == Channel.PUSH:
-            notifications.append(Notification(
-                user_id=item.recipient.user_id, event=occurrence.event, action=item.action, ticket=ticket,
-                title=rendered.subject[:500], body=rendered.text, url=path, created_at=now))
+            notifications.append(
+                Notification(
+                    user_id=item.recipient.user_id,
+                    event=occurrence.event,
+                    action=item.action,
+                    ticket=ticket,
+                    title=rendered.subject[:500],
+                    body=rendered.text,
+                    url=path,
+                    created_at=now,
+                )
+            )
         else:
             frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
             letters.append((entry, letter(rendered, frame, item.recipient.email)))
@@ -197,8 +224,12 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
 def fan_out(occurrence_id: int) -> list[Delivery]:
     """Process one occurrence exactly once (a second call, or a second worker, does nothing)."""
     with transaction.atomic():
-        occurrence = (Occurrence.objects.select_for_update(skip_locked=True, of=("self",)).select_related("actor")
-                      .filter(pk=occurrence_id, processed_at__isnull=True).first())
+        occurrence = (
+            Occurrence.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("actor")
+            .filter(pk=occurrence_id, processed_at__isnull=True)
+            .first()
+        )
         if occurrence is None:
             return []
         spec = catalogue.get_event(occurrence.event)
@@ -225,7 +256,8 @@ def postpone(occurrence_id: int) -> None:
         return
     attempts = occurrence.attempts + 1
     Occurrence.objects.filter(pk=occurrence_id).update(
-        attempts=attempts, next_attempt_at=timezone.now() + timedelta(minutes=2**attempts))
+        attempts=attempts, next_attempt_at=timezone.now() + timedelta(minutes=2**attempts)
+    )
 
 
 def due_occurrence_ids(limit: int = 100) -> list[int]:
@@ -236,8 +268,9 @@ def due_occurrence_ids(limit: int = 100) -> list[int]:
     """
     now = timezone.now()
     claimed: list[int] = []
-    candidates = Occurrence.objects.filter(processed_at__isnull=True, next_attempt_at__lte=now,
-                                           attempts__lt=MAX_ATTEMPTS).order_by("next_attempt_at")
+    candidates = Occurrence.objects.filter(
+        processed_at__isnull=True, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+    ).order_by("next_attempt_at")
     for pk, due in candidates.values_list("pk", "next_attempt_at")[:limit]:
         if Occurrence.objects.filter(pk=pk, next_attempt_at=due).update(next_attempt_at=now + SWEEP_GRACE):
             claimed.append(pk)

@@ -18,20 +18,43 @@ from .models import EventAction
 class EventActionForm(forms.ModelForm):
     event = forms.ChoiceField(label=_("event"), choices=catalogue.event_choices)
     priorities = forms.TypedMultipleChoiceField(
-        label=_("priorities"), choices=Priority.choices, coerce=int, required=False,
+        label=_("priorities"),
+        choices=Priority.choices,
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     statuses = forms.MultipleChoiceField(
-        label=_("new status"), choices=TicketStatus.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("new status"),
+        choices=TicketStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("For status changes: react only to these new statuses (none chosen: any status)."),
     )
 
     class Meta:
         model = EventAction
         fields = (
-            "name", "event", "channel", "enabled", "is_mandatory", "ticket_types", "services", "priorities", "teams",
-            "agreements", "statuses", "to_requester", "to_responsible", "to_team", "to_watchers",
-            "to_agreement_recipients", "groups", "addresses", "notify_actor", *EventAction.TEMPLATE_FIELDS,
+            "name",
+            "event",
+            "channel",
+            "enabled",
+            "is_mandatory",
+            "ticket_types",
+            "services",
+            "priorities",
+            "teams",
+            "agreements",
+            "statuses",
+            "to_requester",
+            "to_responsible",
+            "to_team",
+            "to_watchers",
+            "to_agreement_recipients",
+            "groups",
+            "addresses",
+            "notify_actor",
+            *EventAction.TEMPLATE_FIELDS,
         )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -61,11 +84,15 @@ class EventActionForm(forms.ModelForm):
             return cleaned
         fields = {name: cleaned.get(name) or "" for name in EventAction.TEMPLATE_FIELDS}
         for name, unknown in template_errors(event, fields).items():
-            self.add_error(name, ngettext(
-                "Unknown placeholder for this event: %(names)s",
-                "Unknown placeholders for this event: %(names)s",
-                len(unknown),
-            ) % {"names": ", ".join(unknown)})
+            self.add_error(
+                name,
+                ngettext(
+                    "Unknown placeholder for this event: %(names)s",
+                    "Unknown placeholders for this event: %(names)s",
+                    len(unknown),
+                )
+                % {"names": ", ".join(unknown)},
+            )
         if not any(cleaned.get(name) for name in ("subject_ru", "subject_en")):
             self.add_error("subject_ru", _("Give a subject in at least one language."))
         return cleaned

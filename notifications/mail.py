@@ -101,9 +101,15 @@ class Letter:
 def _outbox_arguments(letter: Letter) -> dict[str, Any]:
     in_reply_to, references = letter.thread
     return {
-        "to": [letter.to], "subject": letter.subject, "text": letter.text, "html": letter.html,
-        "kind": letter.kind, "ticket_id": letter.ticket_id, "in_reply_to": in_reply_to,
-        "references": references, "headers": {origin_header(): ORIGIN_VALUE, **letter.headers},
+        "to": [letter.to],
+        "subject": letter.subject,
+        "text": letter.text,
+        "html": letter.html,
+        "kind": letter.kind,
+        "ticket_id": letter.ticket_id,
+        "in_reply_to": in_reply_to,
+        "references": references,
+        "headers": {origin_header(): ORIGIN_VALUE, **letter.headers},
     }
 
 

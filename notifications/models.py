@@ -22,7 +22,10 @@ class EventAction(models.Model):
     rendered template through `channel` to the chosen recipients."""
 
     code = models.SlugField(
-        _("code"), max_length=80, blank=True, db_index=True,
+        _("code"),
+        max_length=80,
+        blank=True,
+        db_index=True,
         help_text=_("Set on the actions shipped with the product; empty on copies and new ones."),
     )
     name = models.CharField(_("name"), max_length=255)
@@ -30,16 +33,24 @@ class EventAction(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     enabled = models.BooleanField(_("enabled"), default=True)
     is_mandatory = models.BooleanField(
-        _("mandatory"), default=False, help_text=_("Employees cannot mute a mandatory notification."),
+        _("mandatory"),
+        default=False,
+        help_text=_("Employees cannot mute a mandatory notification."),
     )
     # Conditions: an empty set means "any".
-    ticket_types = models.ManyToManyField("servicedesk.TicketType", verbose_name=_("ticket types"), blank=True, related_name="+")
+    ticket_types = models.ManyToManyField(
+        "servicedesk.TicketType", verbose_name=_("ticket types"), blank=True, related_name="+"
+    )
     services = models.ManyToManyField("servicedesk.Service", verbose_name=_("services"), blank=True, related_name="+")
     priorities = models.JSONField(_("priorities"), default=list, blank=True)
     teams = models.ManyToManyField("servicedesk.Team", verbose_name=_("teams"), blank=True, related_name="+")
-    agreements = models.ManyToManyField("servicedesk.Agreement", verbose_name=_("agreements"), blank=True, related_name="+")
+    agreements = models.ManyToManyField(
+        "servicedesk.Agreement", verbose_name=_("agreements"), blank=True, related_name="+"
+    )
     statuses = models.JSONField(
-        _("new status"), default=list, blank=True,
+        _("new status"),
+        default=list,
+        blank=True,
         help_text=_("For status changes: react only to these new statuses (none chosen: any status)."),
     )
     # Recipients.
@@ -51,7 +62,8 @@ class EventAction(models.Model):
     groups = models.ManyToManyField("auth.Group", verbose_name=_("user groups"), blank=True, related_name="+")
     addresses = models.TextField(_("fixed addresses"), blank=True, help_text=_("E-mail addresses, one a line."))
     notify_actor = models.BooleanField(
-        _("notify the author of the change"), default=False,
+        _("notify the author of the change"),
+        default=False,
         help_text=_("Off: the person whose action caused the event is not notified of it."),
     )
     # Template, in both languages; the recipient's language chooses.
@@ -105,12 +117,21 @@ class EventAction(models.Model):
 class Notification(models.Model):
     """An in-app notification: a row first, pushed to open browsers after commit."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
     event = models.CharField(_("event"), max_length=80)
-    action = models.ForeignKey(EventAction, verbose_name=_("event action"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
-    ticket = models.ForeignKey("servicedesk.Ticket", verbose_name=_("ticket"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(
+        EventAction, verbose_name=_("event action"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ticket = models.ForeignKey(
+        "servicedesk.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     title = models.CharField(_("title"), max_length=500)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
@@ -132,8 +153,13 @@ class Notification(models.Model):
     def as_payload(self) -> dict[str, object]:
         """What the browser receives (stream and feed alike)."""
         return {
-            "id": self.pk, "event": self.event, "title": self.title, "body": self.body[:500],
-            "url": self.url, "created_at": self.created_at.isoformat(), "read": self.read_at is not None,
+            "id": self.pk,
+            "event": self.event,
+            "title": self.title,
+            "body": self.body[:500],
+            "url": self.url,
+            "created_at": self.created_at.isoformat(),
+            "read": self.read_at is not None,
         }
 
 
@@ -157,10 +183,22 @@ class Occurrence(models.Model):
     """One event that reached the notification machinery; the fan-out works from its id."""
 
     event = models.CharField(_("event"), max_length=80)
-    ticket = models.ForeignKey("servicedesk.Ticket", verbose_name=_("ticket"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    ticket = models.ForeignKey(
+        "servicedesk.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)

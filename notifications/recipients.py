@@ -39,8 +39,9 @@ def _user(user: User) -> Recipient:
     employee = getattr(user, "employee", None)
     if employee is not None:
         return Recipient(user.pk, employee.email or user.email, employee.full_name, employee.language or "ru")
-    return Recipient(user.pk, user.email, user.get_full_name() or user.get_username(),
-                     user.language or _default_language())
+    return Recipient(
+        user.pk, user.email, user.get_full_name() or user.get_username(), user.language or _default_language()
+    )
 
 
 def _requester(ticket: Ticket) -> Iterator[Recipient]:

@@ -56,10 +56,17 @@ def _comments_of(batch: Iterable[events.DomainEvent]) -> dict[int, Comment]:
     ids = [pk for pk in ids if pk is not None]
     if not ids:
         return {}
-    rows = (Comment.objects.select_related("ticket__requester_employee", "ticket__requester_contact")
-            .only("author", "author_email", "ticket__requester_email", "ticket__requester_employee__user",
-                  "ticket__requester_contact__user")
-            .filter(pk__in=ids))
+    rows = (
+        Comment.objects.select_related("ticket__requester_employee", "ticket__requester_contact")
+        .only(
+            "author",
+            "author_email",
+            "ticket__requester_email",
+            "ticket__requester_employee__user",
+            "ticket__requester_contact__user",
+        )
+        .filter(pk__in=ids)
+    )
     return {comment.pk: comment for comment in rows}
 
 
@@ -106,11 +113,19 @@ def handle_domain_events(batch: list[events.DomainEvent]) -> None:
     wanted = [(code, event) for event in batch for code in catalogue_codes(event, comments)]
     if not wanted:
         return
-    listening = set(EventAction.objects.filter(event__in={code for code, _event in wanted}, enabled=True)
-                    .values_list("event", flat=True).distinct())
+    listening = set(
+        EventAction.objects.filter(event__in={code for code, _event in wanted}, enabled=True)
+        .values_list("event", flat=True)
+        .distinct()
+    )
     due = timezone.now() + SWEEP_GRACE
-    rows = [Occurrence(event=code, ticket_id=event.ticket_id, actor_id=event.actor_id, data=dict(event.data),
-                       next_attempt_at=due) for code, event in wanted if code in listening]
+    rows = [
+        Occurrence(
+            event=code, ticket_id=event.ticket_id, actor_id=event.actor_id, data=dict(event.data), next_attempt_at=due
+        )
+        for code, event in wanted
+        if code in listening
+    ]
     if not rows:
         return
     Occurrence.objects.bulk_create(rows)
@@ -123,19 +138,26 @@ def handle_domain_event(event: events.DomainEvent) -> None:
     handle_domain_events([event])
 
 
-def record_occurrence(code: str, *, ticket_id: int | None, actor_id: int | None, data: dict[str, Any]) -> Occurrence | None:
+def record_occurrence(
+    code: str, *, ticket_id: int | None, actor_id: int | None, data: dict[str, Any]
+) -> Occurrence | None:
     """Journal the event and queue its fan-out after commit; nothing is recorded when no enabled
     action listens (most events of a quiet installation cost one indexed query)."""
     if not EventAction.objects.filter(event=code, enabled=True).exists():
         return None
-    occurrence = Occurrence.objects.create(event=code, ticket_id=ticket_id, actor_id=actor_id, data=data,
-                                           next_attempt_at=timezone.now() + SWEEP_GRACE)
+    occurrence = Occurrence.objects.create(
+        event=code, ticket_id=ticket_id, actor_id=actor_id, data=data, next_attempt_at=timezone.now() + SWEEP_GRACE
+    )
     transaction.on_commit(lambda: fan_out_task.delay(occurrence.pk))
     return occurrence
 
 
 def notify_event(
-    event_code: str, *, ticket: Ticket | None = None, context: Mapping[str, str], actor: User | None = None,
+    event_code: str,
+    *,
+    ticket: Ticket | None = None,
+    context: Mapping[str, str],
+    actor: User | None = None,
 ) -> Occurrence | None:
     """Raise catalogue event `event_code` with ready-made placeholder values (UPPER_SNAKE keys).
 
@@ -145,8 +167,9 @@ def notify_event(
     if catalogue.get_event(event_code) is None:
         raise ValueError(f"unknown notification event {event_code!r}")
     data = {"context": {str(key): "" if value is None else str(value) for key, value in context.items()}}
-    return record_occurrence(event_code, ticket_id=ticket.pk if ticket else None,
-                             actor_id=actor.pk if actor else None, data=data)
+    return record_occurrence(
+        event_code, ticket_id=ticket.pk if ticket else None, actor_id=actor.pk if actor else None, data=data
+    )
 
 
 # --- Preview and test sending (the template editor) ----------------------------------------------------
@@ -158,7 +181,8 @@ def sample_data(action: EventAction, ticket: Ticket | None) -> dict[str, Any]:
     attachment = ticket.attachments.order_by("-pk").first()
     watcher = ticket.watchers.order_by("-pk").first()
     return {
-        "old": ticket.status, "new": ticket.status,
+        "old": ticket.status,
+        "new": ticket.status,
         "comment_id": comment.pk if comment else None,
         "attachment_id": attachment.pk if attachment else None,
         "watcher_id": watcher.pk if watcher else None,
@@ -171,16 +195,21 @@ def preview(*, action: EventAction, ticket: Ticket | None, language: str, recipi
     return render_template(action, values, language)
 
 
-def preview_letter(*, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = "") -> Letter:
+def preview_letter(
+    *, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = ""
+) -> Letter:
     rendered = preview(action=action, ticket=ticket, language=language, recipient_name=recipient_name)
     return letter(rendered, MailFrame.for_ticket(ticket.pk if ticket else None, sign=True), to, kind="test")
 
 
-def send_test(*, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = "") -> int | None:
+def send_test(
+    *, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = ""
+) -> int | None:
     """Send the preview through the outbox, exactly as a real notification would go."""
     with transaction.atomic():
-        return enqueue(preview_letter(action=action, ticket=ticket, language=language, to=to,
-                                      recipient_name=recipient_name))
+        return enqueue(
+            preview_letter(action=action, ticket=ticket, language=language, to=to, recipient_name=recipient_name)
+        )
 
 
 # --- Notification centre ----------------------------------------------------------------------------------

@@ -33,18 +33,39 @@ class AsgiServer:
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "DJANGO_SETTINGS_MODULE": self.settings_module, "DATABASE_URL": self.database_url,
-            "REDIS_URL": self.redis_url, "CONN_MAX_AGE": "0", "LOG_LEVEL": "WARNING",
-            "ALLOWED_HOSTS": f"{LOOPBACK},localhost", "WHITENOISE_USE_FINDERS": "true", **self.extra_env,
-        })
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": self.settings_module,
+                "DATABASE_URL": self.database_url,
+                "REDIS_URL": self.redis_url,
+                "CONN_MAX_AGE": "0",
+                "LOG_LEVEL": "WARNING",
+                "ALLOWED_HOSTS": f"{LOOPBACK},localhost",
+                "WHITENOISE_USE_FINDERS": "true",
+                **self.extra_env,
+            }
+        )
         return env
 
     def start(self, timeout: float = 30.0) -> AsgiServer:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "servicedesk.asgi:application", "--host", LOOPBACK,
-             "--port", str(self.port), "--no-access-log", "--timeout-graceful-shutdown", "1"],
-            cwd=BASE_DIR, env=self._env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "servicedesk.asgi:application",
+                "--host",
+                LOOPBACK,
+                "--port",
+                str(self.port),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "1",
+            ],
+            cwd=BASE_DIR,
+            env=self._env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -58,8 +58,9 @@ def endpoint(*methods: str, api: bool = False) -> Callable[[ViewFunc], ViewFunc]
             if request.method not in methods:
                 response: HttpResponse = HttpResponseNotAllowed(methods)
                 if as_json:
-                    response = _json_error(_("This address does not accept %(method)s.") % {
-                        "method": request.method}, 405)
+                    response = _json_error(
+                        _("This address does not accept %(method)s.") % {"method": request.method}, 405
+                    )
                     response["Allow"] = ", ".join(methods)
                 return response
             if not request.user.is_authenticated:
@@ -77,9 +78,13 @@ def _preference_rows(request: HttpRequest) -> list[dict[str, object]]:
     rows = []
     for code, label in catalogue.group_choices():
         cells = [
-            {"channel": channel, "label": channel_label, "name": f"{code}:{channel}",
-             "on": (code, channel) not in muted or (code, channel) in mandatory,
-             "mandatory": (code, channel) in mandatory}
+            {
+                "channel": channel,
+                "label": channel_label,
+                "name": f"{code}:{channel}",
+                "on": (code, channel) not in muted or (code, channel) in mandatory,
+                "mandatory": (code, channel) in mandatory,
+            }
             for channel, channel_label in Channel.choices
         ]
         rows.append({"code": code, "label": label, "cells": cells})
@@ -90,20 +95,28 @@ def _preference_rows(request: HttpRequest) -> list[dict[str, object]]:
 def centre(request: HttpRequest) -> HttpResponse:
     rows = Notification.objects.filter(user=request.user).select_related("ticket")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/centre.html", {
-        "page": page, "unread": services.unread_count(request.user),  # type: ignore[arg-type]
-        "preference_rows": _preference_rows(request), "channels": Channel.choices,
-    })
+    return render(
+        request,
+        "notifications/centre.html",
+        {
+            "page": page,
+            "unread": services.unread_count(request.user),  # type: ignore[arg-type]
+            "preference_rows": _preference_rows(request),
+            "channels": Channel.choices,
+        },
+    )
 
 
 @endpoint("GET", "HEAD", api=True)
 def feed(request: HttpRequest) -> JsonResponse:
     """The latest notifications and the unread count, for the bell's drop-down."""
     rows = Notification.objects.filter(user=request.user).order_by("-pk")[:FEED_SIZE]
-    return JsonResponse({
-        "unread": services.unread_count(request.user),  # type: ignore[arg-type]
-        "items": [row.as_payload() for row in rows],
-    })
+    return JsonResponse(
+        {
+            "unread": services.unread_count(request.user),  # type: ignore[arg-type]
+            "items": [row.as_payload() for row in rows],
+        }
+    )
 
 
 def _after_change(request: HttpRequest) -> HttpResponse:
@@ -145,7 +158,9 @@ def save_preferences(request: HttpRequest) -> HttpResponse:
     """Checked boxes are the channels that stay on; everything else offered is muted."""
     kept = set(request.POST.getlist("on"))
     muted = [
-        (code, channel) for code, _label in catalogue.group_choices() for channel in Channel.values
+        (code, channel)
+        for code, _label in catalogue.group_choices()
+        for channel in Channel.values
         if f"{code}:{channel}" not in kept
     ]
     services.set_mutes(user=request.user, muted=muted)  # type: ignore[arg-type]

@@ -11,15 +11,28 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 SECTIONS: list[tuple[str, object, list[tuple[str, str]]]] = [
-    ("org", _("Org structure"), [
-        ("servicedesk", "department"), ("servicedesk", "employee"), ("servicedesk", "team"),
-        ("servicedesk", "user"), ("auth", "group"),
-    ]),
+    (
+        "org",
+        _("Org structure"),
+        [
+            ("servicedesk", "department"),
+            ("servicedesk", "employee"),
+            ("servicedesk", "team"),
+            ("servicedesk", "user"),
+            ("auth", "group"),
+        ],
+    ),
     ("clients", _("Client base"), [("servicedesk", "company"), ("servicedesk", "contact")]),
-    ("catalogue", _("Agreements and services (SLA)"), [
-        ("servicedesk", "service"), ("servicedesk", "agreement"), ("servicedesk", "serviceschedule"),
-        ("servicedesk", "tickettype"),
-    ]),
+    (
+        "catalogue",
+        _("Agreements and services (SLA)"),
+        [
+            ("servicedesk", "service"),
+            ("servicedesk", "agreement"),
+            ("servicedesk", "serviceschedule"),
+            ("servicedesk", "tickettype"),
+        ],
+    ),
     ("tickets", _("Tickets"), [("servicedesk", "ticket")]),
 ]
 
@@ -46,8 +59,9 @@ class ServiceDeskAdminSite(admin.AdminSite):
             if models:
                 placed.update(key for key in members if key in by_key)
                 first_app = by_key[next(key for key in members if key in by_key)][0]
-                result.append({**first_app, "name": title, "app_label": first_app["app_label"], "models": models,
-                               "section": code})
+                result.append(
+                    {**first_app, "name": title, "app_label": first_app["app_label"], "models": models, "section": code}
+                )
         for app in apps:
             rest = [m for m in app["models"] if (app["app_label"], m["object_name"].lower()) not in placed]
             if rest:

@@ -17,14 +17,61 @@ from django.utils.safestring import SafeString, mark_safe
 from .models import Comment
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "div", "dl",
-    "dt", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p",
-    "pre", "q", "s", "small", "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
 ATTRIBUTES = {
-    "a": {"href", "title"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"}, "col": {"span"}, "ol": {"start"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "col": {"span"},
+    "ol": {"start"},
 }
 _CID_SRC = re.compile(r'src="cid:([^"]*)"', re.IGNORECASE)
 
@@ -40,11 +87,18 @@ def render_comment_html(comment: Comment) -> SafeString:
     if not comment.body_html.strip():
         return mark_safe("")
     cleaned = nh3.clean(
-        comment.body_html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto", "cid"},
-        link_rel="noopener noreferrer nofollow", attribute_filter=_allow_only_cid_images,
+        comment.body_html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "cid"},
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_allow_only_cid_images,
     )
-    urls = {a.content_id.strip("<>"): reverse("attachment_download", args=[a.pk]) + "?inline=1"
-            for a in comment.attachments.all() if a.content_id and a.is_image}
+    urls = {
+        a.content_id.strip("<>"): reverse("attachment_download", args=[a.pk]) + "?inline=1"
+        for a in comment.attachments.all()
+        if a.content_id and a.is_image
+    }
 
     def point_at_attachment(match: re.Match[str]) -> str:
         url = urls.get(match.group(1).strip("<>"))

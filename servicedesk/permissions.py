@@ -42,7 +42,9 @@ def contact_of(user: UserLike) -> Contact | None:
 
 
 def sees_all_tickets(user: UserLike) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or _roles(user) & (roles.ALL_TICKETS_READ | {roles.TECHNOLOGIST})))
+    return bool(
+        user.is_authenticated and (user.is_superuser or _roles(user) & (roles.ALL_TICKETS_READ | {roles.TECHNOLOGIST}))
+    )
 
 
 def edits_all_tickets(user: UserLike) -> bool:

@@ -17,14 +17,12 @@ def _parse(hhmm: str) -> dt.time:
     return dt.time(int(hours) % 24, int(minutes))
 
 
-def add_working_time(
-    start: dt.datetime, hours: Decimal | float, schedule: ServiceSchedule | None
-) -> dt.datetime:
+def add_working_time(start: dt.datetime, hours: Decimal | float, schedule: ServiceSchedule | None) -> dt.datetime:
     """`start` plus `hours` of working time under `schedule` (aware datetimes in and out)."""
     remaining = dt.timedelta(hours=float(hours))
     if schedule is not None and schedule.around_the_clock:
         return start + remaining
-    intervals = (schedule.intervals if schedule and schedule.intervals else DEFAULT_INTERVALS)
+    intervals = schedule.intervals if schedule and schedule.intervals else DEFAULT_INTERVALS
     zone = ZoneInfo(schedule.timezone if schedule else "Europe/Moscow")
     local = start.astimezone(zone)
     if not any(intervals.get(str(d)) for d in range(1, 8)):
@@ -33,8 +31,10 @@ def add_working_time(
     for _ in range(3660):  # ten years of days at most: a malformed schedule cannot loop forever
         for begin_s, end_s in sorted(intervals.get(str(day.isoweekday()), [])):
             begin = dt.datetime.combine(day, _parse(begin_s), zone)
-            end = dt.datetime.combine(day, _parse(end_s), zone) if end_s not in ("24:00", "00:00") else (
-                dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone)
+            end = (
+                dt.datetime.combine(day, _parse(end_s), zone)
+                if end_s not in ("24:00", "00:00")
+                else (dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone))
             )
             if end <= local:
                 continue

@@ -47,18 +47,30 @@ def seed_tickets(cast: Cast) -> Ticket:
     ]
     tickets = []
     for subject, contact, employee, priority, service in rows:
-        tickets.append(create_ticket(
-            actor=operator, ticket_type=cast.incident, subject=subject, service=service, priority=priority,
-            requester_contact=contact, requester_employee=employee,
-            description="После обновления клиента появилась ошибка 0x800CCC0F.\nПерезапуск не помог.",
-        ))
+        tickets.append(
+            create_ticket(
+                actor=operator,
+                ticket_type=cast.incident,
+                subject=subject,
+                service=service,
+                priority=priority,
+                requester_contact=contact,
+                requester_employee=employee,
+                description="После обновления клиента появилась ошибка 0x800CCC0F.\nПерезапуск не помог.",
+            )
+        )
     change_status(ticket=tickets[1], actor=operator, status=TicketStatus.IN_PROGRESS)
     change_status(ticket=tickets[2], actor=operator, status=TicketStatus.RESOLVED)
     Ticket.objects.filter(pk=tickets[3].pk).update(resolution_deadline=timezone.now() - timedelta(hours=3))
     target = tickets[0]
     add_comment(ticket=target, actor=operator, body="Проверим настройки профиля, пришлите снимок экрана.")
-    add_comment(ticket=target, actor=operator, body="Похоже на блокировку антивирусом.", is_private=True,
-                files=[NewFile(ContentFile(PNG), "screenshot.png", "image/png")])
+    add_comment(
+        ticket=target,
+        actor=operator,
+        body="Похоже на блокировку антивирусом.",
+        is_private=True,
+        files=[NewFile(ContentFile(PNG), "screenshot.png", "image/png")],
+    )
     return target
 
 

@@ -186,8 +186,9 @@ def test_smtp_starttls_server_requires_tls_before_auth(smtp):
 def test_smtp_rejects_one_recipient_of_three(smtp):
     smtp.plain.reject_recipient("Bad@Example.test")
     with _connect(smtp.plain, _context(smtp.cert_path)) as client:
-        refused = client.sendmail("sender@example.org", ["a@example.test", "bad@example.test", "b@example.test"],
-                                  _raw("three"))
+        refused = client.sendmail(
+            "sender@example.org", ["a@example.test", "bad@example.test", "b@example.test"], _raw("three")
+        )
     assert refused == {"bad@example.test": (550, b"5.1.1 Mailbox unavailable")}
     assert smtp.plain.messages[0].rcpt_tos == ["a@example.test", "b@example.test"]
 

@@ -35,8 +35,12 @@ def _embedded_env(var_dir: Path) -> dict[str, str]:
     # The test process itself runs on PostgreSQL and Redis (settings_test put them into
     # os.environ); the stack under test must see none of that.
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
-    env.update(VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="servicedesk.settings", HEARTBEAT_INTERVAL="1",
-               DEMO_PASSWORD="smoke-Test-pass-1")
+    env.update(
+        VAR_DIR=str(var_dir),
+        DJANGO_SETTINGS_MODULE="servicedesk.settings",
+        HEARTBEAT_INTERVAL="1",
+        DEMO_PASSWORD="smoke-Test-pass-1",
+    )
     return env
 
 
@@ -93,7 +97,10 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "manage.py", "runstack", "--port", str(port)],
-            cwd=ROOT, env=_embedded_env(tmp_path / "var"), stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=_embedded_env(tmp_path / "var"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         health = _wait_until_healthy(f"http://127.0.0.1:{port}", proc, log)
@@ -126,12 +133,18 @@ def test_runstack_stops_everything_when_a_child_dies(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "manage.py", "runstack", "--port", str(port), "--no-demo"],
-            cwd=ROOT, env=_embedded_env(tmp_path / "var"), capture_output=True, timeout=START_TIMEOUT,
+            cwd=ROOT,
+            env=_embedded_env(tmp_path / "var"),
+            capture_output=True,
+            timeout=START_TIMEOUT,
         )
     output = (result.stdout + result.stderr).decode()
     assert result.returncode != 0, output[-4000:]
     assert "web exited unexpectedly" in output
     assert "worker | " in output or "beat   | " in output
-    leftovers = [line for line in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
-                 if str(tmp_path) in line]
+    leftovers = [
+        line
+        for line in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+        if str(tmp_path) in line
+    ]
     assert not leftovers

@@ -46,14 +46,17 @@ class IncomingConnection(EncryptedCredentialsMixin, models.Model):
     protocol = models.CharField(_("protocol"), max_length=8, choices=IncomingProtocol.choices, default="imap")
     host = models.CharField(_("server"), max_length=255, blank=True, help_text=_("IP address or DNS name."))
     port = models.PositiveIntegerField(
-        _("port"), null=True, blank=True,
+        _("port"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the protocol's default (POP3 110/995, IMAP4 143/993)."),
     )
     # The help text of ITSM 365 leaves SSL off by default, and also recommends encryption; a new
     # connection starts encrypted because a password in clear text is the worse surprise.
     encryption = models.CharField(_("encryption"), max_length=8, choices=Encryption.choices, default="ssl")
     verify_certificate = models.BooleanField(
-        _("verify server certificate"), default=True,
+        _("verify server certificate"),
+        default=True,
         help_text=_("Turn off only for a server with a self-signed certificate."),
     )
     login = models.CharField(_("login"), max_length=255, blank=True, help_text=_("The mailbox's e-mail address."))
@@ -63,50 +66,86 @@ class IncomingConnection(EncryptedCredentialsMixin, models.Model):
     tenant_id = models.CharField(_("directory (tenant) id"), max_length=100, blank=True)
     client_secret_encrypted = models.TextField(editable=False, blank=True)
     ews_url = models.URLField(
-        _("EWS server URL"), max_length=500, blank=True,
+        _("EWS server URL"),
+        max_length=500,
+        blank=True,
         help_text=_("The full URL including the protocol, e.g. https://exchange.example.com/ews/Exchange.asmx."),
     )
     interval = models.PositiveIntegerField(_("polling interval, seconds"), default=60)
     folders = models.CharField(
-        _("folders to scan"), max_length=1000, blank=True, default="INBOX",
+        _("folders to scan"),
+        max_length=1000,
+        blank=True,
+        default="INBOX",
         help_text=_('Paths like "INBOX/Support", separated by "," or ";"; "/" or "\\" separate path parts.'),
     )
     processed_folder = models.CharField(
-        _("folder for processed mail"), max_length=255, blank=True,
+        _("folder for processed mail"),
+        max_length=255,
+        blank=True,
         help_text=_("Empty: processed mail is deleted from the server."),
     )
     error_folder = models.CharField(
-        _("folder for mail with errors"), max_length=255, blank=True,
+        _("folder for mail with errors"),
+        max_length=255,
+        blank=True,
         help_text=_("Empty: mail that could not be processed stays where it is."),
     )
 
     # --- processing rule ------------------------------------------------------------------------
     ticket_type = models.ForeignKey(
-        "servicedesk.TicketType", verbose_name=_("ticket type"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("Empty: the first active ticket type."),
+        "servicedesk.TicketType",
+        verbose_name=_("ticket type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the first active ticket type."),
     )
     service = models.ForeignKey(
-        "servicedesk.Service", verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT,
+        "servicedesk.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     agreement = models.ForeignKey(
-        "servicedesk.Agreement", verbose_name=_("agreement"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("Empty: the requester's agreement, the base one when there are several."),
+        "servicedesk.Agreement",
+        verbose_name=_("agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the requester's agreement, the base one when there are several."),
     )
     team = models.ForeignKey(
-        "servicedesk.Team", verbose_name=_("responsible team"), null=True, blank=True, on_delete=models.PROTECT,
+        "servicedesk.Team",
+        verbose_name=_("responsible team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     unregistered = models.CharField(
-        _("mail from unregistered senders"), max_length=8, choices=UnregisteredRule.choices, default="address",
+        _("mail from unregistered senders"),
+        max_length=8,
+        choices=UnregisteredRule.choices,
+        default="address",
     )
     accept_unknown_replies = models.BooleanField(
-        _("accept replies from unknown senders"), default=True,
-        help_text=_("Off: a reply to a ticket from someone who is neither the requester nor a watcher nor an "
-                    "employee is logged and ignored."),
+        _("accept replies from unknown senders"),
+        default=True,
+        help_text=_(
+            "Off: a reply to a ticket from someone who is neither the requester nor a watcher nor an "
+            "employee is logged and ignored."
+        ),
     )
     auto_replies = models.CharField(
-        _("automatic replies"), max_length=8, choices=AutoReplyAction.choices, default="comment",
+        _("automatic replies"),
+        max_length=8,
+        choices=AutoReplyAction.choices,
+        default="comment",
     )
 
     # --- status, written by "Check" and by every poll -----------------------------------------------
@@ -154,7 +193,10 @@ class ProcessedMessage(models.Model):
     """
 
     connection = models.ForeignKey(
-        IncomingConnection, verbose_name=_("connection"), null=True, on_delete=models.SET_NULL,
+        IncomingConnection,
+        verbose_name=_("connection"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="messages",
     )
     connection_name = models.CharField(_("connection"), max_length=100, blank=True)
@@ -169,15 +211,28 @@ class ProcessedMessage(models.Model):
     result = models.CharField(_("result"), max_length=10, choices=MailResult.choices, default="pending")
     reason = models.TextField(_("reason"), blank=True)
     ticket = models.ForeignKey(
-        "servicedesk.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL,
+        "servicedesk.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     comment = models.ForeignKey(
-        "servicedesk.Comment", verbose_name=_("comment"), null=True, blank=True, on_delete=models.SET_NULL,
+        "servicedesk.Comment",
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("duplicate of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # A bounce names the failed recipients of one of our outbox messages (kept here as well, so the
     # log shows it even when the outbox row has been purged).

@@ -81,10 +81,16 @@ class _MailboxProtocol(Protocol):
     def raw_session(self, prefix: str, *args: Any, **kwargs: Any) -> requests.Session:  # type: ignore[override]
         session = super().raw_session(prefix, *args, **kwargs)
         # Same pool settings as exchangelib's own adapter (one connection, no urllib3 retries).
-        session.mount(prefix, TrustAdapter(
-            self.verify, pool_block=True, pool_connections=self.CONNECTIONS_PER_SESSION,
-            pool_maxsize=self.CONNECTIONS_PER_SESSION, max_retries=0,
-        ))
+        session.mount(
+            prefix,
+            TrustAdapter(
+                self.verify,
+                pool_block=True,
+                pool_connections=self.CONNECTIONS_PER_SESSION,
+                pool_maxsize=self.CONNECTIONS_PER_SESSION,
+                max_retries=0,
+            ),
+        )
         return session
 
 
@@ -125,10 +131,14 @@ class EwsMailbox(IncomingMailbox):
         action = f"EWS connection to {config.ews_url}"
         with self._errors(action):
             ews_config = Configuration(
-                service_endpoint=config.ews_url, credentials=self._credentials(), retry_policy=FailFast(),
+                service_endpoint=config.ews_url,
+                credentials=self._credentials(),
+                retry_policy=FailFast(),
             )
             account = Account(
-                primary_smtp_address=config.login, config=ews_config, autodiscover=False,
+                primary_smtp_address=config.login,
+                config=ews_config,
+                autodiscover=False,
                 # App-only OAuth tokens act on a mailbox through impersonation; a user's password acts as itself.
                 access_type=IMPERSONATION if config.oauth2 else DELEGATE,
             )
@@ -165,7 +175,7 @@ class EwsMailbox(IncomingMailbox):
         with self._errors("EWS server version"):
             version = self.account.version
             inbox = self._folders[("INBOX",)]
-        return f"Exchange {version.build} (API {version.api_version}) at {self.config.ews_url}: inbox \"{inbox.name}\""
+        return f'Exchange {version.build} (API {version.api_version}) at {self.config.ews_url}: inbox "{inbox.name}"'
 
     # --- folders -------------------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ class GraphMailbox(IncomingMailbox):
             session.close()
 
     def summary(self) -> str:
-        return f"Microsoft Graph {self.base_url}: mailbox {self.config.login}, inbox \"{self._inbox.get('displayName', '')}\""
+        return f'Microsoft Graph {self.base_url}: mailbox {self.config.login}, inbox "{self._inbox.get("displayName", "")}"'
 
     # --- folders -------------------------------------------------------------------------------
 
@@ -99,8 +99,9 @@ class GraphMailbox(IncomingMailbox):
         if folder_id is None:
             if not create:
                 raise TransportError(f"mail folder {folder_label(path)} does not exist", permanent=True)
-            created = self._request("POST", f"{self.user_url}/mailFolders/{parent_id}/childFolders",
-                                    json={"displayName": path[-1]}).json()
+            created = self._request(
+                "POST", f"{self.user_url}/mailFolders/{parent_id}/childFolders", json={"displayName": path[-1]}
+            ).json()
             folder_id = created["id"]
         self._folder_ids[path] = folder_id
         return folder_id
@@ -181,7 +182,9 @@ class GraphMailbox(IncomingMailbox):
         try:
             response = self._session.request(method, url, timeout=self.config.timeout, **kwargs)
         except requests.exceptions.SSLError as exc:
-            raise TransportError(f"{action}: TLS failed ({exc}); check the certificate settings", permanent=True) from exc
+            raise TransportError(
+                f"{action}: TLS failed ({exc}); check the certificate settings", permanent=True
+            ) from exc
         except requests.RequestException as exc:
             raise TransportError(f"{action}: {exc}", permanent=False) from exc
         if response.status_code >= 400:

@@ -61,7 +61,10 @@ class ImapMailbox(IncomingMailbox):
         context = config.ssl_context() if config.encryption != "none" else None
         with self._errors(action):
             client = IMAPClient(
-                config.host, port=self.port, ssl=config.encryption == "ssl", ssl_context=context,
+                config.host,
+                port=self.port,
+                ssl=config.encryption == "ssl",
+                ssl_context=context,
                 timeout=config.timeout,
             )
         self._client = client
@@ -176,12 +179,16 @@ class ImapMailbox(IncomingMailbox):
             uids = sorted(self.client.search(["UNDELETED"]))[:limit]
             sizes: dict[int, int] = {}
             for start in range(0, len(uids), _FETCH_CHUNK):
-                chunk = uids[start:start + _FETCH_CHUNK]
+                chunk = uids[start : start + _FETCH_CHUNK]
                 for uid, data in self.client.fetch(chunk, ["RFC822.SIZE"]).items():
                     sizes[uid] = int(data[b"RFC822.SIZE"])
         return [
             RemoteMessage(
-                server_id=f"{uidvalidity}:{uid}", folder=path, size=sizes.get(uid), uid=uid, uidvalidity=uidvalidity,
+                server_id=f"{uidvalidity}:{uid}",
+                folder=path,
+                size=sizes.get(uid),
+                uid=uid,
+                uidvalidity=uidvalidity,
             )
             for uid in uids
             if uid in sizes
@@ -245,8 +252,9 @@ class ImapMailbox(IncomingMailbox):
         for msg in batch:
             item = data.get(msg.uid)
             if not item or b"BODY[]" not in item:
-                raise TransportError(f"message {msg.server_id} is no longer in {folder_label(msg.folder)}",
-                                     permanent=False)
+                raise TransportError(
+                    f"message {msg.server_id} is no longer in {folder_label(msg.folder)}", permanent=False
+                )
             bodies[msg.server_id] = bytes(item.pop(b"BODY[]"))
         return bodies
 

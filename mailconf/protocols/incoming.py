@@ -306,7 +306,9 @@ def network_error(exc: BaseException, action: str) -> TransportError:
         )
     if isinstance(exc, ssl.SSLError) and not isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
         # Typically TLS spoken to a plain port or the reverse: a settings problem, not a network blip.
-        return TransportError(f"{action}: TLS negotiation failed ({exc}); check the port and encryption", permanent=True)
+        return TransportError(
+            f"{action}: TLS negotiation failed ({exc}); check the port and encryption", permanent=True
+        )
     if isinstance(exc, socket.gaierror):
         permanent = exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
         return TransportError(f"{action}: cannot resolve the server name ({exc})", permanent=permanent)

@@ -52,8 +52,9 @@ class IdleWatcher(threading.Thread):
     announcement of new mail triggers one poll. Connection failures back off (bounded) and retry.
     """
 
-    def __init__(self, connection_id: int, *, trigger: Trigger = run_poll_inline,
-                 wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
+    def __init__(
+        self, connection_id: int, *, trigger: Trigger = run_poll_inline, wait_seconds: float = DEFAULT_WAIT_SECONDS
+    ) -> None:
         super().__init__(name=f"mail-idle-{connection_id}", daemon=True)
         self.connection_id = connection_id
         self.trigger = trigger
@@ -117,8 +118,11 @@ class IdleWatcher(threading.Thread):
         if not listed:
             return False
         close_old_connections()
-        known = set(ProcessedMessage.objects.filter(connection_id=self.connection_id, server_id__in=listed)
-                    .values_list("server_id", flat=True))
+        known = set(
+            ProcessedMessage.objects.filter(connection_id=self.connection_id, server_id__in=listed).values_list(
+                "server_id", flat=True
+            )
+        )
         return bool(listed - known)
 
     def _poll(self) -> None:

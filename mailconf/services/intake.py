@@ -86,8 +86,12 @@ def process_parsed(
     look = Lookups(connection) if lookups is None else lookups
     earlier = look.earlier(entry.message_id, exclude_pk=entry.pk)
     if earlier is not None:
-        return Outcome(MailResult.DUPLICATE, f"already processed as mail log entry {earlier.pk}",
-                       ticket_id=earlier.ticket_id, duplicate_of_id=earlier.pk)
+        return Outcome(
+            MailResult.DUPLICATE,
+            f"already processed as mail log entry {earlier.pk}",
+            ticket_id=earlier.ticket_id,
+            duplicate_of_id=earlier.pk,
+        )
     try:
         with look.tickets.item():
             outcome = act(connection, parsed, look)
@@ -221,14 +225,22 @@ def add_reply(
     contact = None if employee is not None else lookups.contact(sender)
     known = employee is not None or contact is not None or is_participant(ticket, sender, lookups)
     if not known and not connection.accept_unknown_replies:
-        return Outcome(MailResult.IGNORED, f"a reply to ticket #{ticket.pk} from an unknown sender {sender}",
-                       ticket_id=ticket.pk)
+        return Outcome(
+            MailResult.IGNORED, f"a reply to ticket #{ticket.pk} from an unknown sender {sender}", ticket_id=ticket.pk
+        )
     comment = _comment(ticket, parsed, sender, employee or contact, private=False, lookups=lookups)
     return Outcome(MailResult.COMMENT, "", ticket_id=ticket.pk, comment_id=comment.pk)
 
 
-def _comment(ticket: Ticket, parsed: ParsedMessage, sender: str, person: Employee | Contact | None,
-             *, private: bool, lookups: Lookups) -> Comment:
+def _comment(
+    ticket: Ticket,
+    parsed: ParsedMessage,
+    sender: str,
+    person: Employee | Contact | None,
+    *,
+    private: bool,
+    lookups: Lookups,
+) -> Comment:
     actor = getattr(person, "user", None)
     name = person.full_name if person is not None else (parsed.from_.name if parsed.from_ else "")
     body = (parsed.reply_text or parsed.text or "").strip()
@@ -236,8 +248,15 @@ def _comment(ticket: Ticket, parsed: ParsedMessage, sender: str, person: Employe
     if not body and not parsed.html.strip() and not files:
         body = "(empty message)"
     return add_comment(
-        ticket=ticket, actor=actor, body=body, body_html=parsed.html, is_private=private,
-        author_name=name or sender, author_email=sender, source=Comment.Source.EMAIL, files=files,
+        ticket=ticket,
+        actor=actor,
+        body=body,
+        body_html=parsed.html,
+        is_private=private,
+        author_name=name or sender,
+        author_email=sender,
+        source=Comment.Source.EMAIL,
+        files=files,
         batch=lookups.tickets,
     )
 
@@ -259,9 +278,11 @@ def _auto_reply(
 def attachment_files(parsed: ParsedMessage) -> list[NewFile]:
     return [
         NewFile(
-            file=ContentFile(att.payload, name=att.filename), filename=att.filename,
+            file=ContentFile(att.payload, name=att.filename),
+            filename=att.filename,
             content_type=att.content_type or "application/octet-stream",
-            content_id=att.content_id or "", inline=bool(att.is_inline),
+            content_id=att.content_id or "",
+            inline=bool(att.is_inline),
         )
         for att in parsed.attachments
     ]
@@ -287,13 +308,19 @@ def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: s
         return Outcome(MailResult.ERROR, "no active ticket type exists")
     person = employee or contact
     ticket = create_ticket(
-        actor=getattr(person, "user", None), ticket_type=ticket_type,
-        subject=parsed.subject.strip() or "(no subject)", description=parsed.text or "",
-        service=connection.service, agreement=connection.agreement,
-        requester_employee=employee, requester_contact=contact,
+        actor=getattr(person, "user", None),
+        ticket_type=ticket_type,
+        subject=parsed.subject.strip() or "(no subject)",
+        description=parsed.text or "",
+        service=connection.service,
+        agreement=connection.agreement,
+        requester_employee=employee,
+        requester_contact=contact,
         requester_email="" if person is not None else sender,
         requester_name="" if person is not None else (parsed.from_.name if parsed.from_ else ""),
-        responsible_team=connection.team, channel=TicketChannel.EMAIL, files=attachment_files(parsed),
+        responsible_team=connection.team,
+        channel=TicketChannel.EMAIL,
+        files=attachment_files(parsed),
         batch=lookups.tickets,
     )
     lookups.new_ticket(ticket)
@@ -319,20 +346,30 @@ def record_bounce(parsed: ParsedMessage) -> Outcome:
     original = bare_id(info.original_message_id if info else "")
     report = {
         "original_message_id": original,
-        "recipients": [{"address": r.address, "action": r.action, "status": r.status,
-                        "diagnostic": r.diagnostic[:500]} for r in failed],
+        "recipients": [
+            {"address": r.address, "action": r.action, "status": r.status, "diagnostic": r.diagnostic[:500]}
+            for r in failed
+        ],
     }
     row = None
     if original:
-        row = (OutboxMessage.objects.select_for_update()
-               .filter(message_id__in=[original, f"<{original}>"]).first())
+        row = OutboxMessage.objects.select_for_update().filter(message_id__in=[original, f"<{original}>"]).first()
     if row is None:
-        return Outcome(MailResult.IGNORED, "bounce for a message we did not send (or no longer keep)",
-                       outbox_message_id=original, bounce=report)
+        return Outcome(
+            MailResult.IGNORED,
+            "bounce for a message we did not send (or no longer keep)",
+            outbox_message_id=original,
+            bounce=report,
+        )
     _mark_failed_recipients(row, failed)
     addresses = ", ".join(r.address for r in failed) or "unknown recipients"
-    return Outcome(MailResult.IGNORED, f"bounce: delivery to {addresses} failed", ticket_id=_ticket_id(row),
-                   outbox_message_id=row.message_id, bounce=report)
+    return Outcome(
+        MailResult.IGNORED,
+        f"bounce: delivery to {addresses} failed",
+        ticket_id=_ticket_id(row),
+        outbox_message_id=row.message_id,
+        bounce=report,
+    )
 
 
 def _ticket_id(row: OutboxMessage) -> int | None:

@@ -73,8 +73,12 @@ class Lookups:
 
     def _load_people(self, senders: list[str]) -> None:
         for model, cache in ((Employee, self._employees), (Contact, self._contacts)):
-            rows = (model.objects.annotate(email_lower=Lower("email"))
-                    .filter(email_lower__in=senders, is_active=True).select_related("user").order_by("pk"))
+            rows = (
+                model.objects.annotate(email_lower=Lower("email"))
+                .filter(email_lower__in=senders, is_active=True)
+                .select_related("user")
+                .order_by("pk")
+            )
             for person in rows:
                 cache.setdefault(person.email_lower, person)
             for address in senders:
@@ -82,14 +86,19 @@ class Lookups:
 
     def _load_recent(self, senders: list[str]) -> None:
         since = timezone.now() - timedelta(hours=1)
-        rows = (ProcessedMessage.objects.filter(sender__in=senders, result=MailResult.TICKET, processed_at__gte=since)
-                .values("sender").annotate(n=Count("id")).values_list("sender", "n"))
+        rows = (
+            ProcessedMessage.objects.filter(sender__in=senders, result=MailResult.TICKET, processed_at__gte=since)
+            .values("sender")
+            .annotate(n=Count("id"))
+            .values_list("sender", "n")
+        )
         self._recent.update(dict.fromkeys(senders, 0))
         self._recent.update(dict(rows))
 
     def _load_earlier(self, ids: list[str]) -> None:
-        rows = ProcessedMessage.objects.filter(connection=self.connection, message_id__in=ids,
-                                               result__in=FINISHED).order_by("pk")
+        rows = ProcessedMessage.objects.filter(
+            connection=self.connection, message_id__in=ids, result__in=FINISHED
+        ).order_by("pk")
         for row in rows:
             self._earlier.setdefault(row.message_id, row)
         for message_id in ids:
@@ -121,7 +130,8 @@ class Lookups:
         for pk in pks:
             self._watchers.setdefault(pk, set())
         rows = TicketWatcher.objects.filter(ticket_id__in=pks).values_list(
-            "ticket_id", "email", "employee__email", "contact__email")
+            "ticket_id", "email", "employee__email", "contact__email"
+        )
         for ticket_id, *addresses in rows:
             self._watchers[ticket_id].update(a.lower() for a in addresses if a)
 
@@ -130,15 +140,17 @@ class Lookups:
     def employee(self, address: str) -> Employee | None:
         key = address.lower()
         if key not in self._employees:
-            self._employees[key] = (Employee.objects.filter(email__iexact=address, is_active=True)
-                                    .select_related("user").first())
+            self._employees[key] = (
+                Employee.objects.filter(email__iexact=address, is_active=True).select_related("user").first()
+            )
         return self._employees[key]
 
     def contact(self, address: str) -> Contact | None:
         key = address.lower()
         if key not in self._contacts:
-            self._contacts[key] = (Contact.objects.filter(email__iexact=address, is_active=True)
-                                   .select_related("user").first())
+            self._contacts[key] = (
+                Contact.objects.filter(email__iexact=address, is_active=True).select_related("user").first()
+            )
         return self._contacts[key]
 
     def recent_tickets(self, sender: str) -> int:
@@ -146,7 +158,8 @@ class Lookups:
         if key not in self._recent:
             since = timezone.now() - timedelta(hours=1)
             self._recent[key] = ProcessedMessage.objects.filter(
-                sender=key, result=MailResult.TICKET, processed_at__gte=since).count()
+                sender=key, result=MailResult.TICKET, processed_at__gte=since
+            ).count()
         return self._recent[key]
 
     def earlier(self, message_id: str, *, exclude_pk: int | None = None) -> ProcessedMessage | None:
@@ -173,8 +186,9 @@ class Lookups:
 
     def ticket(self, pk: int) -> Ticket | None:
         if pk not in self._ticket_rows:
-            self._ticket_rows[pk] = (Ticket.objects.select_related("requester_employee", "requester_contact")
-                                     .filter(pk=pk).first())
+            self._ticket_rows[pk] = (
+                Ticket.objects.select_related("requester_employee", "requester_contact").filter(pk=pk).first()
+            )
         return self._ticket_rows[pk]
 
     def watcher_addresses(self, ticket_id: int) -> set[str]:

@@ -33,16 +33,20 @@ def access_token(conn: IncomingConnection) -> str:
     if conn.oauth_token_encrypted and expires and expires - margin > timezone.now():
         return crypto.decrypt(conn.oauth_token_encrypted)
     cfg = OAuthConfig(
-        tenant_id=conn.tenant_id, client_id=conn.client_id, client_secret=conn.client_secret,
+        tenant_id=conn.tenant_id,
+        client_id=conn.client_id,
+        client_secret=conn.client_secret,
         scope=GRAPH_SCOPE if conn.protocol == "graph" else EXCHANGE_SCOPE,
         authority_host=mail_setting("MAIL_OAUTH_AUTHORITY_HOST"),
-        ca_file=mail_setting("MAIL_CA_FILE") or None, timeout=mail_setting("MAIL_TIMEOUT"),
+        ca_file=mail_setting("MAIL_CA_FILE") or None,
+        timeout=mail_setting("MAIL_TIMEOUT"),
     )
     token = acquire_app_token(cfg)
     conn.oauth_token_encrypted = crypto.encrypt(token.token)
     conn.oauth_token_expires_at = token.expires_at
     IncomingConnection.objects.filter(pk=conn.pk).update(
-        oauth_token_encrypted=conn.oauth_token_encrypted, oauth_token_expires_at=token.expires_at,
+        oauth_token_encrypted=conn.oauth_token_encrypted,
+        oauth_token_expires_at=token.expires_at,
     )
     return token.token
 
@@ -54,12 +58,20 @@ def mailbox_config(conn: IncomingConnection) -> IncomingConfig:
     processed = parse_folder_list(conn.processed_folder)
     error = parse_folder_list(conn.error_folder)
     return IncomingConfig(
-        host=conn.host, port=conn.port, encryption=conn.encryption, verify_certificate=conn.verify_certificate,
-        ca_file=mail_setting("MAIL_CA_FILE") or None, login=conn.login,
-        password="" if uses_token else conn.password, oauth2=uses_token,
+        host=conn.host,
+        port=conn.port,
+        encryption=conn.encryption,
+        verify_certificate=conn.verify_certificate,
+        ca_file=mail_setting("MAIL_CA_FILE") or None,
+        login=conn.login,
+        password="" if uses_token else conn.password,
+        oauth2=uses_token,
         token_provider=(lambda: access_token(conn)) if uses_token else None,
-        ews_url=conn.ews_url, graph_base_url=mail_setting("MAIL_GRAPH_URL"), folders=folders,
-        processed_folder=processed[0] if processed else None, error_folder=error[0] if error else None,
+        ews_url=conn.ews_url,
+        graph_base_url=mail_setting("MAIL_GRAPH_URL"),
+        folders=folders,
+        processed_folder=processed[0] if processed else None,
+        error_folder=error[0] if error else None,
         timeout=float(mail_setting("MAIL_TIMEOUT")),
     )
 
@@ -86,15 +98,34 @@ def record_result(conn: IncomingConnection, error: TransportError | None, *, mes
     now = timezone.now()
     rows = IncomingConnection.objects.filter(pk=conn.pk)
     if error is None:
-        rows.update(check_status=CheckStatus.SUCCESS, last_error=message[:2000], last_checked_at=now,
-                    last_success_at=now, consecutive_failures=0, failure_alert_sent=False)
-        conn.refresh_from_db(fields=["check_status", "last_error", "last_checked_at", "last_success_at",
-                                     "consecutive_failures", "failure_alert_sent"])
+        rows.update(
+            check_status=CheckStatus.SUCCESS,
+            last_error=message[:2000],
+            last_checked_at=now,
+            last_success_at=now,
+            consecutive_failures=0,
+            failure_alert_sent=False,
+        )
+        conn.refresh_from_db(
+            fields=[
+                "check_status",
+                "last_error",
+                "last_checked_at",
+                "last_success_at",
+                "consecutive_failures",
+                "failure_alert_sent",
+            ]
+        )
         return
-    rows.update(check_status=CheckStatus.ERROR, last_error=error.message[:2000], last_checked_at=now,
-                consecutive_failures=F("consecutive_failures") + 1)
-    conn.refresh_from_db(fields=["check_status", "last_error", "last_checked_at", "consecutive_failures",
-                                 "failure_alert_sent"])
+    rows.update(
+        check_status=CheckStatus.ERROR,
+        last_error=error.message[:2000],
+        last_checked_at=now,
+        consecutive_failures=F("consecutive_failures") + 1,
+    )
+    conn.refresh_from_db(
+        fields=["check_status", "last_error", "last_checked_at", "consecutive_failures", "failure_alert_sent"]
+    )
     if conn.consecutive_failures >= failure_alert_threshold() and not conn.failure_alert_sent:
         # Claim the alert with a conditional UPDATE so two workers failing at once send it once.
         if IncomingConnection.objects.filter(pk=conn.pk, failure_alert_sent=False).update(failure_alert_sent=True):

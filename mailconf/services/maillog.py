@@ -56,7 +56,8 @@ def find_processed_by_message_id(
     if not message_id:
         return None
     rows = ProcessedMessage.objects.filter(
-        connection=connection, message_id=message_id,
+        connection=connection,
+        message_id=message_id,
         result__in=(MailResult.TICKET, MailResult.COMMENT, MailResult.IGNORED),
     )
     if exclude_pk is not None:
@@ -81,10 +82,23 @@ def apply_outcome(entry: ProcessedMessage, outcome: Outcome, *, save: bool = Tru
     if entry.pk is None:
         entry.save(force_insert=True)
         return
-    entry.save(update_fields=[
-        "result", "reason", "ticket", "comment", "duplicate_of", "outbox_message_id", "bounce", "processed_at",
-        "message_id", "sender", "sender_name", "subject", "attempts",
-    ])
+    entry.save(
+        update_fields=[
+            "result",
+            "reason",
+            "ticket",
+            "comment",
+            "duplicate_of",
+            "outbox_message_id",
+            "bounce",
+            "processed_at",
+            "message_id",
+            "sender",
+            "sender_name",
+            "subject",
+            "attempts",
+        ]
+    )
 
 
 def mark_acknowledged(pks: list[int]) -> None:

@@ -83,9 +83,20 @@ def enqueue_mail(
     `bcc` recipients are in the SMTP envelope only.
     """
     message = {
-        "to": to, "subject": subject, "text": text, "html": html, "cc": cc, "reply_to": reply_to, "kind": kind,
-        "ticket_id": ticket_id, "in_reply_to": in_reply_to, "references": references,
-        "auto_submitted": auto_submitted, "attachments": attachments, "headers": headers, "bcc": bcc,
+        "to": to,
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "cc": cc,
+        "reply_to": reply_to,
+        "kind": kind,
+        "ticket_id": ticket_id,
+        "in_reply_to": in_reply_to,
+        "references": references,
+        "auto_submitted": auto_submitted,
+        "attachments": attachments,
+        "headers": headers,
+        "bcc": bcc,
     }
     return _enqueue([message], schedule=schedule)[0]
 

@@ -67,8 +67,11 @@ class PollCounts:
 
     def count(self, result: str) -> None:
         attribute = {
-            MailResult.TICKET: "tickets", MailResult.COMMENT: "comments", MailResult.IGNORED: "ignored",
-            MailResult.DUPLICATE: "duplicates", MailResult.ERROR: "failed",
+            MailResult.TICKET: "tickets",
+            MailResult.COMMENT: "comments",
+            MailResult.IGNORED: "ignored",
+            MailResult.DUPLICATE: "duplicates",
+            MailResult.ERROR: "failed",
         }[MailResult(result)]
         setattr(self, attribute, getattr(self, attribute) + 1)
 
@@ -150,9 +153,7 @@ def commit_every() -> int:
     return max(1, int(getattr(settings, "MAIL_INCOMING_COMMIT_EVERY", DEFAULT_COMMIT_EVERY)))
 
 
-def _poll_folders(
-    conn: IncomingConnection, box: IncomingMailbox, counts: PollCounts, owner: str, limit: int
-) -> bool:
+def _poll_folders(conn: IncomingConnection, box: IncomingMailbox, counts: PollCounts, owner: str, limit: int) -> bool:
     """Walk every folder in chunks; True when the batch limit stopped us (mail may be left)."""
     handled = 0
     step = commit_every()
@@ -180,8 +181,14 @@ def _chunk_length(listed: list[RemoteMessage], most: int) -> int:
     return min(most, len(listed))
 
 
-def process_chunk(conn: IncomingConnection, box: IncomingMailbox, chunk: list[RemoteMessage],
-                  counts: PollCounts, *, savepoints: bool = False) -> bool:
+def process_chunk(
+    conn: IncomingConnection,
+    box: IncomingMailbox,
+    chunk: list[RemoteMessage],
+    counts: PollCounts,
+    *,
+    savepoints: bool = False,
+) -> bool:
     """Record and act on a few messages in one transaction, then acknowledge them after it commits.
 
     One commit per chunk rather than per message saves a disk flush per message; the guarantee
@@ -215,8 +222,12 @@ def process_chunk(conn: IncomingConnection, box: IncomingMailbox, chunk: list[Re
 
 
 def _record_chunk(
-    conn: IncomingConnection, chunk: list[RemoteMessage], known: dict[str, ProcessedMessage],
-    prepared: dict[str, Prepared], *, savepoints: bool,
+    conn: IncomingConnection,
+    chunk: list[RemoteMessage],
+    known: dict[str, ProcessedMessage],
+    prepared: dict[str, Prepared],
+    *,
+    savepoints: bool,
 ) -> tuple[list[tuple[RemoteMessage, ProcessedMessage]], list[ProcessedMessage]]:
     lookups = Lookups(conn, savepoints=savepoints)
     lookups.prefetch([item for _entry, item in prepared.values() if isinstance(item, ParsedMessage)])
@@ -267,8 +278,12 @@ def _prepare(
             counts.fetched += 1
             stored[msg.server_id] = writer.submit(store_raw, raw)
             entry = ProcessedMessage(
-                connection=conn, connection_name=conn.name, server_id=msg.server_id, folder=folder_label(msg.folder),
-                size=len(raw), attempts=1,
+                connection=conn,
+                connection_name=conn.name,
+                server_id=msg.server_id,
+                folder=folder_label(msg.folder),
+                size=len(raw),
+                attempts=1,
             )
             result[msg.server_id] = (entry, parse_raw(entry, raw))
     for server_id, name in stored.items():
@@ -302,7 +317,8 @@ def _fresh(template: ProcessedMessage) -> ProcessedMessage:
 def _record_without_body(conn: IncomingConnection, msg: RemoteMessage, reason: str) -> ProcessedMessage:
     with transaction.atomic():
         entry, _created = ProcessedMessage.objects.get_or_create(
-            connection=conn, server_id=msg.server_id,
+            connection=conn,
+            server_id=msg.server_id,
             defaults={"connection_name": conn.name, "folder": folder_label(msg.folder), "size": msg.size},
         )
         entry.attempts += 1
@@ -310,8 +326,9 @@ def _record_without_body(conn: IncomingConnection, msg: RemoteMessage, reason: s
     return entry
 
 
-def _acknowledge_all(box: IncomingMailbox, listed: list[tuple[RemoteMessage, ProcessedMessage]],
-                     counts: PollCounts) -> None:
+def _acknowledge_all(
+    box: IncomingMailbox, listed: list[tuple[RemoteMessage, ProcessedMessage]], counts: PollCounts
+) -> None:
     """Move/delete after commit, one server command per outcome. Failed mail moves only to an
     error folder; otherwise it stays put (and is skipped on later polls by its ledger row) so
     nothing unprocessed is ever deleted."""
@@ -331,26 +348,35 @@ def _acknowledge_all(box: IncomingMailbox, listed: list[tuple[RemoteMessage, Pro
 
 
 def _notify_unprocessable(conn: IncomingConnection, entry: ProcessedMessage) -> None:
-    notify("mail.unprocessable", {
-        "MAIL_CONNECTION": conn.name, "MAIL_FROM": entry.sender, "MAIL_SUBJECT": entry.subject,
-        "MAIL_ERROR": entry.reason,
-    })
+    notify(
+        "mail.unprocessable",
+        {
+            "MAIL_CONNECTION": conn.name,
+            "MAIL_FROM": entry.sender,
+            "MAIL_SUBJECT": entry.subject,
+            "MAIL_ERROR": entry.reason,
+        },
+    )
 
 
 def due_connections(only: list[int] | None = None) -> list[int]:
     """Claim the connections whose poll is due by pushing `next_poll_at` forward, so beat ticking
     every few seconds enqueues each one once per interval even while a poll waits in the queue."""
     now = timezone.now()
-    due = IncomingConnection.objects.filter(enabled=True).filter(
-        Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
-    ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+    due = (
+        IncomingConnection.objects.filter(enabled=True)
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+    )
     if only is not None:
         due = due.filter(pk__in=only)
     claimed: list[int] = []
     for pk, interval in due.values_list("pk", "interval"):
-        pushed = IncomingConnection.objects.filter(pk=pk).filter(
-            Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
-        ).update(next_poll_at=now + timedelta(seconds=max(interval, 1)))
+        pushed = (
+            IncomingConnection.objects.filter(pk=pk)
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+            .update(next_poll_at=now + timedelta(seconds=max(interval, 1)))
+        )
         if pushed:
             claimed.append(pk)
     return claimed

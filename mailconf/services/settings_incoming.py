@@ -25,8 +25,10 @@ _BOOL = ("verify_certificate", "oauth2", "enabled", "accept_unknown_replies")
 _INT = ("port", "interval")
 # Natural keys of the rule's references: (model, lookup field).
 _REFERENCES: dict[str, tuple[type[Model], str]] = {
-    "ticket_type": (TicketType, "code"), "service": (Service, "name"),
-    "agreement": (Agreement, "name"), "team": (Team, "name"),
+    "ticket_type": (TicketType, "code"),
+    "service": (Service, "name"),
+    "agreement": (Agreement, "name"),
+    "team": (Team, "name"),
 }
 KEYS = (*CONNECTION_FIELDS, *SECRET_FIELDS, *RULE_FIELDS)
 

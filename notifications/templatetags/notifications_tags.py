@@ -17,5 +17,6 @@ def notification_state(context: template.Context) -> dict[str, int]:
     if user is None or not user.is_authenticated:
         return {"unread": 0, "last_id": 0}
     state = Notification.objects.filter(user=user).aggregate(
-        last=Max("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
+        last=Max("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
     return {"unread": state["unread"] or 0, "last_id": state["last"] or 0}

@@ -45,8 +45,9 @@ def asgi_server_factory(transactional_db, django_db_setup):
     servers: list[AsgiServer] = []
 
     def start(redis: bool = True, **extra_env: str) -> AsgiServer:
-        server = AsgiServer(database_url_for(connection.settings_dict), settings.REDIS_URL if redis else "",
-                            extra_env=extra_env)
+        server = AsgiServer(
+            database_url_for(connection.settings_dict), settings.REDIS_URL if redis else "", extra_env=extra_env
+        )
         servers.append(server.start())
         return server
 

@@ -15,11 +15,17 @@ def only_actions(*actions: EventAction) -> None:
 
 def make_action(event: str, channel: str = Channel.EMAIL, **fields: object) -> EventAction:
     defaults: dict[str, object] = {
-        "name": f"test {event} {channel}", "event": event, "channel": channel,
-        "subject_en": "[TICKET_NUMBER] TICKET_SUBJECT", "body_en": "Body for RECIPIENT_NAME: TICKET_STATUS",
-        "subject_ru": "[TICKET_NUMBER] ru TICKET_SUBJECT", "body_ru": "Текст для RECIPIENT_NAME: TICKET_STATUS",
+        "name": f"test {event} {channel}",
+        "event": event,
+        "channel": channel,
+        "subject_en": "[TICKET_NUMBER] TICKET_SUBJECT",
+        "body_en": "Body for RECIPIENT_NAME: TICKET_STATUS",
+        "subject_ru": "[TICKET_NUMBER] ru TICKET_SUBJECT",
+        "body_ru": "Текст для RECIPIENT_NAME: TICKET_STATUS",
     }
-    m2m = {key: fields.pop(key) for key in ("ticket_types", "services", "teams", "agreements", "groups") if key in fields}
+    m2m = {
+        key: fields.pop(key) for key in ("ticket_types", "services", "teams", "agreements", "groups") if key in fields
+    }
     defaults.update(fields)
     action = EventAction.objects.create(**defaults)
     for key, values in m2m.items():
@@ -29,9 +35,13 @@ def make_action(event: str, channel: str = Channel.EMAIL, **fields: object) -> E
 
 def new_ticket(cast: Cast, **fields: object) -> Ticket:
     params: dict[str, object] = {
-        "actor": cast.operator.user, "ticket_type": cast.incident, "subject": "Printer on fire",
-        "service": cast.email_service, "requester_contact": cast.client,
-        "responsible_employee": cast.second_line, "responsible_team": cast.team,
+        "actor": cast.operator.user,
+        "ticket_type": cast.incident,
+        "subject": "Printer on fire",
+        "service": cast.email_service,
+        "requester_contact": cast.client,
+        "responsible_employee": cast.second_line,
+        "responsible_team": cast.team,
     }
     params.update(fields)
     return create_ticket(**params)  # type: ignore[arg-type]

@@ -13,8 +13,7 @@ from notifications.tests.conftest import session_cookie
 from notifications.tests.factories import make_action, new_ticket, only_actions
 from servicedesk.services.tickets import add_comment
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TIMEOUT_MS = 5000
@@ -37,8 +36,12 @@ def browser(monkeypatch):
 
 def _page_for(browser, server, session: str):
     context = browser.new_context(base_url=server.url, locale="en-US")
-    context.add_cookies([{"name": "sessionid", "value": session, "url": server.url},
-                         {"name": "django_language", "value": "en", "url": server.url}])
+    context.add_cookies(
+        [
+            {"name": "sessionid", "value": session, "url": server.url},
+            {"name": "django_language", "value": "en", "url": server.url},
+        ]
+    )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     return page
@@ -47,12 +50,22 @@ def _page_for(browser, server, session: str):
 def _wait_unread(page, count: int) -> None:
     page.wait_for_function(
         "n => { const b = document.querySelector('#notification-bell [data-unread-count]');"
-        " return b && !b.hidden && b.textContent.trim() === String(n); }", arg=count, timeout=TIMEOUT_MS)
+        " return b && !b.hidden && b.textContent.trim() === String(n); }",
+        arg=count,
+        timeout=TIMEOUT_MS,
+    )
 
 
 def test_toast_and_unread_count_then_catch_up_after_reconnect(cast, client, asgi_server_factory, browser):
-    only_actions(make_action(catalogue.COMMENT_PUBLIC, Channel.PUSH, to_responsible=True,
-                             subject_ru="Comment on TICKET_NUMBER", body_ru="COMMENT_TEXT"))
+    only_actions(
+        make_action(
+            catalogue.COMMENT_PUBLIC,
+            Channel.PUSH,
+            to_responsible=True,
+            subject_ru="Comment on TICKET_NUMBER",
+            body_ru="COMMENT_TEXT",
+        )
+    )
     ticket = new_ticket(cast, responsible_team=None)
     server = asgi_server_factory()
     commenter = _page_for(browser, server, session_cookie(client, "operator"))
@@ -92,4 +105,3 @@ def test_toast_and_unread_count_then_catch_up_after_reconnect(cast, client, asgi
     responsible.locator("[data-centre-read-all]").click()
     responsible.locator("#notification-bell [data-unread-count]").wait_for(state="hidden", timeout=TIMEOUT_MS)
     assert not Notification.objects.filter(user=cast.second_line.user, read_at__isnull=True).exists()
-

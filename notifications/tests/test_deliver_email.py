@@ -20,7 +20,8 @@ def _text(message) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_public_comment_mail_arrives_rendered_threaded_and_signed(cast, smtp, outgoing):
     action = make_action(
-        catalogue.COMMENT_PUBLIC, to_requester=True,
+        catalogue.COMMENT_PUBLIC,
+        to_requester=True,
         subject_ru="Комментарий к заявке №TICKET_NUMBER: TICKET_SUBJECT",
         body_ru="COMMENT_AUTHOR пишет:\nCOMMENT_TEXT\nСтатус: TICKET_STATUS",
         footer_ru="Заявка: TICKET_URL",
@@ -55,9 +56,13 @@ def test_public_comment_mail_arrives_rendered_threaded_and_signed(cast, smtp, ou
 
 @pytest.mark.django_db(transaction=True)
 def test_header_injection_through_user_text_goes_nowhere(cast, smtp, outgoing):
-    action = make_action(catalogue.COMMENT_PUBLIC, to_requester=True,
-                         subject_ru="Re: COMMENT_TEXT", body_ru="COMMENT_TEXT",
-                         html_ru="<p>COMMENT_TEXT</p>")
+    action = make_action(
+        catalogue.COMMENT_PUBLIC,
+        to_requester=True,
+        subject_ru="Re: COMMENT_TEXT",
+        body_ru="COMMENT_TEXT",
+        html_ru="<p>COMMENT_TEXT</p>",
+    )
     only_actions(action)
     ticket = new_ticket(cast)
     evil = "hi\r\nBcc: victim@evil.example\r\nX-Injected: yes\n\n<img src=x onerror=alert(1)>"

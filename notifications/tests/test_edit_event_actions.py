@@ -17,9 +17,15 @@ from servicedesk.testing.cast import PASSWORD
 
 def _form_data(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "name": "Comment mail", "event": catalogue.COMMENT_PUBLIC, "channel": Channel.EMAIL, "enabled": "on",
-        "to_requester": "on", "subject_ru": "Заявка TICKET_NUMBER", "body_ru": "COMMENT_TEXT",
-        "subject_en": "Ticket TICKET_NUMBER", "body_en": "COMMENT_TEXT",
+        "name": "Comment mail",
+        "event": catalogue.COMMENT_PUBLIC,
+        "channel": Channel.EMAIL,
+        "enabled": "on",
+        "to_requester": "on",
+        "subject_ru": "Заявка TICKET_NUMBER",
+        "body_ru": "COMMENT_TEXT",
+        "subject_en": "Ticket TICKET_NUMBER",
+        "body_en": "COMMENT_TEXT",
     }
     data.update(overrides)
     return data
@@ -33,9 +39,13 @@ def test_known_placeholders_are_accepted():
 
 @pytest.mark.django_db
 def test_unknown_placeholders_are_refused_naming_them():
-    form = EventActionForm(data=_form_data(
-        body_ru="COMMENT_TEXT TICKET_OWNER", subject_en="Ticket TICKET_NUMBER WATCHER_NAME",
-        event=catalogue.COMMENT_PUBLIC))
+    form = EventActionForm(
+        data=_form_data(
+            body_ru="COMMENT_TEXT TICKET_OWNER",
+            subject_en="Ticket TICKET_NUMBER WATCHER_NAME",
+            event=catalogue.COMMENT_PUBLIC,
+        )
+    )
     assert not form.is_valid()
     assert "TICKET_OWNER" in str(form.errors["body_ru"])
     # A real placeholder of another event is an error here too.
@@ -70,8 +80,9 @@ def test_row_button_turns_an_action_off_and_on(cast, client):
 def test_copy_action_duplicates_a_disabled_action_with_its_settings(cast, client):
     action = make_action(catalogue.COMMENT_PUBLIC, teams=[cast.team], to_watchers=True)
     client.login(username="system", password=PASSWORD)
-    client.post(reverse("admin:notifications_eventaction_changelist"),
-                {"action": "copy", "_selected_action": [action.pk]})
+    client.post(
+        reverse("admin:notifications_eventaction_changelist"), {"action": "copy", "_selected_action": [action.pk]}
+    )
     copy = EventAction.objects.exclude(pk=action.pk).get(name__startswith=action.name)
     assert copy.enabled is False and copy.to_watchers and list(copy.teams.all()) == [cast.team]
     assert copy.body_en == action.body_en
@@ -119,8 +130,9 @@ def test_technologist_opens_the_add_form_and_the_event_journal(cast, client, com
 def test_saving_through_the_admin_refuses_then_accepts(cast, client):
     client.login(username="system", password=PASSWORD)
     url = reverse("admin:notifications_eventaction_add")
-    data = _form_data(body_en="COMMENT_TEXT BOGUS_NAME", priorities=["1", "2"], teams=[cast.team.pk],
-                      addresses="a@corp.example")
+    data = _form_data(
+        body_en="COMMENT_TEXT BOGUS_NAME", priorities=["1", "2"], teams=[cast.team.pk], addresses="a@corp.example"
+    )
     refused = client.post(url, data)
     assert refused.status_code == 200 and "BOGUS_NAME" in refused.content.decode()
     data["body_en"] = "COMMENT_TEXT"

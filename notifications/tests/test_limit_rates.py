@@ -47,10 +47,18 @@ def test_per_recipient_limit_spans_tickets_and_window_expires(cast, committed, s
 
 @pytest.mark.django_db
 def test_mail_to_our_own_mailbox_is_never_sent(cast, committed, outgoing):
-    only_actions(make_action(catalogue.COMMENT_PUBLIC, Channel.EMAIL,
-                             addresses="Support@corp.example\ndesk@corp.example\nboss@corp.example"))
+    only_actions(
+        make_action(
+            catalogue.COMMENT_PUBLIC,
+            Channel.EMAIL,
+            addresses="Support@corp.example\ndesk@corp.example\nboss@corp.example",
+        )
+    )
     with committed():
         add_comment(ticket=new_ticket(cast), actor=cast.operator.user, body="note")
     statuses = dict(Delivery.objects.values_list("recipient", "status"))
-    assert statuses == {"support@corp.example": Delivery.Status.OWN_ADDRESS,
-                        "desk@corp.example": Delivery.Status.OWN_ADDRESS, "boss@corp.example": Delivery.Status.QUEUED}
+    assert statuses == {
+        "support@corp.example": Delivery.Status.OWN_ADDRESS,
+        "desk@corp.example": Delivery.Status.OWN_ADDRESS,
+        "boss@corp.example": Delivery.Status.QUEUED,
+    }

@@ -30,8 +30,9 @@ def test_condition_lets_through_only_its_values(cast, committed, condition, matc
         "teams": ([cast.team], [cast.other_team]),
         "agreements": ([cast.base_agreement], [other_agreement]),
     }[condition]
-    action = make_action(catalogue.COMMENT_PUBLIC, Channel.PUSH, to_responsible=True,
-                         **{condition: values[0] if matching else values[1]})
+    action = make_action(
+        catalogue.COMMENT_PUBLIC, Channel.PUSH, to_responsible=True, **{condition: values[0] if matching else values[1]}
+    )
     only_actions(action)
     assert _comment(cast, committed, priority=Priority.HIGH) == (1 if matching else 0)
 
@@ -44,8 +45,9 @@ def test_empty_conditions_match_any_ticket(cast, committed):
 
 @pytest.mark.django_db
 def test_status_condition_reacts_to_the_chosen_new_status_only(cast, committed):
-    action = make_action(catalogue.TICKET_STATUS_CHANGED, Channel.PUSH, to_responsible=True,
-                         statuses=[TicketStatus.WAITING])
+    action = make_action(
+        catalogue.TICKET_STATUS_CHANGED, Channel.PUSH, to_responsible=True, statuses=[TicketStatus.WAITING]
+    )
     only_actions(action)
     with committed():
         ticket = new_ticket(cast)
@@ -67,4 +69,6 @@ def test_status_change_to_resolved_raises_the_resolved_event_too(cast, committed
     from notifications.models import Occurrence
 
     assert sorted(Occurrence.objects.values_list("event", flat=True)) == [
-        catalogue.TICKET_RESOLVED, catalogue.TICKET_STATUS_CHANGED]
+        catalogue.TICKET_RESOLVED,
+        catalogue.TICKET_STATUS_CHANGED,
+    ]

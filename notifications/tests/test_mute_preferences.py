@@ -54,4 +54,5 @@ def test_preferences_form_saves_unchecked_boxes_as_mutes(cast, client):
     kept.remove(f"{catalogue.GROUP_ASSIGNMENT}:email")
     client.post(reverse("notifications:preferences"), {"on": kept})
     assert list(Preference.objects.filter(user=cast.second_line.user).values_list("group", "channel")) == [
-        (catalogue.GROUP_ASSIGNMENT, Channel.EMAIL)]
+        (catalogue.GROUP_ASSIGNMENT, Channel.EMAIL)
+    ]

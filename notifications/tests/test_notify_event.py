@@ -15,8 +15,10 @@ def test_mail_connection_failing_reaches_technologists_with_context_values(cast,
     cast.technologist.language = "ru"
     cast.technologist.save()
     with committed():
-        notify_event(catalogue.MAIL_CONNECTION_FAILING,
-                     context={"MAIL_CONNECTION": "support@corp", "MAIL_ERROR": "LOGIN failed\r\nBcc: x@y"})
+        notify_event(
+            catalogue.MAIL_CONNECTION_FAILING,
+            context={"MAIL_CONNECTION": "support@corp", "MAIL_ERROR": "LOGIN failed\r\nBcc: x@y"},
+        )
     note = Notification.objects.get(user=cast.technologist)
     assert note.title == "Сбой почтового подключения support@corp"
     assert note.body == "LOGIN failed\r\nBcc: x@y"
@@ -38,12 +40,20 @@ def test_another_app_registers_its_own_event_and_placeholders(cast, committed, m
     cast.technologist.save()
     catalogue.register_group("telephony", "Telephony")
     catalogue.register_event(
-        catalogue.EventSpec("call.missed", "Missed call", "telephony", ("NOTIFICATION_CALLERID", "VM_DUR"),
-                            ticket_bound=False),
+        catalogue.EventSpec(
+            "call.missed", "Missed call", "telephony", ("NOTIFICATION_CALLERID", "VM_DUR"), ticket_bound=False
+        ),
         {"NOTIFICATION_CALLERID": "Caller", "VM_DUR": "Voicemail length"},
     )
-    only_actions(make_action("call.missed", Channel.PUSH, groups=list(cast.technologist.groups.all()),
-                             subject_ru="Пропущен вызов от NOTIFICATION_CALLERID", body_ru="VM_DUR с"))
+    only_actions(
+        make_action(
+            "call.missed",
+            Channel.PUSH,
+            groups=list(cast.technologist.groups.all()),
+            subject_ru="Пропущен вызов от NOTIFICATION_CALLERID",
+            body_ru="VM_DUR с",
+        )
+    )
     with committed():
         notify_event("call.missed", context={"NOTIFICATION_CALLERID": '"Alexey" <101>', "VM_DUR": "15"})
     note = Notification.objects.get()

@@ -24,8 +24,15 @@ def note(user: object, title: str = "note") -> Notification:
     return Notification.objects.create(user=user, event="comment.public", title=title, body="b", url="/x/")
 
 
-@pytest.mark.parametrize("url", [f"/notifications/{HUGE}/read", "/notifications/999999999/read",
-                                 "/notifications/0/read", "/notifications/9223372036854775808/read"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/notifications/{HUGE}/read",
+        "/notifications/999999999/read",
+        "/notifications/0/read",
+        "/notifications/9223372036854775808/read",
+    ],
+)
 def test_mark_read_of_unknown_id_is_a_json_404(client: Client, cast: Cast, url: str) -> None:
     response = login(client).post(url, headers=JSON)
     assert response.status_code == 404
@@ -69,9 +76,16 @@ def test_open_another_users_notification_is_404(client: Client, cast: Cast) -> N
     assert login(client).get(reverse("notifications:open", args=[other.pk])).status_code == 404
 
 
-@pytest.mark.parametrize(("name", "method"), [
-    ("feed", "post"), ("feed", "delete"), ("read_all", "get"), ("read_all", "put"), ("preferences", "get"),
-])
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("feed", "post"),
+        ("feed", "delete"),
+        ("read_all", "get"),
+        ("read_all", "put"),
+        ("preferences", "get"),
+    ],
+)
 def test_wrong_method_is_405_with_json_detail(client: Client, cast: Cast, name: str, method: str) -> None:
     response = getattr(login(client), method)(reverse(f"notifications:{name}"), headers=JSON)
     assert response.status_code == 405
@@ -92,11 +106,17 @@ def test_wrong_method_on_the_centre_page_is_405(client: Client, cast: Cast) -> N
     assert login(client).post(reverse("notifications:centre")).status_code == 405
 
 
-@pytest.mark.parametrize(("name", "method", "args"), [
-    ("feed", "get", []), ("read_all", "post", []), ("read", "post", [1]),
-])
-def test_anonymous_api_call_gets_a_json_refusal(client: Client, cast: Cast, name: str, method: str,
-                                                args: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("name", "method", "args"),
+    [
+        ("feed", "get", []),
+        ("read_all", "post", []),
+        ("read", "post", [1]),
+    ],
+)
+def test_anonymous_api_call_gets_a_json_refusal(
+    client: Client, cast: Cast, name: str, method: str, args: list[int]
+) -> None:
     response = getattr(client, method)(reverse(f"notifications:{name}", args=args), headers=JSON)
     assert response.status_code in (401, 403)
     assert response.json()["detail"]

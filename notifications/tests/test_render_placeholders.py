@@ -9,7 +9,8 @@ VALUES = {"TICKET_NUMBER": "42", "TICKET_SUBJECT": "Printer", "DEADLINE": "1 May
 
 def test_names_are_matched_as_whole_words():
     assert render("№TICKET_NUMBER, TICKET_NUMBERS, XTICKET_NUMBER, TICKET_NUMBER_2", VALUES) == (
-        "№42, TICKET_NUMBERS, XTICKET_NUMBER, TICKET_NUMBER_2")
+        "№42, TICKET_NUMBERS, XTICKET_NUMBER, TICKET_NUMBER_2"
+    )
 
 
 def test_names_without_underscore_and_telephony_names_work():
@@ -22,13 +23,17 @@ def test_unknown_names_and_plain_capitals_stay_text():
 
 def test_values_are_not_expanded_again_and_template_syntax_is_inert():
     values = {"COMMENT_TEXT": "see TICKET_NUMBER {{ settings.SECRET_KEY }} {% debug %}", "TICKET_NUMBER": "42"}
-    assert render("COMMENT_TEXT / {{ user }}", values) == "see TICKET_NUMBER {{ settings.SECRET_KEY }} {% debug %} / {{ user }}"
+    assert (
+        render("COMMENT_TEXT / {{ user }}", values)
+        == "see TICKET_NUMBER {{ settings.SECRET_KEY }} {% debug %} / {{ user }}"
+    )
 
 
 def test_html_mode_escapes_values_but_keeps_template_markup():
     values = {"COMMENT_TEXT": '<script>alert("x")</script>\nline & two'}
     assert render("<p>COMMENT_TEXT</p>", values, "html") == (
-        "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>line &amp; two</p>")
+        "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>line &amp; two</p>"
+    )
 
 
 def test_header_mode_removes_every_kind_of_line_break():
@@ -42,4 +47,6 @@ def test_placeholder_discovery_and_unknown_names():
     text = "TICKET_NUMBER DEADLINE URGENT COMMENT_TEXT TICKET_NUMBER NOT_A_NAME"
     assert placeholders_in(text, known={"DEADLINE"}) == ["TICKET_NUMBER", "DEADLINE", "COMMENT_TEXT", "NOT_A_NAME"]
     assert unknown_placeholders(text, allowed={"TICKET_NUMBER", "DEADLINE"}, known={"DEADLINE"}) == [
-        "COMMENT_TEXT", "NOT_A_NAME"]
+        "COMMENT_TEXT",
+        "NOT_A_NAME",
+    ]

@@ -25,13 +25,17 @@ def _mail_recipients(cast, committed, actor=None, **flags) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("flags", "expected"), [
-    ({"to_requester": True}, ["kirill@romashka.example"]),
-    ({"to_responsible": True}, ["line2@corp.example"]),
-    ({"to_team": True}, ["line2@corp.example"]),
-    ({"to_watchers": True}, ["auditor@corp.example", "outside@watcher.example"]),
-    ({"addresses": "boss@corp.example\nduty@corp.example"}, ["boss@corp.example", "duty@corp.example"]),
-], ids=["requester", "responsible", "team", "watchers", "fixed"])
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ({"to_requester": True}, ["kirill@romashka.example"]),
+        ({"to_responsible": True}, ["line2@corp.example"]),
+        ({"to_team": True}, ["line2@corp.example"]),
+        ({"to_watchers": True}, ["auditor@corp.example", "outside@watcher.example"]),
+        ({"addresses": "boss@corp.example\nduty@corp.example"}, ["boss@corp.example", "duty@corp.example"]),
+    ],
+    ids=["requester", "responsible", "team", "watchers", "fixed"],
+)
 def test_recipient_kind(cast, committed, flags, expected):
     assert _mail_recipients(cast, committed, **flags) == expected
 
@@ -41,7 +45,9 @@ def test_agreement_recipients(cast, committed):
     cast.base_agreement.employees.add(cast.auditor)
     cast.base_agreement.contacts.add(cast.outsider)
     assert _mail_recipients(cast, committed, to_agreement_recipients=True) == [
-        "auditor@corp.example", "x@outsider.example"]
+        "auditor@corp.example",
+        "x@outsider.example",
+    ]
 
 
 @pytest.mark.django_db
@@ -61,13 +67,15 @@ def test_one_person_reached_through_two_kinds_gets_one_message(cast, committed):
 @pytest.mark.django_db
 def test_author_of_the_change_is_not_notified_unless_chosen(cast, committed):
     assert _mail_recipients(cast, committed, actor=cast.second_line.user, to_responsible=True, to_requester=True) == [
-        "kirill@romashka.example"]
+        "kirill@romashka.example"
+    ]
 
 
 @pytest.mark.django_db
 def test_author_is_notified_when_the_action_says_so(cast, committed):
     assert _mail_recipients(cast, committed, actor=cast.second_line.user, to_responsible=True, notify_actor=True) == [
-        "line2@corp.example"]
+        "line2@corp.example"
+    ]
 
 
 @pytest.mark.django_db

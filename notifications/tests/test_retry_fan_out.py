@@ -15,8 +15,9 @@ from notifications.tests.factories import make_action, only_actions
 
 
 def _action(cast):
-    only_actions(make_action(catalogue.MAIL_CONNECTION_FAILING, Channel.PUSH,
-                             groups=list(cast.technologist.groups.all())))
+    only_actions(
+        make_action(catalogue.MAIL_CONNECTION_FAILING, Channel.PUSH, groups=list(cast.technologist.groups.all()))
+    )
 
 
 @pytest.mark.django_db

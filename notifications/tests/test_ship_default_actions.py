@@ -10,10 +10,20 @@ from notifications.compose import template_errors
 from notifications.models import EventAction
 
 BUILT_IN = {
-    catalogue.TICKET_REGISTERED_OPERATOR, catalogue.TICKET_REGISTERED_EMAIL, catalogue.TICKET_REGISTERED_CLIENT,
-    catalogue.TICKET_STATUS_CHANGED, catalogue.TICKET_ASSIGNED, catalogue.COMMENT_PUBLIC, catalogue.COMMENT_PRIVATE,
-    catalogue.ATTACHMENT_ADDED, catalogue.TICKET_RESOLVED, catalogue.TICKET_CLOSED, catalogue.TICKET_RESUMED,
-    catalogue.REQUESTER_REPLIED, catalogue.WATCHER_ADDED, catalogue.MAIL_CONNECTION_FAILING,
+    catalogue.TICKET_REGISTERED_OPERATOR,
+    catalogue.TICKET_REGISTERED_EMAIL,
+    catalogue.TICKET_REGISTERED_CLIENT,
+    catalogue.TICKET_STATUS_CHANGED,
+    catalogue.TICKET_ASSIGNED,
+    catalogue.COMMENT_PUBLIC,
+    catalogue.COMMENT_PRIVATE,
+    catalogue.ATTACHMENT_ADDED,
+    catalogue.TICKET_RESOLVED,
+    catalogue.TICKET_CLOSED,
+    catalogue.TICKET_RESUMED,
+    catalogue.REQUESTER_REPLIED,
+    catalogue.WATCHER_ADDED,
+    catalogue.MAIL_CONNECTION_FAILING,
     catalogue.MAIL_UNPROCESSABLE,
 }
 

@@ -19,8 +19,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def _setup(cast):
-    only_actions(make_action(catalogue.COMMENT_PUBLIC, Channel.PUSH, to_responsible=True,
-                             subject_ru="Comment on TICKET_NUMBER", body_ru="COMMENT_TEXT"))
+    only_actions(
+        make_action(
+            catalogue.COMMENT_PUBLIC,
+            Channel.PUSH,
+            to_responsible=True,
+            subject_ru="Comment on TICKET_NUMBER",
+            body_ru="COMMENT_TEXT",
+        )
+    )
     return new_ticket(cast)
 
 

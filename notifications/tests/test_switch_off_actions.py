@@ -39,8 +39,10 @@ def test_switching_one_action_off_keeps_the_others(cast, committed):
 def test_global_switch_stops_notification_mail_but_not_push(cast, committed, outgoing, smtp):
     outgoing.notifications_enabled = False
     outgoing.save()
-    only_actions(make_action(catalogue.COMMENT_PUBLIC, Channel.EMAIL, to_requester=True),
-                 make_action(catalogue.COMMENT_PUBLIC, Channel.PUSH, to_responsible=True))
+    only_actions(
+        make_action(catalogue.COMMENT_PUBLIC, Channel.EMAIL, to_requester=True),
+        make_action(catalogue.COMMENT_PUBLIC, Channel.PUSH, to_responsible=True),
+    )
     with committed():
         add_comment(ticket=new_ticket(cast), actor=cast.operator.user, body="note")
     assert OutboxMessage.objects.get().status == OutboxStatus.SKIPPED

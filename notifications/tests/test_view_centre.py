@@ -8,8 +8,10 @@ from servicedesk.testing.cast import PASSWORD
 
 
 def _rows(user, count):
-    return [Notification.objects.create(user=user, event="comment.public", title=f"note {i}", body="b", url="/x/")
-            for i in range(count)]
+    return [
+        Notification.objects.create(user=user, event="comment.public", title=f"note {i}", body="b", url="/x/")
+        for i in range(count)
+    ]
 
 
 @pytest.mark.django_db
@@ -20,7 +22,7 @@ def test_centre_lists_own_notifications_and_bell_shows_unread(client, cast):
     html = client.get(reverse("notifications:centre")).content.decode()
     assert "note 0" in html and "note 1" in html
     assert html.count('class="ncentre__item is-unread"') == 2
-    assert 'data-unread-count' in html and f'data-last-id="{mine[-1].pk}"' in html
+    assert "data-unread-count" in html and f'data-last-id="{mine[-1].pk}"' in html
 
 
 @pytest.mark.django_db

@@ -68,36 +68,150 @@ class DemoPerson:
 
 
 EMPLOYEES: list[DemoPerson] = [
-    DemoPerson("operator", "Иванова", "Анна", "Сергеевна", "Служба поддержки", "Специалист первой линии",
-               "+7 916 201-11-01", "201", (roles.SPECIALIST,)),
-    DemoPerson("smirnov", "Смирнов", "Дмитрий", "Олегович", "Служба поддержки", "Специалист первой линии",
-               "+7 916 201-11-02", "202", (roles.SECOND_LINE,)),
-    DemoPerson("petrov", "Петров", "Пётр", "Алексеевич", "Системное администрирование", "Системный администратор",
-               "+7 916 201-11-03", "211", (roles.SECOND_LINE,)),
-    DemoPerson("kuznetsova", "Кузнецова", "Мария", "Игоревна", "Системное администрирование",
-               "Администратор почтовых систем", "+7 916 201-11-04", "212", (roles.SECOND_LINE, roles.CHANGE_SPECIALIST)),
-    DemoPerson("sokolov", "Соколов", "Андрей", "Викторович", "Системное администрирование",
-               "Ведущий инженер", "+7 916 201-11-05", "213", (roles.SECOND_LINE, roles.PROBLEM_SPECIALIST)),
-    DemoPerson("volkov", "Волков", "Игорь", "Николаевич", "Сети", "Сетевой инженер",
-               "+7 916 201-11-06", "221", (roles.SECOND_LINE,)),
-    DemoPerson("orlov", "Орлов", "Константин", "Павлович", "Сети", "Инженер связи",
-               "+7 916 201-11-07", "222", (roles.SECOND_LINE,)),
-    DemoPerson("morozova", "Морозова", "Елена", "Викторовна", "ИТ-департамент", "Директор по ИТ",
-               "+7 916 201-11-08", "200", (roles.AUDITOR,)),
-    DemoPerson("lebedeva", "Лебедева", "Ольга", "Михайловна", "Бухгалтерия", "Главный бухгалтер",
-               "+7 916 201-11-09", "301"),
-    DemoPerson("novikova", "Новикова", "Татьяна", "Андреевна", "Бухгалтерия", "Бухгалтер по расчётам",
-               "+7 916 201-11-10", "302"),
-    DemoPerson("kozlov", "Козлов", "Сергей", "Петрович", "Отдел продаж", "Руководитель отдела продаж",
-               "+7 916 201-11-11", "401"),
-    DemoPerson("fedorova", "Фёдорова", "Наталья", "Юрьевна", "Отдел продаж", "Менеджер по продажам",
-               "+7 916 201-11-12", "402"),
-    DemoPerson("popov", "Попов", "Алексей", "Романович", "Региональные продажи", "Региональный менеджер",
-               "+7 916 201-11-13", "411"),
-    DemoPerson("vasilieva", "Васильева", "Ирина", "Денисовна", "Региональные продажи", "Менеджер по продажам",
-               "+7 916 201-11-14", "412"),
-    DemoPerson("zaitsev", "Зайцев", "Михаил", "Евгеньевич", "Отдел продаж", "Менеджер по работе с ключевыми клиентами",
-               "+7 916 201-11-15", "403"),
+    DemoPerson(
+        "operator",
+        "Иванова",
+        "Анна",
+        "Сергеевна",
+        "Служба поддержки",
+        "Специалист первой линии",
+        "+7 916 201-11-01",
+        "201",
+        (roles.SPECIALIST,),
+    ),
+    DemoPerson(
+        "smirnov",
+        "Смирнов",
+        "Дмитрий",
+        "Олегович",
+        "Служба поддержки",
+        "Специалист первой линии",
+        "+7 916 201-11-02",
+        "202",
+        (roles.SECOND_LINE,),
+    ),
+    DemoPerson(
+        "petrov",
+        "Петров",
+        "Пётр",
+        "Алексеевич",
+        "Системное администрирование",
+        "Системный администратор",
+        "+7 916 201-11-03",
+        "211",
+        (roles.SECOND_LINE,),
+    ),
+    DemoPerson(
+        "kuznetsova",
+        "Кузнецова",
+        "Мария",
+        "Игоревна",
+        "Системное администрирование",
+        "Администратор почтовых систем",
+        "+7 916 201-11-04",
+        "212",
+        (roles.SECOND_LINE, roles.CHANGE_SPECIALIST),
+    ),
+    DemoPerson(
+        "sokolov",
+        "Соколов",
+        "Андрей",
+        "Викторович",
+        "Системное администрирование",
+        "Ведущий инженер",
+        "+7 916 201-11-05",
+        "213",
+        (roles.SECOND_LINE, roles.PROBLEM_SPECIALIST),
+    ),
+    DemoPerson(
+        "volkov",
+        "Волков",
+        "Игорь",
+        "Николаевич",
+        "Сети",
+        "Сетевой инженер",
+        "+7 916 201-11-06",
+        "221",
+        (roles.SECOND_LINE,),
+    ),
+    DemoPerson(
+        "orlov",
+        "Орлов",
+        "Константин",
+        "Павлович",
+        "Сети",
+        "Инженер связи",
+        "+7 916 201-11-07",
+        "222",
+        (roles.SECOND_LINE,),
+    ),
+    DemoPerson(
+        "morozova",
+        "Морозова",
+        "Елена",
+        "Викторовна",
+        "ИТ-департамент",
+        "Директор по ИТ",
+        "+7 916 201-11-08",
+        "200",
+        (roles.AUDITOR,),
+    ),
+    DemoPerson(
+        "lebedeva", "Лебедева", "Ольга", "Михайловна", "Бухгалтерия", "Главный бухгалтер", "+7 916 201-11-09", "301"
+    ),
+    DemoPerson(
+        "novikova",
+        "Новикова",
+        "Татьяна",
+        "Андреевна",
+        "Бухгалтерия",
+        "Бухгалтер по расчётам",
+        "+7 916 201-11-10",
+        "302",
+    ),
+    DemoPerson(
+        "kozlov",
+        "Козлов",
+        "Сергей",
+        "Петрович",
+        "Отдел продаж",
+        "Руководитель отдела продаж",
+        "+7 916 201-11-11",
+        "401",
+    ),
+    DemoPerson(
+        "fedorova", "Фёдорова", "Наталья", "Юрьевна", "Отдел продаж", "Менеджер по продажам", "+7 916 201-11-12", "402"
+    ),
+    DemoPerson(
+        "popov",
+        "Попов",
+        "Алексей",
+        "Романович",
+        "Региональные продажи",
+        "Региональный менеджер",
+        "+7 916 201-11-13",
+        "411",
+    ),
+    DemoPerson(
+        "vasilieva",
+        "Васильева",
+        "Ирина",
+        "Денисовна",
+        "Региональные продажи",
+        "Менеджер по продажам",
+        "+7 916 201-11-14",
+        "412",
+    ),
+    DemoPerson(
+        "zaitsev",
+        "Зайцев",
+        "Михаил",
+        "Евгеньевич",
+        "Отдел продаж",
+        "Менеджер по работе с ключевыми клиентами",
+        "+7 916 201-11-15",
+        "403",
+    ),
 ]
 # Department heads by department name -> employee key.
 HEADS = {"ИТ-департамент": "morozova", "Бухгалтерия": "lebedeva", "Отдел продаж": "kozlov"}
@@ -113,18 +227,66 @@ COMPANIES: list[tuple[str, str | None, str, str]] = [
 
 # (mailbox, domain, surname, name, patronymic, company, position, phone)
 CONTACTS: list[tuple[str, str, str, str, str, str, str, str]] = [
-    ("a.belova", "romashka.example", "Белова", "Алина", "Сергеевна", "ООО «Ромашка»", "Офис-менеджер",
-     "+7 495 100-20-33"),
-    ("k.kirillov", "romashka.example", "Кириллов", "Кирилл", "Андреевич", "ООО «Ромашка»", "Генеральный директор",
-     "+7 495 100-20-34"),
-    ("d.gromov", "spb.romashka.example", "Громов", "Денис", "Ильич", "ООО «Ромашка», филиал Санкт-Петербург",
-     "Руководитель филиала", "+7 812 100-20-35"),
-    ("v.titova", "krd.romashka.example", "Титова", "Вера", "Олеговна", "ООО «Ромашка», филиал Краснодар",
-     "Администратор офиса", "+7 861 100-20-36"),
-    ("r.egorov", "technostroy.example", "Егоров", "Роман", "Валерьевич", "АО «ТехноСтрой»", "ИТ-менеджер",
-     "+7 343 200-30-42"),
-    ("s.makarova", "ekb.technostroy.example", "Макарова", "Светлана", "Борисовна",
-     "АО «ТехноСтрой», филиал Екатеринбург", "Секретарь", "+7 343 200-30-43"),
+    (
+        "a.belova",
+        "romashka.example",
+        "Белова",
+        "Алина",
+        "Сергеевна",
+        "ООО «Ромашка»",
+        "Офис-менеджер",
+        "+7 495 100-20-33",
+    ),
+    (
+        "k.kirillov",
+        "romashka.example",
+        "Кириллов",
+        "Кирилл",
+        "Андреевич",
+        "ООО «Ромашка»",
+        "Генеральный директор",
+        "+7 495 100-20-34",
+    ),
+    (
+        "d.gromov",
+        "spb.romashka.example",
+        "Громов",
+        "Денис",
+        "Ильич",
+        "ООО «Ромашка», филиал Санкт-Петербург",
+        "Руководитель филиала",
+        "+7 812 100-20-35",
+    ),
+    (
+        "v.titova",
+        "krd.romashka.example",
+        "Титова",
+        "Вера",
+        "Олеговна",
+        "ООО «Ромашка», филиал Краснодар",
+        "Администратор офиса",
+        "+7 861 100-20-36",
+    ),
+    (
+        "r.egorov",
+        "technostroy.example",
+        "Егоров",
+        "Роман",
+        "Валерьевич",
+        "АО «ТехноСтрой»",
+        "ИТ-менеджер",
+        "+7 343 200-30-42",
+    ),
+    (
+        "s.makarova",
+        "ekb.technostroy.example",
+        "Макарова",
+        "Светлана",
+        "Борисовна",
+        "АО «ТехноСтрой», филиал Екатеринбург",
+        "Секретарь",
+        "+7 343 200-30-43",
+    ),
 ]
 COMPANY_HEADS = {"ООО «Ромашка»": "k.kirillov", "АО «ТехноСтрой»": "r.egorov"}
 
@@ -137,20 +299,54 @@ TEAMS: list[tuple[str, str, tuple[str, ...], str]] = [
 
 # Seed 004, step 4: (name, name_en, description, ticket type codes, responsible team, responsible employee)
 SERVICES: list[tuple[str, str, str, tuple[str, ...], str | None, str | None]] = [
-    ("Интернет", "Internet", "Предоставление сотрудникам доступа в сеть интернет",
-     ("incident", "service_request"), "Сети", None),
-    ("Корпоративная почта", "Corporate e-mail",
-     "Обмен электронными сообщениями между сотрудниками внутри компании и с внешними клиентами",
-     ("incident", "service_request"), "Вторая линия", "kuznetsova"),
-    ("Принтеры", "Printers", "Предоставление сотрудникам возможности пользоваться оргтехникой",
-     ("incident", "service_request"), "Первая линия", None),
-    ("Телефония", "Telephony", "Предоставление сотрудникам городской, междугородней связи, IP-телефонии",
-     ("incident", "service_request"), "Сети", "orlov"),
-    ("Рабочее место", "Workplace", "Организация рабочего места для сотрудников и его комплектация",
-     ("incident", "service_request"), "Первая линия", None),
-    ("Бухгалтерия", "Accounting",
-     "Предоставление сотрудникам бухгалтерских документов: выдача справок, оформление командировок и т. д.",
-     ("service_request", "appeal"), None, "lebedeva"),
+    (
+        "Интернет",
+        "Internet",
+        "Предоставление сотрудникам доступа в сеть интернет",
+        ("incident", "service_request"),
+        "Сети",
+        None,
+    ),
+    (
+        "Корпоративная почта",
+        "Corporate e-mail",
+        "Обмен электронными сообщениями между сотрудниками внутри компании и с внешними клиентами",
+        ("incident", "service_request"),
+        "Вторая линия",
+        "kuznetsova",
+    ),
+    (
+        "Принтеры",
+        "Printers",
+        "Предоставление сотрудникам возможности пользоваться оргтехникой",
+        ("incident", "service_request"),
+        "Первая линия",
+        None,
+    ),
+    (
+        "Телефония",
+        "Telephony",
+        "Предоставление сотрудникам городской, междугородней связи, IP-телефонии",
+        ("incident", "service_request"),
+        "Сети",
+        "orlov",
+    ),
+    (
+        "Рабочее место",
+        "Workplace",
+        "Организация рабочего места для сотрудников и его комплектация",
+        ("incident", "service_request"),
+        "Первая линия",
+        None,
+    ),
+    (
+        "Бухгалтерия",
+        "Accounting",
+        "Предоставление сотрудникам бухгалтерских документов: выдача справок, оформление командировок и т. д.",
+        ("service_request", "appeal"),
+        None,
+        "lebedeva",
+    ),
 ]
 
 CLIENT_AGREEMENT = ("Обслуживание ООО «Ромашка»", "Romashka support")
@@ -202,8 +398,9 @@ def _new_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
 
 
-def _ensure_login(username: str, role_codes: tuple[str, ...], result: DemoResult, *, usable: bool,
-                  email: str, **extra: object) -> User:
+def _ensure_login(
+    username: str, role_codes: tuple[str, ...], result: DemoResult, *, usable: bool, email: str, **extra: object
+) -> User:
     """The login with these groups; a password is set only when the login is new."""
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -224,8 +421,15 @@ def _ensure_login(username: str, role_codes: tuple[str, ...], result: DemoResult
 
 
 def _load_logins(result: DemoResult) -> None:
-    _ensure_login("system", (roles.TECHNOLOGIST,), result, usable=True, email=f"system@{MAIL_DOMAIN}",
-                  is_staff=True, first_name="Технолог")
+    _ensure_login(
+        "system",
+        (roles.TECHNOLOGIST,),
+        result,
+        usable=True,
+        email=f"system@{MAIL_DOMAIN}",
+        is_staff=True,
+        first_name="Технолог",
+    )
 
 
 def _load_departments(world: _World, result: DemoResult) -> None:
@@ -241,13 +445,29 @@ def _load_employees(world: _World, result: DemoResult) -> None:
         email = f"{person.key}@{MAIL_DOMAIN}"
         user = None
         if person.roles:
-            user = _ensure_login(person.key, person.roles, result, usable=person.key == "operator", email=email,
-                                 first_name=person.first_name, last_name=person.last_name)
-        employee, created = Employee.objects.get_or_create(email=email, defaults={
-            "user": user, "department": world.departments[person.department], "last_name": person.last_name,
-            "first_name": person.first_name, "patronymic": person.patronymic, "position": person.position,
-            "mobile_phone": person.mobile, "phone_extension": person.extension, "is_licensed": bool(person.roles),
-        })
+            user = _ensure_login(
+                person.key,
+                person.roles,
+                result,
+                usable=person.key == "operator",
+                email=email,
+                first_name=person.first_name,
+                last_name=person.last_name,
+            )
+        employee, created = Employee.objects.get_or_create(
+            email=email,
+            defaults={
+                "user": user,
+                "department": world.departments[person.department],
+                "last_name": person.last_name,
+                "first_name": person.first_name,
+                "patronymic": person.patronymic,
+                "position": person.position,
+                "mobile_phone": person.mobile,
+                "phone_extension": person.extension,
+                "is_licensed": bool(person.roles),
+            },
+        )
         world.employees[person.key] = employee
         result.created["employees"] += created
     for dept_name, key in HEADS.items():
@@ -257,15 +477,23 @@ def _load_employees(world: _World, result: DemoResult) -> None:
 def _load_clients(world: _World, result: DemoResult) -> None:
     for name, parent_name, domain, phone in COMPANIES:
         parent = world.companies[parent_name] if parent_name else None
-        company, created = Company.objects.get_or_create(name=name, defaults={
-            "parent": parent, "email_domain": domain, "phone": phone})
+        company, created = Company.objects.get_or_create(
+            name=name, defaults={"parent": parent, "email_domain": domain, "phone": phone}
+        )
         world.companies[name] = company
         result.created["companies"] += created
     for mailbox, domain, last, first, patronymic, company_name, position, phone in CONTACTS:
-        contact, created = Contact.objects.get_or_create(email=f"{mailbox}@{domain}", defaults={
-            "company": world.companies[company_name], "last_name": last, "first_name": first,
-            "patronymic": patronymic, "position": position, "phone": phone,
-        })
+        contact, created = Contact.objects.get_or_create(
+            email=f"{mailbox}@{domain}",
+            defaults={
+                "company": world.companies[company_name],
+                "last_name": last,
+                "first_name": first,
+                "patronymic": patronymic,
+                "position": position,
+                "phone": phone,
+            },
+        )
         world.contacts[mailbox] = contact
         result.created["contacts"] += created
     for company_name, key in COMPANY_HEADS.items():
@@ -274,8 +502,9 @@ def _load_clients(world: _World, result: DemoResult) -> None:
 
 def _load_teams(world: _World, result: DemoResult) -> None:
     for name, leader, members, mailbox in TEAMS:
-        team, created = Team.objects.get_or_create(name=name, defaults={
-            "leader": world.employees[leader], "email": f"{mailbox}@{MAIL_DOMAIN}"})
+        team, created = Team.objects.get_or_create(
+            name=name, defaults={"leader": world.employees[leader], "email": f"{mailbox}@{MAIL_DOMAIN}"}
+        )
         if created:
             team.members.add(*(world.employees[key] for key in members))
         world.teams[name] = team
@@ -284,11 +513,16 @@ def _load_teams(world: _World, result: DemoResult) -> None:
 
 def _load_services(world: _World, result: DemoResult) -> None:
     for name, name_en, description, type_codes, team, employee in SERVICES:
-        service, created = Service.objects.get_or_create(name=name, parent=None, defaults={
-            "name_en": name_en, "description": description,
-            "responsible_team": world.teams[team] if team else None,
-            "responsible_employee": world.employees[employee] if employee else None,
-        })
+        service, created = Service.objects.get_or_create(
+            name=name,
+            parent=None,
+            defaults={
+                "name_en": name_en,
+                "description": description,
+                "responsible_team": world.teams[team] if team else None,
+                "responsible_employee": world.employees[employee] if employee else None,
+            },
+        )
         if created:
             service.ticket_types.add(*(world.types[code] for code in type_codes))
         world.services[name] = service
@@ -299,11 +533,18 @@ def _load_agreements(world: _World, result: DemoResult) -> None:
     base = Agreement.base()
     base.services.add(*world.services.values())
     name, name_en = CLIENT_AGREEMENT
-    agreement, created = Agreement.objects.get_or_create(name=name, is_base=False, defaults={
-        "name_en": name_en, "spread_over_org": True, "reaction_hours": 2, "resolution_hours": 8,
-        "description": "Круглосуточная поддержка головного офиса и филиалов ООО «Ромашка».",
-        "schedule": ServiceSchedule.objects.filter(around_the_clock=True).first(),
-    })
+    agreement, created = Agreement.objects.get_or_create(
+        name=name,
+        is_base=False,
+        defaults={
+            "name_en": name_en,
+            "spread_over_org": True,
+            "reaction_hours": 2,
+            "resolution_hours": 8,
+            "description": "Круглосуточная поддержка головного офиса и филиалов ООО «Ромашка».",
+            "schedule": ServiceSchedule.objects.filter(around_the_clock=True).first(),
+        },
+    )
     if created:
         agreement.services.add(*(world.services[s] for s in CLIENT_AGREEMENT_SERVICES))
         agreement.companies.add(world.companies["ООО «Ромашка»"])
@@ -317,10 +558,16 @@ def _load_ticket(world: _World, spec: DemoTicket, operator: User) -> None:
     contact = world.contacts.get(spec.requester)
     from_mail = spec.channel == TicketChannel.EMAIL
     ticket = create_ticket(
-        actor=None if from_mail else operator, ticket_type=world.types[spec.type], subject=spec.subject,
-        description=spec.description, service=world.services[spec.service],
+        actor=None if from_mail else operator,
+        ticket_type=world.types[spec.type],
+        subject=spec.subject,
+        description=spec.description,
+        service=world.services[spec.service],
         agreement=_client_agreement(world, contact, spec.service),
-        requester_employee=employee, requester_contact=contact, priority=spec.priority, channel=spec.channel,
+        requester_employee=employee,
+        requester_contact=contact,
+        priority=spec.priority,
+        channel=spec.channel,
     )
     worker = _pick_worker(world, ticket, spec)
     actor = worker.user if worker is not None and worker.user is not None else operator
@@ -332,9 +579,14 @@ def _load_ticket(world: _World, spec: DemoTicket, operator: User) -> None:
         if step == TicketStatus.RESOLVED and spec.note:
             add_comment(ticket=ticket, actor=actor, body=spec.note, is_private=True)
         if step == TicketStatus.RESUMED:
-            add_comment(ticket=ticket, actor=None, body=spec.reopen or "Проблема повторилась.",
-                        author_name=ticket.requester_display, author_email=ticket.requester_email,
-                        source=Comment.Source.EMAIL)
+            add_comment(
+                ticket=ticket,
+                actor=None,
+                body=spec.reopen or "Проблема повторилась.",
+                author_name=ticket.requester_display,
+                author_email=ticket.requester_email,
+                source=Comment.Source.EMAIL,
+            )
         change_status(ticket=ticket, actor=actor, status=step, comment=_status_comment(spec, step))
     if spec.status == TicketStatus.NEW and spec.note:
         add_comment(ticket=ticket, actor=operator, body=spec.note, is_private=True)
@@ -410,8 +662,11 @@ def _spread_over_time(ticket: Ticket, started: dt.datetime, age_hours: float) ->
         Comment.objects.filter(pk=pk).update(created_at=moved(at))
     shift = begin - started
     Ticket.objects.filter(pk=ticket.pk).update(
-        created_at=begin, updated_at=moved(max([row.updated_at, *moments])), reacted_at=moved(row.reacted_at),
-        resolved_at=moved(row.resolved_at), closed_at=moved(row.closed_at),
+        created_at=begin,
+        updated_at=moved(max([row.updated_at, *moments])),
+        reacted_at=moved(row.reacted_at),
+        resolved_at=moved(row.resolved_at),
+        closed_at=moved(row.closed_at),
         reaction_deadline=row.reaction_deadline + shift if row.reaction_deadline else None,
         resolution_deadline=row.resolution_deadline + shift if row.resolution_deadline else None,
     )

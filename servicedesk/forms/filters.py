@@ -39,30 +39,51 @@ class Scope:
 
 class TicketFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=200,
+        label=_("Search"),
+        required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, subject or description")}),
     )
     scope = forms.ChoiceField(label=_("Quick filter"), choices=Scope.CHOICES, required=False)
     status = forms.MultipleChoiceField(
-        label=_("Status"), choices=TicketStatus.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Status"),
+        choices=TicketStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     type = forms.ModelChoiceField(
-        label=_("Type"), queryset=TicketType.objects.filter(is_active=True), required=False, empty_label=_("Any type"),
+        label=_("Type"),
+        queryset=TicketType.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Any type"),
     )
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.all(), required=False, empty_label=_("Any service"),
+        label=_("Service"),
+        queryset=Service.objects.all(),
+        required=False,
+        empty_label=_("Any service"),
     )
     responsible = EmployeeChoiceField(
-        label=_("Responsible"), queryset=active_employees(), required=False, empty_label=_("Anyone"),
+        label=_("Responsible"),
+        queryset=active_employees(),
+        required=False,
+        empty_label=_("Anyone"),
     )
     team = forms.ModelChoiceField(label=_("Team"), queryset=all_teams(), required=False, empty_label=_("Any team"))
     priority = forms.TypedChoiceField(
-        label=_("Priority"), choices=[("", _("Any priority")), *Priority.choices], coerce=int, required=False,
+        label=_("Priority"),
+        choices=[("", _("Any priority")), *Priority.choices],
+        coerce=int,
+        required=False,
         empty_value=None,
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=[(k, k) for k in SORTS], required=False)
     per_page = forms.TypedChoiceField(
-        label=_("Per page"), choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False, empty_value=PAGE_SIZES[0],
+        label=_("Per page"),
+        choices=[(n, n) for n in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=PAGE_SIZES[0],
     )
 
     def cleaned_or_defaults(self) -> dict[str, object]:

@@ -37,23 +37,33 @@ def requester_value(person: Employee | Contact) -> str:
 class TicketCreateForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Type"), queryset=TicketType.objects.filter(is_active=True), empty_label=None)
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.filter(is_active=True), required=False,
+        label=_("Service"),
+        queryset=Service.objects.filter(is_active=True),
+        required=False,
         empty_label=_("No service"),
     )
     requester = forms.CharField(label=_("Requester"), required=False, widget=forms.Select)
     requester_email = forms.EmailField(
-        label=_("or e-mail of an unregistered requester"), required=False,
+        label=_("or e-mail of an unregistered requester"),
+        required=False,
         widget=forms.EmailInput(attrs={"placeholder": "name@example.com", "autocomplete": "off"}),
     )
     subject = forms.CharField(label=_("Subject"), max_length=500)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
     responsible_employee = EmployeeChoiceField(
-        label=_("Responsible employee"), queryset=active_employees(), required=False,
+        label=_("Responsible employee"),
+        queryset=active_employees(),
+        required=False,
         empty_label=_("From the service"),
     )
     responsible_team = forms.ModelChoiceField(
-        label=_("Responsible team"), queryset=all_teams(), required=False, empty_label=_("From the service"),
+        label=_("Responsible team"),
+        queryset=all_teams(),
+        required=False,
+        empty_label=_("From the service"),
     )
     files = MultipleFileField(label=_("Files"), required=False)
 
@@ -76,7 +86,9 @@ class TicketCreateForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Added to the ticket as a public comment."),
     )
 
@@ -87,20 +99,28 @@ class StatusForm(forms.Form):
 
 class AssignForm(forms.Form):
     responsible_employee = EmployeeChoiceField(
-        label=_("Employee"), queryset=active_employees(), required=False, empty_label=_("Nobody"),
+        label=_("Employee"),
+        queryset=active_employees(),
+        required=False,
+        empty_label=_("Nobody"),
     )
     responsible_team = forms.ModelChoiceField(
-        label=_("Team"), queryset=all_teams(), required=False, empty_label=_("No team"),
+        label=_("Team"),
+        queryset=all_teams(),
+        required=False,
+        empty_label=_("No team"),
     )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Comment"), required=False,
+        label=_("Comment"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("Write a reply or a note…")}),
     )
     is_private = forms.BooleanField(
-        label=_("Private note"), required=False,
+        label=_("Private note"),
+        required=False,
         help_text=_("Seen by the service desk only; the requester is not notified."),
     )
     files = MultipleFileField(label=_("Files"), required=False)
@@ -116,4 +136,6 @@ class AttachmentForm(forms.Form):
 
 
 class WatcherForm(forms.Form):
-    employee = EmployeeChoiceField(label=_("Employee"), queryset=active_employees(), empty_label=_("Choose an employee"))
+    employee = EmployeeChoiceField(
+        label=_("Employee"), queryset=active_employees(), empty_label=_("Choose an employee")
+    )

@@ -41,21 +41,36 @@ class ServiceSchedule(LocalizedName):
 
 class Service(LocalizedName):
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent service"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
     ticket_types = models.ManyToManyField(
-        TicketType, verbose_name=_("ticket types"), blank=True, related_name="services",
+        TicketType,
+        verbose_name=_("ticket types"),
+        blank=True,
+        related_name="services",
         help_text=_("Types a ticket for this service may have. With none, no ticket can be registered."),
     )
     responsible_employee = models.ForeignKey(
-        Employee, verbose_name=_("responsible employee"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="responsible_services",
+        Employee,
+        verbose_name=_("responsible employee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_services",
     )
     responsible_team = models.ForeignKey(
-        Team, verbose_name=_("responsible team"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="responsible_services",
+        Team,
+        verbose_name=_("responsible team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_services",
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -75,20 +90,35 @@ class Agreement(LocalizedName):
     is_base = models.BooleanField(_("base agreement"), default=False, editable=False)
     description = models.TextField(_("description"), blank=True)
     services = models.ManyToManyField(Service, verbose_name=_("services"), blank=True, related_name="agreements")
-    employees = models.ManyToManyField(Employee, verbose_name=_("recipient employees"), blank=True, related_name="agreements")
-    departments = models.ManyToManyField(Department, verbose_name=_("recipient departments"), blank=True, related_name="agreements")
-    companies = models.ManyToManyField(Company, verbose_name=_("recipient companies"), blank=True, related_name="agreements")
-    contacts = models.ManyToManyField(Contact, verbose_name=_("recipient contacts"), blank=True, related_name="agreements")
+    employees = models.ManyToManyField(
+        Employee, verbose_name=_("recipient employees"), blank=True, related_name="agreements"
+    )
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("recipient departments"), blank=True, related_name="agreements"
+    )
+    companies = models.ManyToManyField(
+        Company, verbose_name=_("recipient companies"), blank=True, related_name="agreements"
+    )
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("recipient contacts"), blank=True, related_name="agreements"
+    )
     spread_over_org = models.BooleanField(
-        _("spread over org structure"), default=False,
+        _("spread over org structure"),
+        default=False,
         help_text=_("Everybody inside the recipient departments and companies, nested ones included, gets it."),
     )
     schedule = models.ForeignKey(
-        ServiceSchedule, verbose_name=_("service schedule"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="agreements",
+        ServiceSchedule,
+        verbose_name=_("service schedule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
     )
     reaction_hours = models.DecimalField(_("reaction time, working hours"), max_digits=7, decimal_places=2, default=8)
-    resolution_hours = models.DecimalField(_("resolution time, working hours"), max_digits=7, decimal_places=2, default=8)
+    resolution_hours = models.DecimalField(
+        _("resolution time, working hours"), max_digits=7, decimal_places=2, default=8
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

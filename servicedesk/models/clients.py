@@ -12,17 +12,27 @@ from .base import PersonName
 class Company(models.Model):
     name = models.CharField(_("name"), max_length=255)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent company"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="branches",
+        "self",
+        verbose_name=_("parent company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="branches",
     )
     email_domain = models.CharField(
-        _("mail domain"), max_length=255, blank=True,
+        _("mail domain"),
+        max_length=255,
+        blank=True,
         help_text=_("Mail from this domain is attributed to the company."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     head = models.ForeignKey(
-        "Contact", verbose_name=_("head"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="headed_companies",
+        "Contact",
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_companies",
     )
 
     class Meta:
@@ -47,8 +57,12 @@ class Contact(PersonName):
 
     company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="contacts")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="contact",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact",
     )
     position = models.CharField(_("position"), max_length=255, blank=True)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)

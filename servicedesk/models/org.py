@@ -12,12 +12,20 @@ from .base import PersonName
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=255)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     head = models.ForeignKey(
-        "Employee", verbose_name=_("head"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="headed_departments",
+        "Employee",
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_departments",
     )
 
     class Meta:
@@ -42,8 +50,12 @@ class Employee(PersonName):
     """An employee card; always in a department (seed 004: "created only bound to a department")."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="employee",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employee",
     )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="employees"
@@ -68,8 +80,12 @@ class Team(models.Model):
 
     name = models.CharField(_("name"), max_length=255, unique=True)
     leader = models.ForeignKey(
-        Employee, verbose_name=_("leader"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="led_teams",
+        Employee,
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
     )
     members = models.ManyToManyField(Employee, verbose_name=_("members"), blank=True, related_name="teams")
     email = models.EmailField(_("team e-mail"), blank=True)

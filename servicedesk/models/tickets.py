@@ -28,7 +28,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     TicketStatus.IN_PROGRESS: (TicketStatus.WAITING, TicketStatus.RESOLVED, TicketStatus.CANCELLED),
     TicketStatus.WAITING: (TicketStatus.IN_PROGRESS, TicketStatus.RESOLVED, TicketStatus.CANCELLED),
     TicketStatus.RESOLVED: (TicketStatus.CLOSED, TicketStatus.RESUMED),
-    TicketStatus.RESUMED: (TicketStatus.IN_PROGRESS, TicketStatus.WAITING, TicketStatus.RESOLVED, TicketStatus.CANCELLED),
+    TicketStatus.RESUMED: (
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.WAITING,
+        TicketStatus.RESOLVED,
+        TicketStatus.CANCELLED,
+    ),
     TicketStatus.CLOSED: (),
     TicketStatus.CANCELLED: (),
 }
@@ -51,34 +56,60 @@ class TicketChannel(models.TextChoices):
 
 class Ticket(models.Model):
     type = models.ForeignKey(TicketType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="tickets")
-    service = models.ForeignKey(Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
-    agreement = models.ForeignKey(Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="tickets")
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="tickets"
+    )
     subject = models.CharField(_("subject"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     requester_employee = models.ForeignKey(
-        Employee, verbose_name=_("requester (employee)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="requested_tickets",
+        Employee,
+        verbose_name=_("requester (employee)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_tickets",
     )
     requester_contact = models.ForeignKey(
-        Contact, verbose_name=_("requester (contact)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="requested_tickets",
+        Contact,
+        verbose_name=_("requester (contact)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_tickets",
     )
     requester_email = models.EmailField(_("requester e-mail"), blank=True, db_index=True)
     requester_name = models.CharField(_("requester name"), max_length=255, blank=True)
     responsible_employee = models.ForeignKey(
-        Employee, verbose_name=_("responsible"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="responsible_tickets",
+        Employee,
+        verbose_name=_("responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_tickets",
     )
     responsible_team = models.ForeignKey(
-        Team, verbose_name=_("responsible team"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="tickets",
+        Team,
+        verbose_name=_("responsible team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
     )
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW)
-    channel = models.CharField(_("channel"), max_length=16, choices=TicketChannel.choices, default=TicketChannel.OPERATOR)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=TicketChannel.choices, default=TicketChannel.OPERATOR
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -96,8 +127,12 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-id"], name="ticket_status_id"),
             models.Index(fields=["responsible_employee", "status"], name="ticket_resp_status"),
             models.Index(fields=["responsible_team", "status"], name="ticket_team_status"),
-            models.Index(fields=["resolution_deadline"], name="ticket_resolution_due", condition=Q(resolved_at__isnull=True)),
-            models.Index(fields=["reaction_deadline"], name="ticket_reaction_due", condition=Q(reacted_at__isnull=True)),
+            models.Index(
+                fields=["resolution_deadline"], name="ticket_resolution_due", condition=Q(resolved_at__isnull=True)
+            ),
+            models.Index(
+                fields=["reaction_deadline"], name="ticket_reaction_due", condition=Q(reacted_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,8 +167,12 @@ class Comment(models.Model):
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     author_name = models.CharField(_("author name"), max_length=255, blank=True)
     author_email = models.EmailField(_("author e-mail"), blank=True)
@@ -162,11 +201,17 @@ class Attachment(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=255, default="application/octet-stream")
     size = models.PositiveBigIntegerField(_("size"), default=0)
-    content_id = models.CharField(_("content id"), max_length=255, blank=True, help_text=_("For inline images in mail."))
+    content_id = models.CharField(
+        _("content id"), max_length=255, blank=True, help_text=_("For inline images in mail.")
+    )
     is_inline = models.BooleanField(_("inline"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
@@ -185,18 +230,28 @@ class Attachment(models.Model):
 
 class TicketWatcher(models.Model):
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="watchers")
-    employee = models.ForeignKey(Employee, verbose_name=_("employee"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    contact = models.ForeignKey(Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     email = models.EmailField(_("e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("watcher")
         verbose_name_plural = _("watchers")
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "employee"], condition=Q(employee__isnull=False), name="watcher_unique_employee"),
-            models.UniqueConstraint(fields=["ticket", "contact"], condition=Q(contact__isnull=False), name="watcher_unique_contact"),
             models.UniqueConstraint(
-                fields=["ticket", "email"], condition=Q(employee__isnull=True, contact__isnull=True), name="watcher_unique_email"
+                fields=["ticket", "employee"], condition=Q(employee__isnull=False), name="watcher_unique_employee"
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "contact"], condition=Q(contact__isnull=False), name="watcher_unique_contact"
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "email"],
+                condition=Q(employee__isnull=True, contact__isnull=True),
+                name="watcher_unique_email",
             ),
         ]
 
@@ -222,7 +277,12 @@ class TicketHistory(models.Model):
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(_("when"), auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("who (name)"), max_length=255, blank=True)
     kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)

@@ -41,7 +41,10 @@ def resolve_agreement(
     if agreement is not None:
         if not candidates.filter(pk=agreement.pk).exists():
             raise ValidationError(
-                {"agreement": _("The agreement “%(agreement)s” does not cover this requester and service.") % {"agreement": agreement}}
+                {
+                    "agreement": _("The agreement “%(agreement)s” does not cover this requester and service.")
+                    % {"agreement": agreement}
+                }
             )
         return agreement
     found = list(candidates.order_by("-is_base", "pk")[:1])
@@ -50,5 +53,10 @@ def resolve_agreement(
     if service is None:
         return Agreement.base()
     raise ValidationError(
-        {"service": _("No agreement provides the service “%(service)s” to this requester, so a ticket cannot be registered for it.") % {"service": service}}
+        {
+            "service": _(
+                "No agreement provides the service “%(service)s” to this requester, so a ticket cannot be registered for it."
+            )
+            % {"service": service}
+        }
     )

@@ -42,7 +42,11 @@ class TicketBatch:
         self._history: list[TicketHistory] = []
 
     def resolve_agreement(
-        self, *, service: Service | None, employee: Employee | None, contact: Contact | None,
+        self,
+        *,
+        service: Service | None,
+        employee: Employee | None,
+        contact: Contact | None,
         agreement: Agreement | None,
     ) -> Agreement:
         """`resolve_agreement`, remembered per combination (a refusal is not remembered: it raises)."""
@@ -63,8 +67,15 @@ class TicketBatch:
     def record(
         self, ticket: Ticket, actor: User | None, kind: str, field: str = "", old_value: str = "", new_value: str = ""
     ) -> TicketHistory:
-        row = TicketHistory(ticket=ticket, actor=actor, actor_name=actor_label(actor), kind=kind, field=field,
-                            old_value=old_value, new_value=new_value)
+        row = TicketHistory(
+            ticket=ticket,
+            actor=actor,
+            actor_name=actor_label(actor),
+            kind=kind,
+            field=field,
+            old_value=old_value,
+            new_value=new_value,
+        )
         self._history.append(row)
         return row
 

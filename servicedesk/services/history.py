@@ -17,6 +17,11 @@ def record(
     ticket: Ticket, actor: User | None, kind: str, field: str = "", old_value: str = "", new_value: str = ""
 ) -> TicketHistory:
     return TicketHistory.objects.create(
-        ticket=ticket, actor=actor, actor_name=actor_label(actor), kind=kind, field=field,
-        old_value=old_value, new_value=new_value,
+        ticket=ticket,
+        actor=actor,
+        actor_name=actor_label(actor),
+        kind=kind,
+        field=field,
+        old_value=old_value,
+        new_value=new_value,
     )

@@ -56,8 +56,10 @@ def _check_type_for_service(ticket_type: TicketType, service: Service | None, ba
         raise ValidationError({"service": _("The service “%(service)s” is not active.") % {"service": service}})
     if not service.ticket_types.filter(pk=ticket_type.pk).exists():
         raise ValidationError(
-            {"type": _("A ticket of type “%(type)s” cannot be registered for the service “%(service)s”.")
-             % {"type": ticket_type, "service": service}}
+            {
+                "type": _("A ticket of type “%(type)s” cannot be registered for the service “%(service)s”.")
+                % {"type": ticket_type, "service": service}
+            }
         )
     if batch is not None:
         batch.mark_type_checked(ticket_type, service)
@@ -101,11 +103,20 @@ def create_ticket(
     # In a batch the caller's `batch.item()` is the savepoint; a second one would cost two round trips.
     with transaction.atomic(savepoint=batch is None):
         ticket = Ticket.objects.create(
-            type=ticket_type, service=service, agreement=agreement, subject=subject, description=description,
-            requester_employee=requester_employee, requester_contact=requester_contact,
+            type=ticket_type,
+            service=service,
+            agreement=agreement,
+            subject=subject,
+            description=description,
+            requester_employee=requester_employee,
+            requester_contact=requester_contact,
             requester_email=requester_email or _person_email(requester_employee or requester_contact),
-            requester_name=requester_name, responsible_employee=responsible_employee,
-            responsible_team=responsible_team, priority=priority, channel=channel, created_by=actor,
+            requester_name=requester_name,
+            responsible_employee=responsible_employee,
+            responsible_team=responsible_team,
+            priority=priority,
+            channel=channel,
+            created_by=actor,
             reaction_deadline=add_working_time(now, agreement.reaction_hours, agreement.schedule),
             resolution_deadline=add_working_time(now, agreement.resolution_hours, agreement.schedule),
         )
@@ -132,8 +143,12 @@ def change_status(*, ticket: Ticket, actor: User | None, status: str, comment: s
         if status == old:
             return locked
         if status not in locked.allowed_statuses():
-            raise ValidationError({"status": _("A ticket cannot go from “%(old)s” to “%(new)s”.") % {
-                "old": TicketStatus(old).label, "new": TicketStatus(status).label}})
+            raise ValidationError(
+                {
+                    "status": _("A ticket cannot go from “%(old)s” to “%(new)s”.")
+                    % {"old": TicketStatus(old).label, "new": TicketStatus(status).label}
+                }
+            )
         now = timezone.now()
         locked.status = status
         fields = ["status", "updated_at"]
@@ -153,18 +168,22 @@ def change_status(*, ticket: Ticket, actor: User | None, status: str, comment: s
         record(locked, actor, TicketHistory.Kind.STATUS, "status", TicketStatus(old).label, TicketStatus(status).label)
         if comment.strip():
             add_comment(ticket=locked, actor=actor, body=comment)
-        events.emit(events.DomainEvent(events.TICKET_STATUS_CHANGED, locked.pk, _uid(actor), {"old": old, "new": status}))
+        events.emit(
+            events.DomainEvent(events.TICKET_STATUS_CHANGED, locked.pk, _uid(actor), {"old": old, "new": status})
+        )
     _refresh(ticket, locked)
     return locked
 
 
-def assign_ticket(
-    *, ticket: Ticket, actor: User | None, employee: Employee | None, team: Team | None
-) -> Ticket:
+def assign_ticket(*, ticket: Ticket, actor: User | None, employee: Employee | None, team: Team | None) -> Ticket:
     """Set the responsible employee and/or team. An employee outside the team is refused."""
     if employee is not None and team is not None and not team.members.filter(pk=employee.pk).exists():
-        raise ValidationError({"responsible_employee": _("%(employee)s is not a member of the team “%(team)s”.") % {
-            "employee": employee, "team": team}})
+        raise ValidationError(
+            {
+                "responsible_employee": _("%(employee)s is not a member of the team “%(team)s”.")
+                % {"employee": employee, "team": team}
+            }
+        )
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         old = locked.responsible_display
@@ -174,8 +193,11 @@ def assign_ticket(
         locked.responsible_team = team
         locked.save(update_fields=["responsible_employee", "responsible_team", "updated_at"])
         record(locked, actor, TicketHistory.Kind.ASSIGNED, "responsible", old, locked.responsible_display)
-        events.emit(events.DomainEvent(events.TICKET_ASSIGNED, locked.pk, _uid(actor), {
-            "employee_id": _pk(employee), "team_id": _pk(team)}))
+        events.emit(
+            events.DomainEvent(
+                events.TICKET_ASSIGNED, locked.pk, _uid(actor), {"employee_id": _pk(employee), "team_id": _pk(team)}
+            )
+        )
     _refresh(ticket, locked)
     return locked
 
@@ -205,9 +227,14 @@ def add_comment(
     write = batch.record if batch is not None else record
     with transaction.atomic(savepoint=batch is None):
         comment = Comment.objects.create(
-            ticket=ticket, author=actor, author_name=author_name or actor_label(actor),
-            author_email=author_email or (actor.email if actor else ""), body=body, body_html=body_html,
-            is_private=is_private, source=source,
+            ticket=ticket,
+            author=actor,
+            author_name=author_name or actor_label(actor),
+            author_email=author_email or (actor.email if actor else ""),
+            body=body,
+            body_html=body_html,
+            is_private=is_private,
+            source=source,
         )
         for new_file in files:
             _store_attachment(ticket, actor, new_file, comment=comment, write=write)
@@ -216,8 +243,14 @@ def add_comment(
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
         kind_label = _("private") if is_private else _("public")
         write(ticket, actor, TicketHistory.Kind.COMMENT, "comment", "", f"{kind_label}: {body[:200]}")
-        events.emit(events.DomainEvent(events.COMMENT_ADDED, ticket.pk, _uid(actor), {
-            "comment_id": comment.pk, "private": is_private, "source": source}))
+        events.emit(
+            events.DomainEvent(
+                events.COMMENT_ADDED,
+                ticket.pk,
+                _uid(actor),
+                {"comment_id": comment.pk, "private": is_private, "source": source},
+            )
+        )
     return comment
 
 
@@ -229,19 +262,33 @@ def add_attachment(*, ticket: Ticket, actor: User | None, new_file: NewFile) -> 
 
 
 def _store_attachment(
-    ticket: Ticket, actor: User | None, new_file: NewFile, *, comment: Comment | None,
+    ticket: Ticket,
+    actor: User | None,
+    new_file: NewFile,
+    *,
+    comment: Comment | None,
     write: Callable[..., TicketHistory] = record,
 ) -> Attachment:
     from django.conf import settings
 
     size = new_file.file.size or 0
     if size > settings.MAX_ATTACHMENT_SIZE:
-        raise ValidationError({"files": _("“%(name)s” is larger than the limit of %(limit)s MB.") % {
-            "name": new_file.filename, "limit": settings.MAX_ATTACHMENT_SIZE // (1024 * 1024)}})
+        raise ValidationError(
+            {
+                "files": _("“%(name)s” is larger than the limit of %(limit)s MB.")
+                % {"name": new_file.filename, "limit": settings.MAX_ATTACHMENT_SIZE // (1024 * 1024)}
+            }
+        )
     filename = _safe_filename(new_file.filename)
     attachment = Attachment(
-        ticket=ticket, comment=comment, filename=filename, content_type=new_file.content_type[:255],
-        size=size, content_id=new_file.content_id[:255], is_inline=new_file.inline, uploaded_by=actor,
+        ticket=ticket,
+        comment=comment,
+        filename=filename,
+        content_type=new_file.content_type[:255],
+        size=size,
+        content_id=new_file.content_id[:255],
+        is_inline=new_file.inline,
+        uploaded_by=actor,
     )
     attachment.file.save(filename, new_file.file, save=False)
     attachment.save()
@@ -259,18 +306,27 @@ def _safe_filename(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem or len(suffix) > 20:
         return name[:200]
-    return f"{stem[:200 - len(suffix) - 1]}.{suffix}"  # shorten the stem, keep the extension
+    return f"{stem[: 200 - len(suffix) - 1]}.{suffix}"  # shorten the stem, keep the extension
 
 
 def add_watcher(
-    *, ticket: Ticket, actor: User | None, employee: Employee | None = None,
-    contact: Contact | None = None, email: str = "",
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    employee: Employee | None = None,
+    contact: Contact | None = None,
+    email: str = "",
 ) -> TicketWatcher:
     if not (employee or contact or email):
         raise ValidationError({"watcher": _("Choose a person or give an e-mail address.")})
     with transaction.atomic():
-        lookup = {"employee": employee} if employee else {"contact": contact} if contact else {
-            "email": email.strip().lower(), "employee": None, "contact": None}
+        lookup = (
+            {"employee": employee}
+            if employee
+            else {"contact": contact}
+            if contact
+            else {"email": email.strip().lower(), "employee": None, "contact": None}
+        )
         watcher, created = TicketWatcher.objects.get_or_create(ticket=ticket, **lookup)
         if created:
             record(ticket, actor, TicketHistory.Kind.WATCHER, "watcher", "", str(watcher))

@@ -17,8 +17,12 @@ from ..services.history import actor_label
 register = template.Library()
 
 SOON = timedelta(hours=4)
-HISTORY_FIELDS = {"responsible": lambda: _("responsible"), "comment": lambda: _("comment"),
-                  "attachment": lambda: _("attachment"), "watcher": lambda: _("watcher")}
+HISTORY_FIELDS = {
+    "responsible": lambda: _("responsible"),
+    "comment": lambda: _("comment"),
+    "attachment": lambda: _("attachment"),
+    "watcher": lambda: _("watcher"),
+}
 
 
 @register.filter

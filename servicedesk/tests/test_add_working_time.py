@@ -27,8 +27,9 @@ def test_around_the_clock_is_wall_clock() -> None:
 
 
 def test_split_day_with_lunch_break() -> None:
-    schedule = ServiceSchedule(name="lunch", timezone="Europe/Moscow",
-                               intervals={"1": [["09:00", "13:00"], ["14:00", "18:00"]]})
+    schedule = ServiceSchedule(
+        name="lunch", timezone="Europe/Moscow", intervals={"1": [["09:00", "13:00"], ["14:00", "18:00"]]}
+    )
     assert add_working_time(at(23, 12), 2, schedule) == at(23, 15)
 
 

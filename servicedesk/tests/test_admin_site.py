@@ -28,8 +28,11 @@ def test_base_agreement_survives_admin_delete(cast: Cast, client: Client) -> Non
     other = Agreement.objects.create(name="Temporary")
     base = cast.base_agreement
     assert client.get(f"/admin/servicedesk/agreement/{base.pk}/delete/").status_code == 403
-    response = client.post("/admin/servicedesk/agreement/", {
-        "action": "delete_selected", "_selected_action": [base.pk, other.pk], "post": "yes"}, follow=True)
+    response = client.post(
+        "/admin/servicedesk/agreement/",
+        {"action": "delete_selected", "_selected_action": [base.pk, other.pk], "post": "yes"},
+        follow=True,
+    )
     assert "The base agreement cannot be deleted" in response.content.decode()
     assert Agreement.objects.filter(pk=base.pk).exists()
     assert not Agreement.objects.filter(pk=other.pk).exists()

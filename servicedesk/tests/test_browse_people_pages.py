@@ -29,7 +29,9 @@ def test_directory_shows_department_tree_and_search(client: Client, cast: Cast) 
 
 
 def test_employee_card_lists_visible_tickets(client: Client, cast: Cast) -> None:
-    create_ticket(actor=None, ticket_type=cast.incident, subject="Operator's own issue", requester_employee=cast.operator)
+    create_ticket(
+        actor=None, ticket_type=cast.incident, subject="Operator's own issue", requester_employee=cast.operator
+    )
     login(client, "operator")
     body = client.get(reverse("employee_detail", args=[cast.second_line.pk])).content.decode()
     assert "Вторая линия" in body and "202" in body

@@ -22,8 +22,11 @@ def test_lifecycle_records_history_and_times(cast: Cast, ticket) -> None:
     change_status(ticket=ticket, actor=actor, status=TicketStatus.RESUMED)
     assert ticket.resolved_at is None
     rows = list(ticket.history.filter(field="status").values_list("old_value", "new_value", "actor_name"))
-    assert rows == [("New", "In progress", "Иванова Анна"), ("In progress", "Resolved", "Иванова Анна"),
-                    ("Resolved", "Resumed", "Иванова Анна")]
+    assert rows == [
+        ("New", "In progress", "Иванова Анна"),
+        ("In progress", "Resolved", "Иванова Анна"),
+        ("Resolved", "Resumed", "Иванова Анна"),
+    ]
     assert ticket.comments.get().body == "Готово"
 
 

@@ -12,8 +12,11 @@ from servicedesk.testing.cast import Cast
 
 def test_ticket_gets_base_agreement_and_service_responsible(cast: Cast) -> None:
     ticket = create_ticket(
-        actor=cast.operator.user, ticket_type=cast.incident, subject="  Почта   не ходит ",
-        service=cast.email_service, requester_contact=cast.client,
+        actor=cast.operator.user,
+        ticket_type=cast.incident,
+        subject="  Почта   не ходит ",
+        service=cast.email_service,
+        requester_contact=cast.client,
     )
     assert ticket.subject == "Почта не ходит"
     assert ticket.agreement == cast.base_agreement
@@ -25,8 +28,13 @@ def test_ticket_gets_base_agreement_and_service_responsible(cast: Cast) -> None:
 
 def test_service_without_agreement_is_refused(cast: Cast) -> None:
     with pytest.raises(ValidationError) as err:
-        create_ticket(actor=None, ticket_type=cast.incident, subject="Принтер", service=cast.printer_service,
-                      requester_contact=cast.client)
+        create_ticket(
+            actor=None,
+            ticket_type=cast.incident,
+            subject="Принтер",
+            service=cast.printer_service,
+            requester_contact=cast.client,
+        )
     assert "service" in err.value.message_dict
     assert not Ticket.objects.exists()
 
@@ -35,18 +43,33 @@ def test_specific_agreement_covers_service_for_its_recipients_only(cast: Cast) -
     agreement = Agreement.objects.create(name="Печать для Ромашки", spread_over_org=True)
     agreement.services.add(cast.printer_service)
     agreement.companies.add(cast.client_company)
-    ticket = create_ticket(actor=None, ticket_type=cast.incident, subject="Принтер", service=cast.printer_service,
-                           requester_contact=cast.client)
+    ticket = create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Принтер",
+        service=cast.printer_service,
+        requester_contact=cast.client,
+    )
     assert ticket.agreement == agreement
     with pytest.raises(ValidationError):
-        create_ticket(actor=None, ticket_type=cast.incident, subject="Принтер", service=cast.printer_service,
-                      requester_contact=cast.outsider)
+        create_ticket(
+            actor=None,
+            ticket_type=cast.incident,
+            subject="Принтер",
+            service=cast.printer_service,
+            requester_contact=cast.outsider,
+        )
 
 
 def test_type_not_allowed_for_service_is_refused(cast: Cast) -> None:
     with pytest.raises(ValidationError) as err:
-        create_ticket(actor=None, ticket_type=cast.request, subject="x", service=cast.printer_service,
-                      requester_email="a@b.example")
+        create_ticket(
+            actor=None,
+            ticket_type=cast.request,
+            subject="x",
+            service=cast.printer_service,
+            requester_email="a@b.example",
+        )
     assert "type" in err.value.message_dict
 
 
@@ -58,7 +81,10 @@ def test_base_agreement_cannot_be_deleted(cast: Cast) -> None:
 
 def test_unregistered_address_and_attachment(cast: Cast) -> None:
     ticket = create_ticket(
-        actor=None, ticket_type=cast.incident, subject="Hello", requester_email="stranger@nowhere.example",
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Hello",
+        requester_email="stranger@nowhere.example",
         files=[NewFile(ContentFile(b"data"), "../../etc/passwd\x00.txt", "text/plain")],
     )
     attachment = ticket.attachments.get()
@@ -79,7 +105,10 @@ def test_created_event_is_emitted_after_commit(cast: Cast, django_capture_on_com
 
 def test_long_file_name_keeps_its_extension(cast: Cast) -> None:
     ticket = create_ticket(
-        actor=None, ticket_type=cast.incident, subject="Long", requester_email="a@b.example",
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Long",
+        requester_email="a@b.example",
         files=[NewFile(ContentFile(b"x"), "Отчёт " * 80 + ".xlsx", "application/octet-stream")],
     )
     name = ticket.attachments.get().filename

@@ -28,9 +28,15 @@ def bulk_tickets(cast: Cast, count: int) -> None:
     """Rows with every related column filled, so a missing select_related shows as extra queries."""
     Ticket.objects.bulk_create(
         Ticket(
-            type=cast.incident, service=cast.email_service, agreement=cast.base_agreement, subject=f"bulk {i}",
-            requester_employee=cast.second_line if i % 2 else None, requester_contact=None if i % 2 else cast.client,
-            responsible_employee=cast.operator, responsible_team=cast.team, priority=Priority.NORMAL,
+            type=cast.incident,
+            service=cast.email_service,
+            agreement=cast.base_agreement,
+            subject=f"bulk {i}",
+            requester_employee=cast.second_line if i % 2 else None,
+            requester_contact=None if i % 2 else cast.client,
+            responsible_employee=cast.operator,
+            responsible_team=cast.team,
+            priority=Priority.NORMAL,
         )
         for i in range(count)
     )
@@ -49,10 +55,22 @@ def test_client_contact_gets_403(client: Client, cast: Cast) -> None:
 
 
 def test_filters_by_status_priority_team_and_text(client: Client, cast: Cast) -> None:
-    mail = create_ticket(actor=None, ticket_type=cast.incident, subject="Mailbox is full", service=cast.email_service,
-                         requester_contact=cast.client, priority=Priority.HIGH)
-    printer = create_ticket(actor=None, ticket_type=cast.incident, subject="Printer jams", description="paper tray",
-                            requester_employee=cast.operator, responsible_team=cast.other_team)
+    mail = create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Mailbox is full",
+        service=cast.email_service,
+        requester_contact=cast.client,
+        priority=Priority.HIGH,
+    )
+    printer = create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Printer jams",
+        description="paper tray",
+        requester_employee=cast.operator,
+        responsible_team=cast.other_team,
+    )
     closed = create_ticket(actor=None, ticket_type=cast.incident, subject="Old one", requester_contact=cast.client)
     Ticket.objects.filter(pk=closed.pk).update(status=TicketStatus.CLOSED)
     login(client, "operator")
@@ -71,12 +89,23 @@ def test_filters_by_status_priority_team_and_text(client: Client, cast: Cast) ->
 
 
 def test_quick_filters_mine_and_my_teams(client: Client, cast: Cast) -> None:
-    mine = create_ticket(actor=None, ticket_type=cast.incident, subject="mine", requester_contact=cast.client,
-                         responsible_employee=cast.second_line)
-    team = create_ticket(actor=None, ticket_type=cast.incident, subject="team", requester_contact=cast.client,
-                         responsible_team=cast.team)
-    create_ticket(actor=None, ticket_type=cast.incident, subject="operator's", requester_contact=cast.client,
-                  responsible_employee=cast.operator)
+    mine = create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="mine",
+        requester_contact=cast.client,
+        responsible_employee=cast.second_line,
+    )
+    team = create_ticket(
+        actor=None, ticket_type=cast.incident, subject="team", requester_contact=cast.client, responsible_team=cast.team
+    )
+    create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="operator's",
+        requester_contact=cast.client,
+        responsible_employee=cast.operator,
+    )
     login(client, "line2")
     url = reverse("ticket_list")
     assert numbers(client.get(url, {"scope": "mine"})) == [mine.pk]
@@ -116,8 +145,9 @@ def test_query_count_does_not_grow_with_page_size(client: Client, cast: Cast) ->
 def test_htmx_request_gets_only_the_results(client: Client, cast: Cast) -> None:
     create_ticket(actor=None, ticket_type=cast.incident, subject="Partial", requester_contact=cast.client)
     login(client, "operator")
-    response = client.get(reverse("ticket_list"), {"q": "Partial"}, headers={"HX-Request": "true",
-                                                                           "HX-Target": "ticket-results"})
+    response = client.get(
+        reverse("ticket_list"), {"q": "Partial"}, headers={"HX-Request": "true", "HX-Target": "ticket-results"}
+    )
     body = response.content.decode()
     assert 'id="ticket-results"' in body and "Partial" in body
     assert "<html" not in body

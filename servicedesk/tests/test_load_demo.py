@@ -78,8 +78,13 @@ def test_tickets_have_statuses_history_and_comments(monkeypatch: pytest.MonkeyPa
     _load(monkeypatch)
 
     statuses = set(Ticket.objects.values_list("status", flat=True))
-    assert {TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.WAITING, TicketStatus.RESOLVED,
-            TicketStatus.CLOSED}.issubset(statuses)
+    assert {
+        TicketStatus.NEW,
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.WAITING,
+        TicketStatus.RESOLVED,
+        TicketStatus.CLOSED,
+    }.issubset(statuses)
     assert Ticket.objects.count() >= 35
     closed = Ticket.objects.filter(status=TicketStatus.CLOSED).first()
     kinds = list(closed.history.values_list("kind", flat=True))

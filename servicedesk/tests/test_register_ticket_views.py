@@ -27,11 +27,18 @@ def test_form_offers_only_active_services(client: Client, cast: Cast) -> None:
 
 def test_register_for_a_contact_with_file(client: Client, cast: Cast) -> None:
     login(client, "operator")
-    response = client.post(reverse("ticket_create"), {
-        "type": cast.incident.pk, "service": cast.email_service.pk, "requester": f"contact:{cast.client.pk}",
-        "subject": "Cannot send mail", "description": "Error 550", "priority": Priority.HIGH,
-        "files": [SimpleUploadedFile("shot.png", b"\x89PNG", content_type="image/png")],
-    })
+    response = client.post(
+        reverse("ticket_create"),
+        {
+            "type": cast.incident.pk,
+            "service": cast.email_service.pk,
+            "requester": f"contact:{cast.client.pk}",
+            "subject": "Cannot send mail",
+            "description": "Error 550",
+            "priority": Priority.HIGH,
+            "files": [SimpleUploadedFile("shot.png", b"\x89PNG", content_type="image/png")],
+        },
+    )
     ticket = Ticket.objects.get(subject="Cannot send mail")
     assert response.status_code == 302
     assert response["Location"] == reverse("ticket_detail", args=[ticket.pk])
@@ -42,19 +49,30 @@ def test_register_for_a_contact_with_file(client: Client, cast: Cast) -> None:
 
 def test_register_for_a_bare_email(client: Client, cast: Cast) -> None:
     login(client, "operator")
-    client.post(reverse("ticket_create"), {
-        "type": cast.request.pk, "requester_email": "stranger@example.org", "subject": "Hello",
-        "priority": Priority.NORMAL,
-    })
+    client.post(
+        reverse("ticket_create"),
+        {
+            "type": cast.request.pk,
+            "requester_email": "stranger@example.org",
+            "subject": "Hello",
+            "priority": Priority.NORMAL,
+        },
+    )
     assert Ticket.objects.get(subject="Hello").requester_email == "stranger@example.org"
 
 
 def test_service_without_agreement_error_is_shown_next_to_service(client: Client, cast: Cast) -> None:
     login(client, "operator")
-    response = client.post(reverse("ticket_create"), {
-        "type": cast.incident.pk, "service": cast.printer_service.pk, "requester": f"employee:{cast.operator.pk}",
-        "subject": "Printer", "priority": Priority.NORMAL,
-    })
+    response = client.post(
+        reverse("ticket_create"),
+        {
+            "type": cast.incident.pk,
+            "service": cast.printer_service.pk,
+            "requester": f"employee:{cast.operator.pk}",
+            "subject": "Printer",
+            "priority": Priority.NORMAL,
+        },
+    )
     assert response.status_code == 200
     assert "No agreement provides the service" in response.context["form"].errors["service"][0]
     assert not Ticket.objects.exists()

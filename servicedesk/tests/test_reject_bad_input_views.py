@@ -24,14 +24,24 @@ def login(client: Client, username: str) -> Client:
 
 @pytest.fixture
 def ticket(cast: Cast) -> Ticket:
-    return create_ticket(actor=None, ticket_type=cast.incident, subject="VPN is down", requester_contact=cast.client,
-                         responsible_team=cast.team)
+    return create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="VPN is down",
+        requester_contact=cast.client,
+        responsible_team=cast.team,
+    )
 
 
 @pytest.fixture
 def foreign_ticket(cast: Cast) -> Ticket:
-    return create_ticket(actor=None, ticket_type=cast.incident, subject="Switch broken",
-                         requester_contact=cast.outsider, responsible_team=cast.other_team)
+    return create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Switch broken",
+        requester_contact=cast.outsider,
+        responsible_team=cast.other_team,
+    )
 
 
 def card_url(ticket: Ticket) -> str:
@@ -39,15 +49,46 @@ def card_url(ticket: Ticket) -> str:
 
 
 LIST_QUERIES = [
-    "page=0", "page=-1", "page=999999", "page=abc", "page=1e9", "page=" + HUGE,
-    "per_page=0", "per_page=7", "per_page=100000", "per_page=x",
-    "status=bogus", "status=new&status=new&status=bogus", "status=new&status=in_progress",
-    *(f"{key}={value}" for key in ("type", "service", "team", "responsible", "priority")
-      for value in ("abc", "-1", HUGE, "999999", "1.5", "%00")),
-    "q=" + "x" * 10_000, "q=%00", "q=a%00b", "q=%ff%fe", "q=%ed%a0%80", "q=%25", "q=_", "q=%5C", "q=%25_%5C%27%22",
-    "q=%23", "q=%23" + OVER_BIGINT, "q=" + OVER_BIGINT, "q=%23-1", "q=%23%20%20",
-    "sort=unknown", "sort=-subject", "sort=-password", "sort=--number", "sort=requester_contact__user__password",
-    "scope=bogus", "scope=mine&status=bogus", "tab=%00",
+    "page=0",
+    "page=-1",
+    "page=999999",
+    "page=abc",
+    "page=1e9",
+    "page=" + HUGE,
+    "per_page=0",
+    "per_page=7",
+    "per_page=100000",
+    "per_page=x",
+    "status=bogus",
+    "status=new&status=new&status=bogus",
+    "status=new&status=in_progress",
+    *(
+        f"{key}={value}"
+        for key in ("type", "service", "team", "responsible", "priority")
+        for value in ("abc", "-1", HUGE, "999999", "1.5", "%00")
+    ),
+    "q=" + "x" * 10_000,
+    "q=%00",
+    "q=a%00b",
+    "q=%ff%fe",
+    "q=%ed%a0%80",
+    "q=%25",
+    "q=_",
+    "q=%5C",
+    "q=%25_%5C%27%22",
+    "q=%23",
+    "q=%23" + OVER_BIGINT,
+    "q=" + OVER_BIGINT,
+    "q=%23-1",
+    "q=%23%20%20",
+    "sort=unknown",
+    "sort=-subject",
+    "sort=-password",
+    "sort=--number",
+    "sort=requester_contact__user__password",
+    "scope=bogus",
+    "scope=mine&status=bogus",
+    "tab=%00",
 ]
 
 
@@ -82,8 +123,9 @@ def test_filter_by_missing_object_is_not_an_error(client: Client, cast: Cast, ti
 
 
 @pytest.mark.parametrize(("username", "status"), [("line2", 200), ("auditor", 200), ("client", 403)])
-def test_list_with_odd_parameters_per_role(client: Client, cast: Cast, ticket: Ticket, username: str,
-                                           status: int) -> None:
+def test_list_with_odd_parameters_per_role(
+    client: Client, cast: Cast, ticket: Ticket, username: str, status: int
+) -> None:
     response = login(client, username).get(reverse("ticket_list") + "?page=abc&q=%00&team=" + HUGE)
     assert response.status_code == status
 
@@ -94,11 +136,19 @@ def test_anonymous_with_odd_parameters_goes_to_login(client: Client, cast: Cast)
 
 
 HUGE_ID_URLS = [
-    f"/tickets/{OVER_BIGINT}/", f"/tickets/{OVER_BIGINT}/status/", f"/tickets/{OVER_BIGINT}/comments/",
-    f"/tickets/{OVER_BIGINT}/assign/", f"/tickets/{OVER_BIGINT}/attachments/", f"/tickets/{OVER_BIGINT}/watchers/",
-    f"/tickets/{OVER_BIGINT}/watchers/{OVER_BIGINT}/remove/", f"/attachments/{OVER_BIGINT}/",
-    f"/people/employees/{OVER_BIGINT}/", f"/people/contacts/{OVER_BIGINT}/",
-    "/tickets/9223372036854775808/", "/tickets/0/", "/people/employees/0/",
+    f"/tickets/{OVER_BIGINT}/",
+    f"/tickets/{OVER_BIGINT}/status/",
+    f"/tickets/{OVER_BIGINT}/comments/",
+    f"/tickets/{OVER_BIGINT}/assign/",
+    f"/tickets/{OVER_BIGINT}/attachments/",
+    f"/tickets/{OVER_BIGINT}/watchers/",
+    f"/tickets/{OVER_BIGINT}/watchers/{OVER_BIGINT}/remove/",
+    f"/attachments/{OVER_BIGINT}/",
+    f"/people/employees/{OVER_BIGINT}/",
+    f"/people/contacts/{OVER_BIGINT}/",
+    "/tickets/9223372036854775808/",
+    "/tickets/0/",
+    "/people/employees/0/",
 ]
 
 
@@ -115,16 +165,21 @@ def test_huge_watcher_id_on_a_real_ticket_is_404(client: Client, cast: Cast, tic
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("action", ["ticket_change_status", "ticket_assign", "ticket_add_comment",
-                                    "ticket_add_attachment", "ticket_add_watcher"])
-def test_get_on_a_post_only_action_is_not_a_server_error(client: Client, cast: Cast, ticket: Ticket,
-                                                         action: str) -> None:
+@pytest.mark.parametrize(
+    "action",
+    ["ticket_change_status", "ticket_assign", "ticket_add_comment", "ticket_add_attachment", "ticket_add_watcher"],
+)
+def test_get_on_a_post_only_action_is_not_a_server_error(
+    client: Client, cast: Cast, ticket: Ticket, action: str
+) -> None:
     response = login(client, "operator").get(reverse(action, args=[ticket.pk]))
     assert response.status_code in (302, 405)
 
 
-@pytest.mark.parametrize("data", [{}, {"status": ""}, {"status": "bogus"}, {"status": "closed"},
-                                  {"status": "in_progress", "comment": "a\x00b"}])
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"status": ""}, {"status": "bogus"}, {"status": "closed"}, {"status": "in_progress", "comment": "a\x00b"}],
+)
 def test_bad_status_change_is_shown_next_to_the_field(client: Client, cast: Cast, ticket: Ticket, data: dict) -> None:
     response = login(client, "operator").post(reverse("ticket_change_status", args=[ticket.pk]), data)
     assert response.status_code == 200
@@ -135,8 +190,9 @@ def test_bad_status_change_is_shown_next_to_the_field(client: Client, cast: Cast
 
 @pytest.mark.parametrize("field", ["responsible_employee", "responsible_team"])
 @pytest.mark.parametrize("value", ["abc", "-1", HUGE, "999999", "%00"])
-def test_assign_to_unknown_person_or_team_is_explained(client: Client, cast: Cast, ticket: Ticket, field: str,
-                                                       value: str) -> None:
+def test_assign_to_unknown_person_or_team_is_explained(
+    client: Client, cast: Cast, ticket: Ticket, field: str, value: str
+) -> None:
     response = login(client, "operator").post(reverse("ticket_assign", args=[ticket.pk]), {field: value})
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -151,13 +207,17 @@ def test_assign_to_a_non_member_is_explained(client: Client, cast: Cast, ticket:
     assert "is not a member of the team" in response.content.decode()
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("", "The comment is empty."),
-    ("   \n\t ", "The comment is empty."),
-    ("before\x00after", "Null characters are not allowed."),
-])
-def test_bad_comment_is_shown_next_to_the_field(client: Client, cast: Cast, ticket: Ticket, body: str,
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "The comment is empty."),
+        ("   \n\t ", "The comment is empty."),
+        ("before\x00after", "Null characters are not allowed."),
+    ],
+)
+def test_bad_comment_is_shown_next_to_the_field(
+    client: Client, cast: Cast, ticket: Ticket, body: str, message: str
+) -> None:
     response = login(client, "operator").post(reverse("ticket_add_comment", args=[ticket.pk]), {"body": body})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -183,8 +243,9 @@ def test_a_megabyte_comment_is_kept_whole(client: Client, cast: Cast, ticket: Ti
 @override_settings(MAX_ATTACHMENT_SIZE=10)
 def test_too_large_file_is_explained_and_the_text_is_kept(client: Client, cast: Cast, ticket: Ticket) -> None:
     upload = SimpleUploadedFile("big.log", b"x" * 11, content_type="text/plain")
-    response = login(client, "operator").post(reverse("ticket_add_comment", args=[ticket.pk]),
-                                              {"body": "My long careful reply", "files": [upload]})
+    response = login(client, "operator").post(
+        reverse("ticket_add_comment", args=[ticket.pk]), {"body": "My long careful reply", "files": [upload]}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "is larger than the limit" in page
@@ -202,18 +263,22 @@ def test_too_large_attachment_is_explained(client: Client, cast: Cast, ticket: T
     assert not Attachment.objects.filter(ticket=ticket).exists()
 
 
-@pytest.mark.parametrize(("name", "stored"), [
-    ("a" * 500 + ".txt", None),
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\boot.ini", "boot.ini"),
-    ("dir/sub/report.txt", "report.txt"),
-    ("bad\x01\x1fname\t.txt", "badname.txt"),
-    ("...txt", "txt"),
-    (". .", "attachment"),
-    ("отчёт за май.pdf", "отчёт за май.pdf"),
-])
-def test_odd_file_names_are_made_safe(client: Client, cast: Cast, ticket: Ticket, name: str,
-                                      stored: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("a" * 500 + ".txt", None),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("dir/sub/report.txt", "report.txt"),
+        ("bad\x01\x1fname\t.txt", "badname.txt"),
+        ("...txt", "txt"),
+        (". .", "attachment"),
+        ("отчёт за май.pdf", "отчёт за май.pdf"),
+    ],
+)
+def test_odd_file_names_are_made_safe(
+    client: Client, cast: Cast, ticket: Ticket, name: str, stored: str | None
+) -> None:
     upload = SimpleUploadedFile(name, b"content", content_type="text/plain")
     response = login(client, "operator").post(reverse("ticket_add_attachment", args=[ticket.pk]), {"files": [upload]})
     assert response.status_code == 302
@@ -227,8 +292,9 @@ def test_odd_file_names_are_made_safe(client: Client, cast: Cast, ticket: Ticket
 
 def test_empty_file_is_rejected_next_to_the_field(client: Client, cast: Cast, ticket: Ticket) -> None:
     upload = SimpleUploadedFile("empty.txt", b"", content_type="text/plain")
-    response = login(client, "operator").post(reverse("ticket_add_comment", args=[ticket.pk]),
-                                              {"body": "see file", "files": [upload]})
+    response = login(client, "operator").post(
+        reverse("ticket_add_comment", args=[ticket.pk]), {"body": "see file", "files": [upload]}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "The submitted file is empty." in page and "see file</textarea>" in page
@@ -271,8 +337,9 @@ def test_removing_a_missing_watcher_is_404(client: Client, cast: Cast, ticket: T
 
 
 def test_second_line_cannot_act_on_a_foreign_ticket(client: Client, cast: Cast, foreign_ticket: Ticket) -> None:
-    response = login(client, "line2").post(reverse("ticket_assign", args=[foreign_ticket.pk]),
-                                           {"responsible_employee": cast.second_line.pk})
+    response = login(client, "line2").post(
+        reverse("ticket_assign", args=[foreign_ticket.pk]), {"responsible_employee": cast.second_line.pk}
+    )
     assert response.status_code == 404
 
 
@@ -291,32 +358,55 @@ def test_csrf_failure_page_is_styled_and_translated(cast: Cast, ticket: Ticket, 
 
 # --- registration form ---------------------------------------------------------------------------------------------
 
+
 def create_data(cast: Cast, **changes: object) -> dict[str, object]:
-    data: dict[str, object] = {"type": cast.incident.pk, "service": cast.email_service.pk,
-                               "requester": f"contact:{cast.client.pk}", "subject": "Printer jams",
-                               "description": "Every morning", "priority": 3}
+    data: dict[str, object] = {
+        "type": cast.incident.pk,
+        "service": cast.email_service.pk,
+        "requester": f"contact:{cast.client.pk}",
+        "subject": "Printer jams",
+        "description": "Every morning",
+        "priority": 3,
+    }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"type": None}, "type"), ({"type": "abc"}, "type"), ({"type": HUGE}, "type"), ({"type": "-1"}, "type"),
-    ({"service": "abc"}, "service"), ({"service": HUGE}, "service"),
-    ({"requester": None, "requester_email": None}, "requester"),
-    ({"requester": "employee:" + HUGE}, "requester"), ({"requester": "contact:-1"}, "requester"),
-    ({"requester": "nobody:1"}, "requester"), ({"requester": "\x00"}, "requester"),
-    ({"requester": None, "requester_email": "not an address"}, "requester_email"),
-    ({"requester": None, "requester_email": "a b@example.com"}, "requester_email"),
-    ({"requester": None, "requester_email": "a@example.com\r\nBcc: x@evil.example"}, "requester_email"),
-    ({"subject": None}, "subject"), ({"subject": "   "}, "subject"), ({"subject": "x" * 501}, "subject"),
-    ({"subject": "a\x00b"}, "subject"), ({"description": "a\x00b"}, "description"),
-    ({"priority": "9"}, "priority"), ({"priority": "abc"}, "priority"), ({"priority": HUGE}, "priority"),
-    ({"responsible_employee": HUGE}, "responsible_employee"), ({"responsible_team": "abc"}, "responsible_team"),
-    ({"type": "{request}", "service": "{printers}"}, "type"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"type": None}, "type"),
+        ({"type": "abc"}, "type"),
+        ({"type": HUGE}, "type"),
+        ({"type": "-1"}, "type"),
+        ({"service": "abc"}, "service"),
+        ({"service": HUGE}, "service"),
+        ({"requester": None, "requester_email": None}, "requester"),
+        ({"requester": "employee:" + HUGE}, "requester"),
+        ({"requester": "contact:-1"}, "requester"),
+        ({"requester": "nobody:1"}, "requester"),
+        ({"requester": "\x00"}, "requester"),
+        ({"requester": None, "requester_email": "not an address"}, "requester_email"),
+        ({"requester": None, "requester_email": "a b@example.com"}, "requester_email"),
+        ({"requester": None, "requester_email": "a@example.com\r\nBcc: x@evil.example"}, "requester_email"),
+        ({"subject": None}, "subject"),
+        ({"subject": "   "}, "subject"),
+        ({"subject": "x" * 501}, "subject"),
+        ({"subject": "a\x00b"}, "subject"),
+        ({"description": "a\x00b"}, "description"),
+        ({"priority": "9"}, "priority"),
+        ({"priority": "abc"}, "priority"),
+        ({"priority": HUGE}, "priority"),
+        ({"responsible_employee": HUGE}, "responsible_employee"),
+        ({"responsible_team": "abc"}, "responsible_team"),
+        ({"type": "{request}", "service": "{printers}"}, "type"),
+    ],
+)
 def test_invalid_registration_is_explained_and_kept(client: Client, cast: Cast, changes: dict, field: str) -> None:
-    changes = {k: (v.format(request=cast.request.pk, printers=cast.printer_service.pk) if isinstance(v, str) else v)
-               for k, v in changes.items()}
+    changes = {
+        k: (v.format(request=cast.request.pk, printers=cast.printer_service.pk) if isinstance(v, str) else v)
+        for k, v in changes.items()
+    }
     response = login(client, "operator").post(reverse("ticket_create"), create_data(cast, **changes))
     page = response.content.decode()
     assert response.status_code == 200
@@ -334,13 +424,18 @@ def test_agreement_violation_is_explained_and_kept(client: Client, cast: Cast) -
 
 
 @pytest.mark.parametrize(("username", "status"), [("auditor", 403), ("client", 403), ("outsider", 403)])
-@pytest.mark.parametrize(("action", "data"), [
-    ("ticket_change_status", {"status": "bogus"}), ("ticket_assign", {"responsible_team": HUGE}),
-    ("ticket_add_comment", {"body": "\x00"}), ("ticket_add_watcher", {"employee": "abc"}),
-])
-def test_bad_input_from_roles_without_edit_rights_is_refused(client: Client, cast: Cast, ticket: Ticket,
-                                                             username: str, status: int, action: str,
-                                                             data: dict) -> None:
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("ticket_change_status", {"status": "bogus"}),
+        ("ticket_assign", {"responsible_team": HUGE}),
+        ("ticket_add_comment", {"body": "\x00"}),
+        ("ticket_add_watcher", {"employee": "abc"}),
+    ],
+)
+def test_bad_input_from_roles_without_edit_rights_is_refused(
+    client: Client, cast: Cast, ticket: Ticket, username: str, status: int, action: str, data: dict
+) -> None:
     response = login(client, username).post(reverse(action, args=[ticket.pk]), data)
     assert response.status_code == status
 
@@ -367,8 +462,9 @@ def test_unicode_local_part_is_explained_next_to_the_field(client: Client, cast:
 
 
 def test_subject_with_line_breaks_is_stored_on_one_line(client: Client, cast: Cast) -> None:
-    response = login(client, "operator").post(reverse("ticket_create"),
-                                              create_data(cast, subject="Printer\r\njams\nagain\r"))
+    response = login(client, "operator").post(
+        reverse("ticket_create"), create_data(cast, subject="Printer\r\njams\nagain\r")
+    )
     assert response.status_code == 302
     assert Ticket.objects.get().subject == "Printer jams again"
 
@@ -381,8 +477,10 @@ def test_requester_search_with_odd_input(client: Client, cast: Cast, text: str) 
 
 # --- people, attachments, language ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", ["q=%00", "q=%ff%fe", "q=" + "x" * 10_000, "q=%25_%5C", "tab=%00", "tab=contacts&q=%00",
-                                   "q=" + HUGE])
+
+@pytest.mark.parametrize(
+    "query", ["q=%00", "q=%ff%fe", "q=" + "x" * 10_000, "q=%25_%5C", "tab=%00", "tab=contacts&q=%00", "q=" + HUGE]
+)
 def test_people_directory_with_odd_search(client: Client, cast: Cast, query: str) -> None:
     login(client, "operator")
     assert client.get(reverse("people") + "?" + query).status_code == 200
@@ -392,8 +490,9 @@ def test_people_directory_with_odd_search(client: Client, cast: Cast, query: str
 def attachment_on(ticket: Ticket, name: str, data: bytes, content_type: str) -> Attachment:
     from django.core.files.base import ContentFile
 
-    return add_attachment(ticket=ticket, actor=None,
-                          new_file=NewFile(file=ContentFile(data), filename=name, content_type=content_type))
+    return add_attachment(
+        ticket=ticket, actor=None, new_file=NewFile(file=ContentFile(data), filename=name, content_type=content_type)
+    )
 
 
 def test_download_of_a_file_missing_from_storage_is_a_404_page(client: Client, cast: Cast, ticket: Ticket) -> None:
@@ -409,15 +508,24 @@ def test_non_ascii_name_uses_rfc_6266_filename_star(client: Client, cast: Cast, 
     response = login(client, "operator").get(reverse("attachment_download", args=[attachment.pk]))
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=utf-8''%D0%BE%D1%82%D1%87%D1%91%D1%82%20%C2%ABmay%C2%BB.pdf".replace("may", "%D0%BC%D0%B0%D0%B9") \
+    assert (
+        "filename*=utf-8''%D0%BE%D1%82%D1%87%D1%91%D1%82%20%C2%ABmay%C2%BB.pdf".replace("may", "%D0%BC%D0%B0%D0%B9")
         in disposition
+    )
 
 
-@pytest.mark.parametrize(("name", "content_type"), [
-    ("x.html", "text/html"), ("x.svg", "image/svg+xml"), ("x.png", "text/html"), ("x.xhtml", "application/xhtml+xml"),
-])
-def test_script_capable_files_never_open_inline(client: Client, cast: Cast, ticket: Ticket, name: str,
-                                                content_type: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("x.html", "text/html"),
+        ("x.svg", "image/svg+xml"),
+        ("x.png", "text/html"),
+        ("x.xhtml", "application/xhtml+xml"),
+    ],
+)
+def test_script_capable_files_never_open_inline(
+    client: Client, cast: Cast, ticket: Ticket, name: str, content_type: str
+) -> None:
     attachment = attachment_on(ticket, name, b"<script>alert(1)</script>", content_type)
     response = login(client, "operator").get(reverse("attachment_download", args=[attachment.pk]) + "?inline=1")
     assert response["Content-Disposition"].startswith("attachment;")
@@ -433,8 +541,17 @@ def test_bogus_language_code_is_ignored(client: Client, cast: Cast, language: st
     assert "django_language" not in response.cookies
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\evil.example",
-                                    "http:evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "http:evil.example",
+        "javascript:alert(1)",
+    ],
+)
 def test_language_switch_refuses_foreign_next(client: Client, cast: Cast, target: str) -> None:
     response = client.post(reverse("set_language"), {"language": "ru", "next": target})
     assert response.status_code == 302
@@ -442,8 +559,9 @@ def test_language_switch_refuses_foreign_next(client: Client, cast: Cast, target
 
 
 def test_too_long_search_keeps_the_page_working(client: Client, cast: Cast, ticket: Ticket) -> None:
-    response = login(client, "operator").get(reverse("ticket_list") + "?q=" + "x" * 10_000,
-                                             headers={"HX-Target": "ticket-results"})
+    response = login(client, "operator").get(
+        reverse("ticket_list") + "?q=" + "x" * 10_000, headers={"HX-Target": "ticket-results"}
+    )
     assert "at most 200 characters" in response.content.decode()
 
 

@@ -23,8 +23,14 @@ def test_login_page_in_russian(client: Client) -> None:
 
 
 def test_ticket_list_and_card_in_russian(client: Client, cast: Cast) -> None:
-    ticket = create_ticket(actor=None, ticket_type=cast.incident, subject="Mailbox is full",
-                           service=cast.email_service, requester_contact=cast.client, priority=Priority.HIGH)
+    ticket = create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Mailbox is full",
+        service=cast.email_service,
+        requester_contact=cast.client,
+        priority=Priority.HIGH,
+    )
     assert client.login(username="operator", password=PASSWORD)
 
     listing = client.get(reverse("ticket_list"), **RU).content.decode()

@@ -13,10 +13,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 def test_card_shows_sanitised_mail_html_with_inline_image(cast: Cast, client: Client) -> None:
     ticket = create_ticket(actor=None, ticket_type=cast.incident, subject="Mail", requester_contact=cast.client)
     comment = add_comment(
-        ticket=ticket, actor=None, author_email="kirill@romashka.example", source=Comment.Source.EMAIL,
+        ticket=ticket,
+        actor=None,
+        author_email="kirill@romashka.example",
+        source=Comment.Source.EMAIL,
         body="See the screenshot.",
-        body_html=('<p onclick="steal()">See <b>the</b> screenshot:</p><script>alert(1)</script>'
-                   '<img src="cid:shot@x"><img src="https://tracker.example/p.gif"><a href="javascript:x()">x</a>'),
+        body_html=(
+            '<p onclick="steal()">See <b>the</b> screenshot:</p><script>alert(1)</script>'
+            '<img src="cid:shot@x"><img src="https://tracker.example/p.gif"><a href="javascript:x()">x</a>'
+        ),
         files=[NewFile(ContentFile(PNG), "shot.png", "image/png", content_id="<shot@x>", inline=True)],
     )
     client.force_login(cast.operator.user)

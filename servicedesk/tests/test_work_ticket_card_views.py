@@ -22,14 +22,25 @@ def login(client: Client, username: str) -> Client:
 
 @pytest.fixture
 def team_ticket(cast: Cast) -> Ticket:
-    return create_ticket(actor=None, ticket_type=cast.incident, subject="VPN is down", description="since 9 am",
-                         requester_contact=cast.client, responsible_team=cast.team)
+    return create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="VPN is down",
+        description="since 9 am",
+        requester_contact=cast.client,
+        responsible_team=cast.team,
+    )
 
 
 @pytest.fixture
 def other_ticket(cast: Cast) -> Ticket:
-    return create_ticket(actor=None, ticket_type=cast.incident, subject="Switch broken",
-                         requester_contact=cast.outsider, responsible_team=cast.other_team)
+    return create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Switch broken",
+        requester_contact=cast.outsider,
+        responsible_team=cast.other_team,
+    )
 
 
 def test_card_shows_the_ticket(client: Client, cast: Cast, team_ticket: Ticket) -> None:
@@ -41,8 +52,9 @@ def test_card_shows_the_ticket(client: Client, cast: Cast, team_ticket: Ticket) 
     assert reverse("ticket_change_status", args=[team_ticket.pk]) in body
 
 
-def test_second_line_gets_404_on_another_teams_ticket(client: Client, cast: Cast, team_ticket: Ticket,
-                                                      other_ticket: Ticket) -> None:
+def test_second_line_gets_404_on_another_teams_ticket(
+    client: Client, cast: Cast, team_ticket: Ticket, other_ticket: Ticket
+) -> None:
     login(client, "line2")
     assert client.get(reverse("ticket_detail", args=[team_ticket.pk])).status_code == 200
     assert client.get(reverse("ticket_detail", args=[other_ticket.pk])).status_code == 404
@@ -57,8 +69,11 @@ def test_auditor_sees_read_only_card_and_gets_403_on_actions(client: Client, cas
     assert "Read only" in body
     assert reverse("ticket_change_status", args=[team_ticket.pk]) not in body
     assert reverse("ticket_add_comment", args=[team_ticket.pk]) not in body
-    for name, data in (("ticket_change_status", {"status": "in_progress"}), ("ticket_add_comment", {"body": "x"}),
-                       ("ticket_assign", {"responsible_team": cast.team.pk})):
+    for name, data in (
+        ("ticket_change_status", {"status": "in_progress"}),
+        ("ticket_add_comment", {"body": "x"}),
+        ("ticket_assign", {"responsible_team": cast.team.pk}),
+    ):
         assert client.post(reverse(name, args=[team_ticket.pk]), data).status_code == 403
     team_ticket.refresh_from_db()
     assert team_ticket.status == TicketStatus.NEW
@@ -112,7 +127,10 @@ def test_assign_rejects_employee_outside_team(client: Client, cast: Cast, team_t
     url = reverse("ticket_assign", args=[team_ticket.pk])
     bad = client.post(url, {"responsible_team": cast.team.pk, "responsible_employee": cast.operator.pk})
     assert bad.context["assign_form"].errors["responsible_employee"]
-    assert client.post(url, {"responsible_team": cast.team.pk, "responsible_employee": cast.second_line.pk}).status_code == 302
+    assert (
+        client.post(url, {"responsible_team": cast.team.pk, "responsible_employee": cast.second_line.pk}).status_code
+        == 302
+    )
     team_ticket.refresh_from_db()
     assert team_ticket.responsible_employee == cast.second_line
 
@@ -141,10 +159,14 @@ def test_upload_and_download_attachment(client: Client, cast: Cast, team_ticket:
 
 
 def test_svg_is_never_served_inline(client: Client, cast: Cast, team_ticket: Ticket) -> None:
-    svg = add_attachment(ticket=team_ticket, actor=None, new_file=NewFile(
-        ContentFile(b"<svg onload='alert(1)'/>"), "x.svg", content_type="image/svg+xml"))
-    png = add_attachment(ticket=team_ticket, actor=None, new_file=NewFile(
-        ContentFile(b"\x89PNG\r\n"), "x.png", content_type="image/png"))
+    svg = add_attachment(
+        ticket=team_ticket,
+        actor=None,
+        new_file=NewFile(ContentFile(b"<svg onload='alert(1)'/>"), "x.svg", content_type="image/svg+xml"),
+    )
+    png = add_attachment(
+        ticket=team_ticket, actor=None, new_file=NewFile(ContentFile(b"\x89PNG\r\n"), "x.png", content_type="image/png")
+    )
     login(client, "operator")
     svg_response = client.get(reverse("attachment_download", args=[svg.pk]), {"inline": "1"})
     assert svg_response["Content-Disposition"].startswith("attachment")

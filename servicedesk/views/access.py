@@ -35,8 +35,14 @@ def operator_required(view: ViewFunc) -> ViewFunc:
 def _get_ticket_for_user(request: HttpRequest, pk: int) -> Ticket:
     """The ticket if this user may see it; 404 otherwise, so guessing numbers reveals nothing."""
     qs = permissions.visible_tickets(request.user).select_related(
-        "type", "service", "agreement", "requester_employee__department", "requester_contact__company",
-        "responsible_employee", "responsible_team", "created_by",
+        "type",
+        "service",
+        "agreement",
+        "requester_employee__department",
+        "requester_contact__company",
+        "responsible_employee",
+        "responsible_team",
+        "created_by",
     )
     return get_object_or_404(qs, pk=pk)
 

@@ -19,7 +19,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404
     response = FileResponse(
-        handle, as_attachment=not inline, filename=attachment.filename,
+        handle,
+        as_attachment=not inline,
+        filename=attachment.filename,
         content_type=attachment.content_type if inline else "application/octet-stream",
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

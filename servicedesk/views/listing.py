@@ -14,7 +14,12 @@ from ..models import OPEN_STATUSES, Ticket, User
 
 NUMBER_RE = re.compile(r"^#?\s*(\d{1,12})$")
 LIST_RELATED = (
-    "type", "service", "requester_employee", "requester_contact", "responsible_employee", "responsible_team",
+    "type",
+    "service",
+    "requester_employee",
+    "requester_contact",
+    "responsible_employee",
+    "responsible_team",
 )
 
 
@@ -24,8 +29,13 @@ def filter_tickets(user: User, params: dict[str, object]) -> QuerySet[Ticket]:
     qs = _apply_scope(qs, user, str(params.get("scope") or ""), bool(params.get("status")))
     if params.get("status"):
         qs = qs.filter(status__in=params["status"])
-    for field, key in (("type", "type"), ("service", "service"), ("responsible_employee", "responsible"),
-                       ("responsible_team", "team"), ("priority", "priority")):
+    for field, key in (
+        ("type", "type"),
+        ("service", "service"),
+        ("responsible_employee", "responsible"),
+        ("responsible_team", "team"),
+        ("priority", "priority"),
+    ):
         if params.get(key) not in (None, ""):
             qs = qs.filter(**{field: params[key]})
     qs = _apply_text(qs, str(params.get("q") or "").strip())

@@ -68,8 +68,13 @@ def people(request: HttpRequest) -> HttpResponse:
     tab = "contacts" if request.GET.get("tab") == "contacts" else "employees"
     employees = _search(permissions.visible_employees(request.user), text, ("phone_extension", "position"))
     contacts = _search(permissions.visible_contacts(request.user), text, ("phone", "company__name"))
-    context: dict[str, object] = {"q": text, "tab": tab, "employee_count": employees.count(),
-                                  "contact_count": contacts.count(), "limit": DIRECTORY_LIMIT}
+    context: dict[str, object] = {
+        "q": text,
+        "tab": tab,
+        "employee_count": employees.count(),
+        "contact_count": contacts.count(),
+        "limit": DIRECTORY_LIMIT,
+    }
     if tab == "employees":
         found = list(employees.select_related("department").prefetch_related("teams")[:DIRECTORY_LIMIT])
         context["tree"] = build_tree(list(Department.objects.all()), found, "department")

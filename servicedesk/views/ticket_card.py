@@ -39,7 +39,10 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
         "status_label": TicketStatus(ticket.status).label,
     }
     if can_edit:
-        initial = {"responsible_employee": ticket.responsible_employee_id, "responsible_team": ticket.responsible_team_id}
+        initial = {
+            "responsible_employee": ticket.responsible_employee_id,
+            "responsible_team": ticket.responsible_team_id,
+        }
         context |= {
             "status_form": StatusForm(ticket=ticket),
             "assign_form": AssignForm(initial=initial),
@@ -58,8 +61,12 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run_action(
-    request: HttpRequest, pk: int, form_name: str, make_form: Callable[[Ticket], forms.Form],
-    act: Callable[[Ticket, dict], str], anchor: str = "",
+    request: HttpRequest,
+    pk: int,
+    form_name: str,
+    make_form: Callable[[Ticket], forms.Form],
+    act: Callable[[Ticket, dict], str],
+    anchor: str = "",
 ) -> HttpResponse:
     ticket = _get_editable_ticket_for_user(request, pk)
     card_url = reverse("ticket_detail", args=[ticket.pk])
@@ -103,7 +110,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.add_comment(
-            ticket=ticket, actor=request.user, body=data["body"], is_private=data["is_private"],
+            ticket=ticket,
+            actor=request.user,
+            body=data["body"],
+            is_private=data["is_private"],
             files=_new_files(data["files"]),
         )
         return _("Private note added.") if data["is_private"] else _("Comment added.")

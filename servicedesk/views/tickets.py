@@ -37,7 +37,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "per_page": params["per_page"],
         "scope": params.get("scope") or "",
         "now": timezone.now(),
-        "has_filters": any(params.get(k) for k in ("q", "status", "type", "service", "responsible", "team", "priority")),
+        "has_filters": any(
+            params.get(k) for k in ("q", "status", "type", "service", "responsible", "team", "priority")
+        ),
     }
     # htmx swaps only the results when a filter changes; a plain request gets the whole page.
     if request.headers.get("HX-Target") == "ticket-results":
@@ -61,12 +63,16 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         try:
             ticket = create_ticket(
                 actor=request.user,  # type: ignore[arg-type]
-                ticket_type=data["type"], service=data["service"], subject=data["subject"],
-                description=data["description"], priority=data["priority"],
+                ticket_type=data["type"],
+                service=data["service"],
+                subject=data["subject"],
+                description=data["description"],
+                priority=data["priority"],
                 requester_employee=person if isinstance(person, Employee) else None,
                 requester_contact=person if isinstance(person, Contact) else None,
                 requester_email="" if person else data["requester_email"],
-                responsible_employee=data["responsible_employee"], responsible_team=data["responsible_team"],
+                responsible_employee=data["responsible_employee"],
+                responsible_team=data["responsible_team"],
                 files=_new_files(data["files"]),
             )
         except ValidationError as error:

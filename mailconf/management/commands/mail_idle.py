@@ -26,12 +26,17 @@ class Command(BaseCommand):
     help = "Wait for new mail with IMAP IDLE and process it at once (EWS and Graph keep polling)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--via-celery", action="store_true",
-                            help="Enqueue mailconf.poll_connection instead of polling in this process.")
-        parser.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS,
-                            help="Seconds before each IDLE is ended and re-issued.")
-        parser.add_argument("--rescan", type=float, default=60.0,
-                            help="Seconds between looks for added or disabled connections.")
+        parser.add_argument(
+            "--via-celery",
+            action="store_true",
+            help="Enqueue mailconf.poll_connection instead of polling in this process.",
+        )
+        parser.add_argument(
+            "--wait", type=float, default=DEFAULT_WAIT_SECONDS, help="Seconds before each IDLE is ended and re-issued."
+        )
+        parser.add_argument(
+            "--rescan", type=float, default=60.0, help="Seconds between looks for added or disabled connections."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()

@@ -13,8 +13,10 @@ from mailconf.models import IncomingConnection
 from mailconf.services.polling import PollCounts, poll_connection
 from servicedesk.testing.fixtures_mail import Mailbox
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def make_mail(
@@ -68,13 +70,21 @@ def make_connection(mailbox: Mailbox, mail_ca: None) -> Callable[..., IncomingCo
     def factory(protocol: str = "imap", encryption: str = "none", **fields: object) -> IncomingConnection:
         server = mailbox.server
         ports = {
-            ("imap", "none"): server.imap_port, ("imap", "starttls"): server.imap_port,
-            ("imap", "ssl"): server.imaps_port, ("pop3", "none"): server.pop3_port,
-            ("pop3", "starttls"): server.pop3_port, ("pop3", "ssl"): server.pop3s_port,
+            ("imap", "none"): server.imap_port,
+            ("imap", "starttls"): server.imap_port,
+            ("imap", "ssl"): server.imaps_port,
+            ("pop3", "none"): server.pop3_port,
+            ("pop3", "starttls"): server.pop3_port,
+            ("pop3", "ssl"): server.pop3s_port,
         }
         conn = IncomingConnection(
-            name=fields.pop("name", f"{protocol}-{encryption}"), protocol=protocol, host=server.host,
-            port=ports[(protocol, encryption)], encryption=encryption, login=mailbox.login, **fields,
+            name=fields.pop("name", f"{protocol}-{encryption}"),
+            protocol=protocol,
+            host=server.host,
+            port=ports[(protocol, encryption)],
+            encryption=encryption,
+            login=mailbox.login,
+            **fields,
         )
         conn.password = mailbox.password
         conn.save()

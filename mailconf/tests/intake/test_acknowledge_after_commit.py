@@ -23,7 +23,8 @@ class Killed(BaseException):
 
 @pytest.mark.parametrize("protocol", ["imap", "pop3"])
 def test_crash_between_commit_and_acknowledge_only_acknowledges_next_time(
-        cast, mailbox, make_connection, monkeypatch, protocol):
+    cast, mailbox, make_connection, monkeypatch, protocol
+):
     conn = make_connection(protocol)
     mailbox.deliver(make_mail())
     box_class = ImapMailbox if protocol == "imap" else Pop3Mailbox
@@ -48,8 +49,7 @@ def test_crash_between_commit_and_acknowledge_only_acknowledges_next_time(
 
 
 @pytest.mark.parametrize("protocol", ["imap", "pop3"])
-def test_kill_before_commit_leaves_the_message_for_the_next_poll(cast, mailbox, make_connection, monkeypatch,
-                                                                  protocol):
+def test_kill_before_commit_leaves_the_message_for_the_next_poll(cast, mailbox, make_connection, monkeypatch, protocol):
     conn = make_connection(protocol)
     mailbox.deliver(make_mail())
     real_open_ticket = intake.open_ticket

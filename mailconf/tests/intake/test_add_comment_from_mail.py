@@ -15,14 +15,19 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def ticket(cast):
-    return create_ticket(actor=None, ticket_type=cast.incident, subject="VPN does not connect",
-                         requester_contact=cast.client)
+    return create_ticket(
+        actor=None, ticket_type=cast.incident, subject="VPN does not connect", requester_contact=cast.client
+    )
 
 
 def _our_mail_about(ticket: Ticket) -> str:
     OutboxMessage.objects.create(message_id="<decoy@desk.example>", ticket_id=None, subject="unrelated")
-    row = OutboxMessage.objects.create(message_id="<n-1@desk.example>", ticket_id=ticket.pk, subject="Ticket registered",
-                                       recipients={"kirill@romashka.example": {"status": "sent", "kind": "to"}})
+    row = OutboxMessage.objects.create(
+        message_id="<n-1@desk.example>",
+        ticket_id=ticket.pk,
+        subject="Ticket registered",
+        recipients={"kirill@romashka.example": {"status": "sent", "kind": "to"}},
+    )
     return row.message_id
 
 
@@ -46,8 +51,14 @@ def test_reply_to_an_earlier_incoming_message_joins_its_ticket(cast, mailbox, ma
     conn = make_connection()
     mailbox.deliver(make_mail(message_id="<first@client.example>", subject="Scanner is broken"))
     poll(conn)
-    mailbox.deliver(make_mail(subject="Re: Scanner is broken", body="Also the feeder jams.",
-                              in_reply_to="<first@client.example>", sender="colleague@client.example"))
+    mailbox.deliver(
+        make_mail(
+            subject="Re: Scanner is broken",
+            body="Also the feeder jams.",
+            in_reply_to="<first@client.example>",
+            sender="colleague@client.example",
+        )
+    )
 
     counts = poll(conn)
 

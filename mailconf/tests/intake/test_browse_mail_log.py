@@ -14,8 +14,7 @@ from .conftest import make_mail, poll
 pytestmark = pytest.mark.slow
 
 
-def test_mail_log_lists_messages_links_tickets_and_serves_the_raw_source(cast, mailbox, make_connection,
-                                                                         admin_client):
+def test_mail_log_lists_messages_links_tickets_and_serves_the_raw_source(cast, mailbox, make_connection, admin_client):
     conn = make_connection()
     raw = make_mail(subject="Монитор мигает")
     mailbox.deliver(raw)
@@ -39,33 +38,51 @@ def test_reprocess_action_from_the_log(cast, mailbox, make_connection, admin_cli
         poll(conn)
     entry = ProcessedMessage.objects.get()
 
-    admin_client.post(reverse("admin:mailconf_processedmessage_changelist"),
-                      {"action": "reprocess_selected", "_selected_action": [entry.pk]})
+    admin_client.post(
+        reverse("admin:mailconf_processedmessage_changelist"),
+        {"action": "reprocess_selected", "_selected_action": [entry.pk]},
+    )
 
     entry.refresh_from_db()
     assert entry.result == MailResult.TICKET and Ticket.objects.count() == 1
 
 
-def test_connection_card_keeps_the_password_when_left_empty_and_checks(cast, mailbox, make_connection,
-                                                                       admin_client):
+def test_connection_card_keeps_the_password_when_left_empty_and_checks(cast, mailbox, make_connection, admin_client):
     conn = make_connection(name="card")
     url = reverse("admin:mailconf_incomingconnection_change", args=[conn.pk])
     form = admin_client.get(url).content.decode()
     assert mailbox.password not in form and conn.password_encrypted not in form
 
     data = {
-        "name": "card", "protocol": "imap", "enabled": "on", "host": conn.host, "port": conn.port,
-        "encryption": "none", "verify_certificate": "on", "login": conn.login, "password": "",
-        "client_id": "", "tenant_id": "", "client_secret": "", "ews_url": "", "interval": 90,
-        "folders": "INBOX", "processed_folder": "", "error_folder": "", "unregistered": "address",
-        "auto_replies": "comment", "accept_unknown_replies": "on",
+        "name": "card",
+        "protocol": "imap",
+        "enabled": "on",
+        "host": conn.host,
+        "port": conn.port,
+        "encryption": "none",
+        "verify_certificate": "on",
+        "login": conn.login,
+        "password": "",
+        "client_id": "",
+        "tenant_id": "",
+        "client_secret": "",
+        "ews_url": "",
+        "interval": 90,
+        "folders": "INBOX",
+        "processed_folder": "",
+        "error_folder": "",
+        "unregistered": "address",
+        "auto_replies": "comment",
+        "accept_unknown_replies": "on",
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     conn = IncomingConnection.objects.get()
     assert conn.interval == 90 and conn.password == mailbox.password
 
-    admin_client.post(reverse("admin:mailconf_incomingconnection_changelist"),
-                      {"action": "check_selected", "_selected_action": [conn.pk]})
+    admin_client.post(
+        reverse("admin:mailconf_incomingconnection_changelist"),
+        {"action": "check_selected", "_selected_action": [conn.pk]},
+    )
     conn.refresh_from_db()
     assert conn.check_status == "success" and conn.last_error  # the server's greeting/capabilities

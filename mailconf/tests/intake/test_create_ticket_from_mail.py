@@ -12,9 +12,16 @@ from .conftest import maildir_count, make_mail, poll
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize(("protocol", "encryption"), [
-    ("imap", "none"), ("imap", "ssl"), ("imap", "starttls"), ("pop3", "none"), ("pop3", "ssl"),
-])
+@pytest.mark.parametrize(
+    ("protocol", "encryption"),
+    [
+        ("imap", "none"),
+        ("imap", "ssl"),
+        ("imap", "starttls"),
+        ("pop3", "none"),
+        ("pop3", "ssl"),
+    ],
+)
 def test_new_mail_becomes_a_ticket_and_leaves_the_server(cast, mailbox, make_connection, protocol, encryption):
     conn = make_connection(protocol, encryption)
     mailbox.deliver(make_mail(subject="Принтер не печатает", body="Печатает пустые листы."))

@@ -50,8 +50,11 @@ def test_full_loop_mail_ticket_notification_reply_comment(cast, mailbox, make_co
     _configure_outgoing(smtp)
     conn = make_connection("imap", "ssl")
     with smtplib.SMTP(smtp.plain.host, smtp.plain.port, timeout=10) as client:
-        client.sendmail("kirill@romashka.example", [mailbox.address],
-                        make_mail(subject="VPN не подключается", body="Ошибка 809 с утра."))
+        client.sendmail(
+            "kirill@romashka.example",
+            [mailbox.address],
+            make_mail(subject="VPN не подключается", body="Ошибка 809 с утра."),
+        )
     smtp.plain.wait_for_messages(1)
 
     assert poll(conn).tickets == 1
@@ -60,8 +63,9 @@ def test_full_loop_mail_ticket_notification_reply_comment(cast, mailbox, make_co
     ack = acknowledgement.parsed()
     assert f"[#{ticket.pk}]" in ack["Subject"] and ack["Auto-Submitted"] == "auto-generated"
 
-    reply = make_mail(subject=f"Re: {ack['Subject']}", body="Перезагрузил, всё равно ошибка.",
-                      in_reply_to=ack["Message-ID"])
+    reply = make_mail(
+        subject=f"Re: {ack['Subject']}", body="Перезагрузил, всё равно ошибка.", in_reply_to=ack["Message-ID"]
+    )
     with smtplib.SMTP(smtp.plain.host, smtp.plain.port, timeout=10) as client:
         client.sendmail("kirill@romashka.example", [mailbox.address], reply)
     counts = poll(conn)

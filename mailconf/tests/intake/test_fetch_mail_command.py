@@ -29,8 +29,14 @@ def test_mail_fetch_once_prints_the_counts(cast, mailbox, make_connection):
 
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == 1
-    assert json.loads(lines[0]) == {"fetched": 4, "tickets": 1, "comments": 0, "ignored": 1, "failed": 1,
-                                    "duplicates": 1}
+    assert json.loads(lines[0]) == {
+        "fetched": 4,
+        "tickets": 1,
+        "comments": 0,
+        "ignored": 1,
+        "failed": 1,
+        "duplicates": 1,
+    }
 
 
 def test_mail_fetch_refuses_an_unknown_name(cast, mailbox, make_connection):

@@ -22,8 +22,12 @@ NOT_MAIL_SUFFIXES = {".json", ".html", ".py", ".md"}
 def _corpus_files() -> list[Path]:
     files = sorted((TESTS / "corpus").glob("*.eml"))
     for path in sorted((TESTS / "realworld").rglob("*")):
-        if (path.is_file() and path.suffix not in NOT_MAIL_SUFFIXES and not path.name.startswith(("LICENSE", "NOTICE"))
-                and not path.name.endswith("_reply.txt")):
+        if (
+            path.is_file()
+            and path.suffix not in NOT_MAIL_SUFFIXES
+            and not path.name.startswith(("LICENSE", "NOTICE"))
+            and not path.name.endswith("_reply.txt")
+        ):
             files.append(path)
     return files
 

@@ -63,7 +63,9 @@ def test_database_round_trips_per_message_stay_small(cast, mailbox, make_connect
 
 @pytest.mark.django_db(transaction=True)
 def test_the_events_of_a_chunk_reach_the_notifications_as_one_batch(cast, mailbox, make_connection, monkeypatch):
-    only_actions(make_action(catalogue.TICKET_REGISTERED_EMAIL, Channel.PUSH, groups=list(cast.operator.user.groups.all())))
+    only_actions(
+        make_action(catalogue.TICKET_REGISTERED_EMAIL, Channel.PUSH, groups=list(cast.operator.user.groups.all()))
+    )
     tasks: list[list[int]] = []
     real_task = services.fan_out_many_task
 

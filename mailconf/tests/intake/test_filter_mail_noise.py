@@ -21,9 +21,13 @@ AUTO = {"Auto-Submitted": "auto-replied"}
 def ticket_with_mail(cast):
     ticket = create_ticket(actor=None, ticket_type=cast.incident, subject="Disk full", requester_contact=cast.client)
     OutboxMessage.objects.create(
-        message_id="<note-1@desk.example>", ticket_id=ticket.pk, subject="Ticket registered",
-        recipients={"kirill@romashka.example": {"status": "sent", "kind": "to"},
-                    "gone@romashka.example": {"status": "sent", "kind": "cc"}},
+        message_id="<note-1@desk.example>",
+        ticket_id=ticket.pk,
+        subject="Ticket registered",
+        recipients={
+            "kirill@romashka.example": {"status": "sent", "kind": "to"},
+            "gone@romashka.example": {"status": "sent", "kind": "cc"},
+        },
     )
     return ticket
 

@@ -12,12 +12,31 @@ from mailconf.models import IncomingConnection
 from mailconf.services.settings_io import SettingsError, export_settings, import_settings
 
 GOOD = {
-    "name": "support", "protocol": "imap", "host": "imap.example.com", "port": 993, "encryption": "ssl",
-    "verify_certificate": True, "login": "support@example.com", "password": "s3cret-Pass", "oauth2": False,
-    "client_id": "", "tenant_id": "", "client_secret": "", "ews_url": "", "folders": "INBOX/Support; INBOX\\Sales",
-    "processed_folder": "Done", "error_folder": "Failed", "interval": 30, "enabled": True,
-    "ticket_type": "incident", "service": "Корпоративная почта", "agreement": None, "team": "Вторая линия",
-    "unregistered": "contact", "accept_unknown_replies": False, "auto_replies": "ignore",
+    "name": "support",
+    "protocol": "imap",
+    "host": "imap.example.com",
+    "port": 993,
+    "encryption": "ssl",
+    "verify_certificate": True,
+    "login": "support@example.com",
+    "password": "s3cret-Pass",
+    "oauth2": False,
+    "client_id": "",
+    "tenant_id": "",
+    "client_secret": "",
+    "ews_url": "",
+    "folders": "INBOX/Support; INBOX\\Sales",
+    "processed_folder": "Done",
+    "error_folder": "Failed",
+    "interval": 30,
+    "enabled": True,
+    "ticket_type": "incident",
+    "service": "Корпоративная почта",
+    "agreement": None,
+    "team": "Вторая линия",
+    "unregistered": "contact",
+    "accept_unknown_replies": False,
+    "auto_replies": "ignore",
 }
 
 

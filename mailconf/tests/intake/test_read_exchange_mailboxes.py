@@ -36,8 +36,14 @@ def test_graph_mailbox_with_a_cached_token_becomes_tickets_and_moves_mail(cast, 
     graph_server.reset()
     settings.MAIL_GRAPH_URL = graph_server.base_url
     conn = IncomingConnection.objects.create(
-        name="m365", protocol="graph", login=graph_server.state.user, oauth2=True, client_id="app", tenant_id="dir",
-        processed_folder="Done", oauth_token_encrypted=crypto.encrypt(graph_server.state.token),
+        name="m365",
+        protocol="graph",
+        login=graph_server.state.user,
+        oauth2=True,
+        client_id="app",
+        tenant_id="dir",
+        processed_folder="Done",
+        oauth_token_encrypted=crypto.encrypt(graph_server.state.token),
         oauth_token_expires_at=timezone.now() + timedelta(hours=1),
     )
     graph_server.deliver(make_mail(subject="Teams does not start"))

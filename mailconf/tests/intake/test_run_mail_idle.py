@@ -25,11 +25,19 @@ MANAGE = Path(settings.BASE_DIR) / "manage.py"
 def test_mail_idle_files_mail_delivered_while_it_runs_and_stops_on_sigterm(cast, mailbox, make_connection):
     make_connection("imap", "ssl", name="watched")
     db = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "servicedesk.settings_test"),
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-           "MAIL_CA_FILE": str(mailbox.server.cert_path)}
-    process = subprocess.Popen([sys.executable, str(MANAGE), "mail_idle", "--wait", "5", "--rescan", "1"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "servicedesk.settings_test"),
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "MAIL_CA_FILE": str(mailbox.server.cert_path),
+    }
+    process = subprocess.Popen(
+        [sys.executable, str(MANAGE), "mail_idle", "--wait", "5", "--rescan", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(2.5)  # start-up (Django, first poll, IDLE)
         mailbox.deliver(make_mail(subject="Arrived while mail_idle ran"))

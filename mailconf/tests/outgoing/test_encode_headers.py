@@ -14,15 +14,30 @@ from mailconf.mime import MessageSpec, OutgoingAttachment, build_message, make_m
 from mailconf.services.outbox import enqueue_mail_many
 
 RUSSIAN = "Комментарий к заявке №1234: не печатает принтер в бухгалтерии, третий этаж — срочно! "
-OWN_HEADERS = {"from", "to", "reply-to", "subject", "date", "message-id", "mime-version", "content-type",
-               "content-transfer-encoding", "x-ticket"}
+OWN_HEADERS = {
+    "from",
+    "to",
+    "reply-to",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "x-ticket",
+}
 
 
 def spec(**overrides) -> MessageSpec:
     values = {
-        "from_address": "desk@example.test", "sender_name": "Служба поддержки", "to": ["ivan@example.test"],
-        "subject": "s", "text": "t", "message_id": make_message_id("example.test"),
-        "date": datetime(2026, 3, 1, 12, 30, tzinfo=UTC), "reply_to": "help@example.test",
+        "from_address": "desk@example.test",
+        "sender_name": "Служба поддержки",
+        "to": ["ivan@example.test"],
+        "subject": "s",
+        "text": "t",
+        "message_id": make_message_id("example.test"),
+        "date": datetime(2026, 3, 1, 12, 30, tzinfo=UTC),
+        "reply_to": "help@example.test",
     }
     values.update(overrides)
     return MessageSpec(**values)
@@ -125,8 +140,13 @@ INJECTIONS = [
 def test_no_value_can_add_a_header_line(payload: str) -> None:
     attachment = OutgoingAttachment(payload, b"data", "text/plain\r\nBcc: evil@attacker.test")
     raw = build_message(
-        spec(subject=payload, sender_name=payload, names={"ivan@example.test": payload},
-             headers={"X-Ticket": payload}, attachments=[attachment])
+        spec(
+            subject=payload,
+            sender_name=payload,
+            names={"ivan@example.test": payload},
+            headers={"X-Ticket": payload},
+            attachments=[attachment],
+        )
     )
     starts = {line.split(b":", 1)[0].decode().lower() for line in header_lines(raw) if not line.startswith(b" ")}
     assert starts == OWN_HEADERS - {"content-transfer-encoding"}, "a multipart root has no transfer encoding"

@@ -15,8 +15,15 @@ IGNORED = {"id", "message_id", "raw", "created_at", "next_attempt_at", "give_up_
 
 
 def letter(n: int, **overrides) -> dict:
-    return {"to": [f"Получатель {n} <r{n}@example.test>"], "subject": f"[#{n}] Заявка", "text": f"Текст {n}",
-            "html": f"<p>{n}</p>", "ticket_id": n, "headers": {"X-Servicedesk-Origin": "notification"}, **overrides}
+    return {
+        "to": [f"Получатель {n} <r{n}@example.test>"],
+        "subject": f"[#{n}] Заявка",
+        "text": f"Текст {n}",
+        "html": f"<p>{n}</p>",
+        "ticket_id": n,
+        "headers": {"X-Servicedesk-Origin": "notification"},
+        **overrides,
+    }
 
 
 def test_batch_rows_match_single_rows_and_are_delivered(outgoing, smtp, django_capture_on_commit_callbacks) -> None:
@@ -32,7 +39,9 @@ def test_batch_rows_match_single_rows_and_are_delivered(outgoing, smtp, django_c
     for key in ("kind", "headers", "auto_submitted", "reply_to", "references"):
         assert got[key] == expected[key], key
     assert got["text"] == expected["text"].replace("Текст 0", "Текст 1"), "the signature is appended in batches too"
-    assert stored.recipients == {"r1@example.test": {**single.recipients["r0@example.test"], "status": "sent", "name": "Получатель 1"}}
+    assert stored.recipients == {
+        "r1@example.test": {**single.recipients["r0@example.test"], "status": "sent", "name": "Получатель 1"}
+    }
     assert bytes(stored.raw).startswith(b"From:") and stored.give_up_at == rows[0].give_up_at
     received = smtp.plain.wait_for_messages(60)
     assert sorted(m.rcpt_tos[0] for m in received) == sorted(f"r{n}@example.test" for n in range(1, 61))

@@ -27,8 +27,14 @@ def test_plain(smtp: SmtpServers) -> None:
 
 def authenticated(server: SmtpServer, encryption: str, **overrides: object) -> SmtpConfig:
     """A config logging in as "mailer" to `server`; tests override only what they are about."""
-    fields: dict[str, object] = {"host": server.host, "port": server.port, "encryption": encryption,
-                                 "auth": True, "login": "mailer", "password": PASSWORD}
+    fields: dict[str, object] = {
+        "host": server.host,
+        "port": server.port,
+        "encryption": encryption,
+        "auth": True,
+        "login": "mailer",
+        "password": PASSWORD,
+    }
     return SmtpConfig(**{**fields, **overrides})
 
 

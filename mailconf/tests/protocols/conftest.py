@@ -37,8 +37,12 @@ def imap_config(mailbox: Mailbox, mail_tls_cert: TlsCert) -> ConfigFactory:
         encryption = overrides.get("encryption", "ssl")
         port = mailbox.server.imaps_port if encryption == "ssl" else mailbox.server.imap_port
         values: dict[str, Any] = {
-            "host": mailbox.server.host, "port": port, "encryption": encryption,
-            "ca_file": str(mail_tls_cert.cert_path), "login": mailbox.login, "password": mailbox.password,
+            "host": mailbox.server.host,
+            "port": port,
+            "encryption": encryption,
+            "ca_file": str(mail_tls_cert.cert_path),
+            "login": mailbox.login,
+            "password": mailbox.password,
             "timeout": 10.0,
         }
         return IncomingConfig(**(values | overrides))
@@ -52,8 +56,12 @@ def pop3_config(mailbox: Mailbox, mail_tls_cert: TlsCert) -> ConfigFactory:
         encryption = overrides.get("encryption", "ssl")
         port = mailbox.server.pop3s_port if encryption == "ssl" else mailbox.server.pop3_port
         values: dict[str, Any] = {
-            "host": mailbox.server.host, "port": port, "encryption": encryption,
-            "ca_file": str(mail_tls_cert.cert_path), "login": mailbox.login, "password": mailbox.password,
+            "host": mailbox.server.host,
+            "port": port,
+            "encryption": encryption,
+            "ca_file": str(mail_tls_cert.cert_path),
+            "login": mailbox.login,
+            "password": mailbox.password,
             "timeout": 10.0,
         }
         return IncomingConfig(**(values | overrides))
@@ -78,8 +86,11 @@ def graph(graph_server: FakeGraph) -> FakeGraph:
 def graph_config(graph: FakeGraph) -> ConfigFactory:
     def build(**overrides: Any) -> IncomingConfig:
         values: dict[str, Any] = {
-            "login": graph.state.user, "oauth2": True, "token_provider": lambda: graph.state.token,
-            "graph_base_url": graph.base_url, "timeout": 10.0,
+            "login": graph.state.user,
+            "oauth2": True,
+            "token_provider": lambda: graph.state.token,
+            "graph_base_url": graph.base_url,
+            "timeout": 10.0,
         }
         return IncomingConfig(**(values | overrides))
 
@@ -104,8 +115,11 @@ def ews(ews_server: FakeEws) -> FakeEws:
 def ews_config(ews: FakeEws, mail_tls_cert: TlsCert) -> ConfigFactory:
     def build(**overrides: Any) -> IncomingConfig:
         values: dict[str, Any] = {
-            "login": ews.state.login, "password": ews.state.password, "ews_url": ews.url,
-            "ca_file": str(mail_tls_cert.cert_path), "timeout": 10.0,
+            "login": ews.state.login,
+            "password": ews.state.password,
+            "ews_url": ews.url,
+            "ca_file": str(mail_tls_cert.cert_path),
+            "timeout": 10.0,
         }
         return IncomingConfig(**(values | overrides))
 

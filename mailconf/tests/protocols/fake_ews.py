@@ -58,7 +58,10 @@ class EwsState:
 
 class FakeEws(LoopbackServer):
     def __init__(
-        self, login: str = "support@example.test", password: str = "ews-Pass-1", token: str = "ews-token",
+        self,
+        login: str = "support@example.test",
+        password: str = "ews-Pass-1",
+        token: str = "ews-token",
         tls: SSLContext | None = None,
     ) -> None:
         self.state = EwsState(login=login, password=password, token=token)
@@ -86,7 +89,9 @@ class FakeEws(LoopbackServer):
         """Find a folder by display-name path from the inbox ("INBOX") or the top of the store."""
         current = self.state.folders["AAMkinbox==" if path[0] == "INBOX" else "AAMktois=="]
         for name in path[1:] if path[0] == "INBOX" else path:
-            found = [f for f in self.state.folders.values() if f.parent == current.id and f.name.lower() == name.lower()]
+            found = [
+                f for f in self.state.folders.values() if f.parent == current.id and f.name.lower() == name.lower()
+            ]
             if not found:
                 return None
             current = found[0]
@@ -116,8 +121,12 @@ class _EwsHandler(QuietHandler):
         if not auth:
             return self.reply(401, b"", "text/html", {"WWW-Authenticate": 'Basic realm="fake-exchange"'})
         if not self._authorised(fake, auth):
-            return self.reply(401, b"401 - Unauthorized: Access is denied due to invalid credentials.", "text/html",
-                              {"WWW-Authenticate": 'Basic realm="fake-exchange"'})
+            return self.reply(
+                401,
+                b"401 - Unauthorized: Access is denied due to invalid credentials.",
+                "text/html",
+                {"WWW-Authenticate": 'Basic realm="fake-exchange"'},
+            )
         operation = ET.fromstring(body).find("s:Body", NS)[0]
         name = operation.tag.split("}")[1]
         with fake.state.lock:
@@ -147,9 +156,18 @@ class _EwsHandler(QuietHandler):
         for ref in op.find("m:FolderIds", NS):
             folder = _resolve_folder(fake, ref)
             if folder is None:
-                messages.append(_message("GetFolder", "ErrorFolderNotFound", "The specified folder could not be found in the store.", "<m:Folders/>"))
+                messages.append(
+                    _message(
+                        "GetFolder",
+                        "ErrorFolderNotFound",
+                        "The specified folder could not be found in the store.",
+                        "<m:Folders/>",
+                    )
+                )
             else:
-                messages.append(_message("GetFolder", "NoError", "", f"<m:Folders>{_folder_xml(fake, folder)}</m:Folders>"))
+                messages.append(
+                    _message("GetFolder", "NoError", "", f"<m:Folders>{_folder_xml(fake, folder)}</m:Folders>")
+                )
         return _response("GetFolder", messages)
 
     def _op_FindFolder(self, fake: FakeEws, op: ET.Element) -> str:  # noqa: N802
@@ -161,15 +179,19 @@ class _EwsHandler(QuietHandler):
         if wanted is not None:
             children = [f for f in children if f.name.lower() == wanted.get("Value", "").lower()]
         folders = "".join(_folder_xml(fake, f) for f in children)
-        root = (f'<m:RootFolder IndexedPagingOffset="{len(children)}" TotalItemsInView="{len(children)}" '
-                f'IncludesLastItemInRange="true"><t:Folders>{folders}</t:Folders></m:RootFolder>')
+        root = (
+            f'<m:RootFolder IndexedPagingOffset="{len(children)}" TotalItemsInView="{len(children)}" '
+            f'IncludesLastItemInRange="true"><t:Folders>{folders}</t:Folders></m:RootFolder>'
+        )
         return _response("FindFolder", [_message("FindFolder", "NoError", "", root)])
 
     def _op_CreateFolder(self, fake: FakeEws, op: ET.Element) -> str:  # noqa: N802
         parent = _resolve_folder(fake, op.find("m:ParentFolderId", NS)[0])
         name = op.find("m:Folders/t:Folder/t:DisplayName", NS).text or ""
         if parent is None:
-            return _error("CreateFolder", "ErrorFolderNotFound", "The specified folder could not be found in the store.")
+            return _error(
+                "CreateFolder", "ErrorFolderNotFound", "The specified folder could not be found in the store."
+            )
         if any(f.parent == parent.id and f.name.lower() == name.lower() for f in fake.state.folders.values()):
             return _error("CreateFolder", "ErrorFolderExists", "A folder with the specified name already exists.")
         folder = EwsFolder(fake.state.new_id("folder"), name, parent.id)
@@ -185,7 +207,7 @@ class _EwsHandler(QuietHandler):
         view = op.find("m:IndexedPageItemView", NS)
         offset = int(view.get("Offset", "0")) if view is not None else 0
         limit = int(view.get("MaxEntriesReturned", "1000")) if view is not None else 1000
-        page = items[offset:offset + limit]
+        page = items[offset : offset + limit]
         wants_size = any(f.get("FieldURI") == "item:Size" for f in op.iterfind(".//t:FieldURI", NS))
         rows = "".join(
             f'<t:Message><t:ItemId Id="{item.id}" ChangeKey="{item.changekey}"/>'
@@ -194,8 +216,10 @@ class _EwsHandler(QuietHandler):
             for item in page
         )
         last = "true" if offset + len(page) >= len(items) else "false"
-        root = (f'<m:RootFolder IndexedPagingOffset="{offset + len(page)}" TotalItemsInView="{len(items)}" '
-                f'IncludesLastItemInRange="{last}"><t:Items>{rows}</t:Items></m:RootFolder>')
+        root = (
+            f'<m:RootFolder IndexedPagingOffset="{offset + len(page)}" TotalItemsInView="{len(items)}" '
+            f'IncludesLastItemInRange="{last}"><t:Items>{rows}</t:Items></m:RootFolder>'
+        )
         return _response("FindItem", [_message("FindItem", "NoError", "", root)])
 
     def _op_GetItem(self, fake: FakeEws, op: ET.Element) -> str:  # noqa: N802
@@ -207,10 +231,17 @@ class _EwsHandler(QuietHandler):
         for ref in op.find("m:ItemIds", NS):
             item = fake.state.items.get(ref.get("Id", ""))
             if item is None:
-                messages.append(_message("GetItem", "ErrorItemNotFound", "The specified object was not found in the store.", "<m:Items/>"))
+                messages.append(
+                    _message(
+                        "GetItem", "ErrorItemNotFound", "The specified object was not found in the store.", "<m:Items/>"
+                    )
+                )
                 continue
-            mime = (f'<t:MimeContent CharacterSet="UTF-8">{base64.b64encode(item.mime).decode()}</t:MimeContent>'
-                    if wants_mime else "")
+            mime = (
+                f'<t:MimeContent CharacterSet="UTF-8">{base64.b64encode(item.mime).decode()}</t:MimeContent>'
+                if wants_mime
+                else ""
+            )
             body = f'<m:Items><t:Message>{mime}<t:ItemId Id="{item.id}" ChangeKey="{item.changekey}"/></t:Message></m:Items>'
             messages.append(_message("GetItem", "NoError", "", body))
         return _response("GetItem", messages)
@@ -222,12 +253,16 @@ class _EwsHandler(QuietHandler):
             item = fake.state.items.pop(ref.get("Id", ""), None)
             if item is None or target is None:
                 code = "ErrorItemNotFound" if item is None else "ErrorFolderNotFound"
-                messages.append(_message("MoveItem", code, "The specified object was not found in the store.", "<m:Items/>"))
+                messages.append(
+                    _message("MoveItem", code, "The specified object was not found in the store.", "<m:Items/>")
+                )
                 continue
             # Moving between folders gives the item a new id, as Exchange does.
             moved = EwsItem(fake.state.new_id("item"), target.id, item.mime)
             fake.state.items[moved.id] = moved
-            body = f'<m:Items><t:Message><t:ItemId Id="{moved.id}" ChangeKey="{moved.changekey}"/></t:Message></m:Items>'
+            body = (
+                f'<m:Items><t:Message><t:ItemId Id="{moved.id}" ChangeKey="{moved.changekey}"/></t:Message></m:Items>'
+            )
             messages.append(_message("MoveItem", "NoError", "", body))
         return _response("MoveItem", messages)
 
@@ -235,7 +270,9 @@ class _EwsHandler(QuietHandler):
         messages = []
         for ref in op.find("m:ItemIds", NS):
             found = fake.state.items.pop(ref.get("Id", ""), None) is not None
-            code, text = ("NoError", "") if found else ("ErrorItemNotFound", "The specified object was not found in the store.")
+            code, text = (
+                ("NoError", "") if found else ("ErrorItemNotFound", "The specified object was not found in the store.")
+            )
             messages.append(_message("DeleteItem", code, text, ""))
         return _response("DeleteItem", messages)
 
@@ -266,12 +303,16 @@ def _message(operation: str, code: str, text: str, body: str) -> str:
     cls = "Success" if code == "NoError" else "Error"
     text_xml = f"<m:MessageText>{escape(text)}</m:MessageText>" if text else ""
     key = "<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>" if cls == "Error" else ""
-    return (f"<m:{operation}ResponseMessage ResponseClass={quoteattr(cls)}>{text_xml}"
-            f"<m:ResponseCode>{code}</m:ResponseCode>{key}{body}</m:{operation}ResponseMessage>")
+    return (
+        f"<m:{operation}ResponseMessage ResponseClass={quoteattr(cls)}>{text_xml}"
+        f"<m:ResponseCode>{code}</m:ResponseCode>{key}{body}</m:{operation}ResponseMessage>"
+    )
 
 
 def _response(operation: str, messages: list[str]) -> str:
-    return f"<m:{operation}Response><m:ResponseMessages>{''.join(messages)}</m:ResponseMessages></m:{operation}Response>"
+    return (
+        f"<m:{operation}Response><m:ResponseMessages>{''.join(messages)}</m:ResponseMessages></m:{operation}Response>"
+    )
 
 
 def _error(operation: str, code: str, text: str) -> str:

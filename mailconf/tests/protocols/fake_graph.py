@@ -80,7 +80,9 @@ class FakeGraph(LoopbackServer):
 
     def deliver(self, raw: bytes, folder: str = "inbox-id") -> str:
         with self.state.lock:
-            message = GraphMessage(self.state.new_id("msg"), folder, raw, f"2026-11-22T05:{len(self.state.messages):02d}:00Z")
+            message = GraphMessage(
+                self.state.new_id("msg"), folder, raw, f"2026-11-22T05:{len(self.state.messages):02d}:00Z"
+            )
             self.state.messages[message.id] = message
         return message.id
 
@@ -181,7 +183,7 @@ class _GraphHandler(QuietHandler):
     def _page(self, values: list[dict[str, object]], query: dict[str, str]) -> None:
         top = min(int(query.get("$top", "10")), FakeGraph.page_size)
         skip = int(query.get("$skip", "0"))
-        page: dict[str, object] = {"value": values[skip:skip + top]}
+        page: dict[str, object] = {"value": values[skip : skip + top]}
         if skip + top < len(values):
             rest = {k: v for k, v in query.items() if k != "$skip"} | {"$skip": str(skip + top)}
             encoded = "&".join(f"{quote(k)}={quote(v)}" for k, v in rest.items())

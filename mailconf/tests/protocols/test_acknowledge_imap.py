@@ -23,8 +23,10 @@ def _folder_contents(mailbox: Mailbox, folder: str) -> list[bytes]:
             return []
         client.select_folder(folder, readonly=True)
         uids = client.search("ALL")
-        return [data[b"BODY[HEADER.FIELDS (SUBJECT)]"].strip() for data in
-                client.fetch(uids, ["BODY.PEEK[HEADER.FIELDS (SUBJECT)]"]).values()]
+        return [
+            data[b"BODY[HEADER.FIELDS (SUBJECT)]"].strip()
+            for data in client.fetch(uids, ["BODY.PEEK[HEADER.FIELDS (SUBJECT)]"]).values()
+        ]
 
 
 def _seen_flags(mailbox: Mailbox) -> list[bool]:
@@ -58,7 +60,9 @@ def test_messages_in_a_subfolder_are_listed_by_path(imap_config: ConfigFactory, 
 
 
 @pytest.mark.parametrize("setting", ["INBOX/Обработанные/2026", "INBOX\\Обработанные\\2026"])
-def test_processed_message_moves_to_a_created_folder(imap_config: ConfigFactory, mailbox: Mailbox, setting: str) -> None:
+def test_processed_message_moves_to_a_created_folder(
+    imap_config: ConfigFactory, mailbox: Mailbox, setting: str
+) -> None:
     mailbox.deliver(make_message("Done"))
     mailbox.deliver(make_message("Stays"))
     config = imap_config(processed_folder=list(parse_folder(setting)))

@@ -14,7 +14,8 @@ from .test_acknowledge_imap import _folder_contents, _seen_flags
 
 
 def test_fetch_many_returns_every_body_and_refuses_only_the_oversized_one(
-        imap_config: ConfigFactory, mailbox: Mailbox) -> None:
+    imap_config: ConfigFactory, mailbox: Mailbox
+) -> None:
     small, big, other = make_message("Small"), make_message("Big", padding=50_000), make_message("Другое")
     for raw in (small, big, other):
         mailbox.deliver(raw)

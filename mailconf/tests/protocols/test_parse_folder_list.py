@@ -40,8 +40,14 @@ def test_registry_maps_every_kind_to_its_class() -> None:
 
 @pytest.mark.parametrize(
     ("cls", "encryption", "port"),
-    [(Pop3Mailbox, "none", 110), (Pop3Mailbox, "ssl", 995), (Pop3Mailbox, "starttls", 110),
-     (ImapMailbox, "none", 143), (ImapMailbox, "ssl", 993), (ImapMailbox, "starttls", 143)],
+    [
+        (Pop3Mailbox, "none", 110),
+        (Pop3Mailbox, "ssl", 995),
+        (Pop3Mailbox, "starttls", 110),
+        (ImapMailbox, "none", 143),
+        (ImapMailbox, "ssl", 993),
+        (ImapMailbox, "starttls", 143),
+    ],
 )
 def test_default_port_follows_encryption(cls: type, encryption: str, port: int) -> None:
     assert cls(IncomingConfig(encryption=encryption)).port == port

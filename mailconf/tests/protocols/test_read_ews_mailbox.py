@@ -83,13 +83,19 @@ def test_oauth_bearer_token_from_the_provider(ews: FakeEws, ews_config: ConfigFa
 
 @pytest.mark.parametrize(
     ("overrides", "expected"),
-    [({"password": "wrong"}, "authentication failed"),
-     ({"ca_file": None}, "certificate"),
-     # A valid application token, but a mailbox the server does not know.
-     ({"login": "someone-else@example.test", "oauth2": True, "token_provider": lambda: "ews-token"},
-      "ErrorFolderNotFound")],
+    [
+        ({"password": "wrong"}, "authentication failed"),
+        ({"ca_file": None}, "certificate"),
+        # A valid application token, but a mailbox the server does not know.
+        (
+            {"login": "someone-else@example.test", "oauth2": True, "token_provider": lambda: "ews-token"},
+            "ErrorFolderNotFound",
+        ),
+    ],
 )
-def test_settings_problems_are_permanent(ews_config: ConfigFactory, overrides: dict[str, object], expected: str) -> None:
+def test_settings_problems_are_permanent(
+    ews_config: ConfigFactory, overrides: dict[str, object], expected: str
+) -> None:
     with pytest.raises(TransportError) as caught:
         open_mailbox("ews", ews_config(**overrides)).check()
     assert caught.value.permanent

@@ -44,10 +44,17 @@ class Command(BaseCommand):
     help = "Migrate, collect static files, load demo data, then run the web server, a Celery worker, beat and the IMAP IDLE watcher."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
-                            help="Web server port (default: $PORT or 8000).")
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"),
-                            help="Web server address (default: $HOST or 127.0.0.1).")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT", "8000")),
+            help="Web server port (default: $PORT or 8000).",
+        )
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("HOST", "127.0.0.1"),
+            help="Web server address (default: $HOST or 127.0.0.1).",
+        )
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
         parser.add_argument("--skip-migrate", action="store_true", help="Do not apply migrations.")
 
@@ -67,36 +74,64 @@ class Command(BaseCommand):
             # Children started so far live in sessions of their own; do not leave them behind.
             self._stop(children)
             raise
-        self.stdout.write(self.style.SUCCESS(
-            f"Service desk: http://{options['host']}:{options['port']}/  (Ctrl-C stops everything)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Service desk: http://{options['host']}:{options['port']}/  (Ctrl-C stops everything)")
+        )
         failed = self._supervise(children, stop)
         self._stop(children)
         if failed is not None:
-            raise CommandError(f"{failed.name} exited unexpectedly with code {failed.process.returncode}; "  # type: ignore[union-attr]
-                               "the other processes were stopped.")
+            raise CommandError(
+                f"{failed.name} exited unexpectedly with code {failed.process.returncode}; "  # type: ignore[union-attr]
+                "the other processes were stopped."
+            )
         self.stdout.write("All processes stopped.")
 
     def _children(self, host: str, port: int) -> list[Child]:
         python = [sys.executable, "-m"]
-        web = [*python, "uvicorn", "servicedesk.asgi:application", "--host", host, "--port", str(port),
-               "--lifespan", "off"]
-        worker = [*python, "celery", "-A", "servicedesk", "worker", "-l", "info",
-                  *_worker_pool_options()]
-        beat = [*python, "celery", "-A", "servicedesk", "beat", "-l", "info",
-                "-s", str(Path(settings.VAR_DIR) / "celerybeat-schedule")]
+        web = [
+            *python,
+            "uvicorn",
+            "servicedesk.asgi:application",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+        ]
+        worker = [*python, "celery", "-A", "servicedesk", "worker", "-l", "info", *_worker_pool_options()]
+        beat = [
+            *python,
+            "celery",
+            "-A",
+            "servicedesk",
+            "beat",
+            "-l",
+            "info",
+            "-s",
+            str(Path(settings.VAR_DIR) / "celerybeat-schedule"),
+        ]
         # IMAP IDLE watcher: turns new mail into tickets within about a second (EWS/Graph poll).
         idle = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "mail_idle"]
         return [Child("web", web), Child("worker", worker), Child("beat", beat), Child("idle", idle)]
 
     def _start(self, children: Sequence[Child]) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1",
-               "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "servicedesk.settings")}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "servicedesk.settings"),
+        }
         for child in children:
             # A session of its own: the terminal's Ctrl-C reaches only this supervisor, which
             # then stops the children in order instead of them all racing on the same signal.
             child.process = subprocess.Popen(
-                child.argv, cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                child.argv,
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             child.reader = threading.Thread(target=self._relay, args=(child.name, child.process.stdout), daemon=True)
             child.reader.start()

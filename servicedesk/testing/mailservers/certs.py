@@ -40,11 +40,13 @@ def generate_cert(directory: Path, common_name: str = "localhost") -> TlsCert:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.UTC)
-    alt_names = x509.SubjectAlternativeName([
-        x509.DNSName(common_name),
-        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-        x509.IPAddress(ipaddress.ip_address("::1")),
-    ])
+    alt_names = x509.SubjectAlternativeName(
+        [
+            x509.DNSName(common_name),
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+            x509.IPAddress(ipaddress.ip_address("::1")),
+        ]
+    )
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -60,9 +62,13 @@ def generate_cert(directory: Path, common_name: str = "localhost") -> TlsCert:
     directory.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption(),
-    ))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
     # Dovecot reads the key as root before dropping privileges, so owner-only is enough.
     key_path.chmod(0o600)
     return TlsCert(cert_path=cert_path, key_path=key_path)

@@ -201,7 +201,9 @@ def start_dovecot(
         server = _prepare(root, users, cert, token_server)
         server.process = subprocess.Popen(
             [binary, "-F", "-c", str(root / "dovecot.conf")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             start_new_session=True,
         )
         ports = [server.imap_port, server.imaps_port, server.pop3_port, server.pop3s_port]
@@ -221,8 +223,16 @@ def _prepare(root: Path, users: dict[str, str], cert: TlsCert, token_server: OAu
     login_user, internal_user, uid, gid = _process_identity()
     imap, imaps, pop3, pop3s = free_ports(4)
     layout = DovecotLayout(
-        root=root, host=LOOPBACK, imap_port=imap, imaps_port=imaps, pop3_port=pop3, pop3s_port=pop3s,
-        cert_path=cert.cert_path, key_path=cert.key_path, login_user=login_user, internal_user=internal_user,
+        root=root,
+        host=LOOPBACK,
+        imap_port=imap,
+        imaps_port=imaps,
+        pop3_port=pop3,
+        pop3s_port=pop3s,
+        cert_path=cert.cert_path,
+        key_path=cert.key_path,
+        login_user=login_user,
+        internal_user=internal_user,
         tokeninfo_url=token_server.tokeninfo_url if token_server else None,
     )
     mail_root = root / "mail"
@@ -232,12 +242,21 @@ def _prepare(root: Path, users: dict[str, str], cert: TlsCert, token_server: OAu
     layout.conf_path.write_text(render_config(layout))
     if token_server is not None:
         layout.oauth_conf_path.write_text(render_oauth_config(token_server.tokeninfo_url))
-    layout.passwd_path.write_text("".join(
-        f"{login}:{{PLAIN}}{password}:{uid}:{gid}::{mail_root / login}\n" for login, password in users.items()
-    ))
+    layout.passwd_path.write_text(
+        "".join(f"{login}:{{PLAIN}}{password}:{uid}:{gid}::{mail_root / login}\n" for login, password in users.items())
+    )
     server = Dovecot(
-        host=LOOPBACK, imap_port=imap, imaps_port=imaps, pop3_port=pop3, pop3s_port=pop3s,
-        cert_path=cert.cert_path, users=users, root=root, oauth=token_server, mail_uid=uid, mail_gid=gid,
+        host=LOOPBACK,
+        imap_port=imap,
+        imaps_port=imaps,
+        pop3_port=pop3,
+        pop3s_port=pop3s,
+        cert_path=cert.cert_path,
+        users=users,
+        root=root,
+        oauth=token_server,
+        mail_uid=uid,
+        mail_gid=gid,
     )
     for login in users:
         server.reset_user(login)

@@ -65,15 +65,17 @@ def render_config(layout: DovecotLayout) -> str:
 
 def render_oauth_config(tokeninfo_url: str) -> str:
     # Tokeninfo alone is enough: the answer carries the username, so no separate introspection.
-    return "\n".join([
-        f"tokeninfo_url = {tokeninfo_url}",
-        "introspection_mode = get",
-        "username_attribute = username",
-        "active_attribute = active",
-        "active_value = true",
-        "timeout_msecs = 5000",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"tokeninfo_url = {tokeninfo_url}",
+            "introspection_mode = get",
+            "username_attribute = username",
+            "active_attribute = active",
+            "active_value = true",
+            "timeout_msecs = 5000",
+            "",
+        ]
+    )
 
 
 def _general(layout: DovecotLayout, mechanisms: str) -> str:

@@ -31,8 +31,7 @@ def port_accepts(host: str, port: int) -> bool:
         return False
 
 
-def wait_for_ports(host: str, ports: list[int], timeout: float,
-                   alive: Callable[[], bool] | None = None) -> list[int]:
+def wait_for_ports(host: str, ports: list[int], timeout: float, alive: Callable[[], bool] | None = None) -> list[int]:
     """Wait until every port accepts or ``timeout`` passes; return the ports still closed.
 
     ``alive`` is an optional callable; when it returns False the wait stops early (the server died).

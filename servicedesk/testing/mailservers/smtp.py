@@ -49,8 +49,7 @@ class ReceivedMessage:
 class SmtpServer:
     """One listening aiosmtpd server; ``host``/``port`` stay the same across ``down()``/``up()``."""
 
-    def __init__(self, name: str, *, security: str, requires_auth: bool, cert: TlsCert,
-                 users: dict[str, str]) -> None:
+    def __init__(self, name: str, *, security: str, requires_auth: bool, cert: TlsCert, users: dict[str, str]) -> None:
         self.name = name
         self.host = LOOPBACK
         self.port = free_ports(1)[0]
@@ -90,13 +89,13 @@ class SmtpServer:
         """Refuse RCPT TO:<address> (case-insensitive) until reset."""
         self.script.reject_recipient(address, f"{code} {text}")
 
-    def fail_next(self, count: int = 1, code: int = 451, text: str = "4.3.0 Try again later",
-                  stage: str = "data") -> None:
+    def fail_next(
+        self, count: int = 1, code: int = 451, text: str = "4.3.0 Try again later", stage: str = "data"
+    ) -> None:
         """Answer ``code`` at MAIL FROM ("mail") or after DATA ("data") for the next ``count`` transactions."""
         self.script.plan(stage, count, f"{code} {text}")
 
-    def reject_message(self, containing: bytes | str, code: int = 554,
-                       text: str = "5.7.1 Message rejected") -> None:
+    def reject_message(self, containing: bytes | str, code: int = 554, text: str = "5.7.1 Message rejected") -> None:
         """Refuse after DATA any message whose raw bytes contain ``containing``, until reset."""
         needle = containing.encode() if isinstance(containing, str) else containing
         self.script.reject_content(needle, f"{code} {text}")
@@ -142,8 +141,9 @@ class SmtpServer:
 
     # --- aiosmtpd hooks (run in the server's loop thread) --------------------------------------
 
-    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope, address: str,
-                          mail_options: list[str]) -> str:
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options: list[str]
+    ) -> str:
         reply = self.script.on_mail()
         if reply is not None:
             return self._refuse(server, reply)
@@ -151,8 +151,9 @@ class SmtpServer:
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
         reply = self.script.on_rcpt(address)
         if reply is not None:
             return reply
@@ -173,8 +174,9 @@ class SmtpServer:
         self._file_into_dovecot(received)
         return "250 2.0.0 OK queued"
 
-    def _authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str,
-                      auth_data: Any) -> AuthResult:
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
         if isinstance(auth_data, LoginPassword):
             login = auth_data.login.decode("utf-8", "replace")
             if self.users.get(login) == auth_data.password.decode("utf-8", "replace"):
@@ -203,8 +205,11 @@ class SmtpServer:
         if self.requires_auth:
             # aiosmtpd only knows about TLS it negotiated itself (STARTTLS); on the implicit-TLS
             # server the socket is already encrypted, so requiring TLS there would hide AUTH.
-            options.update(authenticator=self._authenticate, auth_required=True,
-                           auth_require_tls=self.security == SECURITY_STARTTLS)
+            options.update(
+                authenticator=self._authenticate,
+                auth_required=True,
+                auth_require_tls=self.security == SECURITY_STARTTLS,
+            )
         if self.security == SECURITY_STARTTLS:
             options.update(tls_context=self._cert.server_context(), require_starttls=True)
         elif self.security == SECURITY_TLS:
