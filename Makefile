@@ -2,7 +2,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV = .venv
 STAMP = $(VENV)/.installed
 
-.PHONY: setup test run
+.PHONY: setup test test-fast lint run
 
 # Reinstall only when requirements.txt changed since the last successful install.
 setup: $(STAMP)
@@ -18,6 +18,17 @@ $(STAMP): requirements.txt | $(VENV)/bin/python
 test: setup
 	bash scripts/test-prereqs.sh
 	$(VENV)/bin/pytest
+
+# The inner loop: no browser and no process-starting tests.
+test-fast: setup
+	bash scripts/test-prereqs.sh
+	$(VENV)/bin/pytest -m "not slow and not browser" -q
+
+# ruff lint, ruff format check and mypy (configuration in ruff.toml and mypy.ini).
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # The whole stack on this machine: migrate, demo data, web + Celery worker + beat (Ctrl-C stops all).
 run: setup
