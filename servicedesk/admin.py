@@ -173,3 +173,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return False
+
+
+# Synchronisation (file imports, LDAP) and labels live in their own modules (registered on import).
+from . import admin_directory, admin_imports, admin_labels  # noqa: E402,F401

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicedesk.middleware.UserLanguageMiddleware",
+    "servicedesk.labels.LabelMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -224,4 +225,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/tasks_incoming.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
+    # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
+    "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},
+    # File imports whose task was lost (servicedesk/services/imports.py).
+    "servicedesk-resume-imports": {"task": "servicedesk.resume_imports", "schedule": 60.0},
 }
