@@ -103,6 +103,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ticket_list"
 LOGOUT_REDIRECT_URL = "login"
+# "Generate a password and send it" mails a one-time link valid this many days (services/access.py).
+ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=3)
+PASSWORD_RESET_TIMEOUT = ACCESS_LINK_DAYS * 24 * 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,17 @@ class Department(SyncedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.pk is not None
+            and self.parent_id is not None
+            and self.pk in (self.parent.ancestor_ids() if self.parent else [])
+        ):
+            raise ValidationError(
+                {"parent": _("A unit cannot be placed inside itself or inside one of its own sub-units.")}
+            )
 
     def ancestor_ids(self) -> list[int]:
         """This department and every department above it, nearest first."""
