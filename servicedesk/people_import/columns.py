@@ -68,13 +68,15 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     ImportKind.CONTACTS: (
         Column("external_id", "Внешний идентификатор", "External id", example="K-1", example_2="K-2"),
-        LOGIN,
-        LAST_NAME,
-        FIRST_NAME,
+        Column("login", "Логин", "Login", example="klientova", example_2="sidorov"),
+        Column("last_name", "Фамилия", "Surname", True, "Клиентова", "Сидоров"),
+        Column("first_name", "Имя", "Name", example="Кира", example_2="Семён"),
         PATRONYMIC,
         Column("company", "Компания", "Company", True, "ООО Ромашка", "ООО Ромашка"),
         POSITION,
-        EMAIL,
+        Column(
+            "email", "Адрес электронной почты", "E-mail", example="klientova@romashka.example", example_2="sidorov@romashka.example"
+        ),
         Column("phone", "Телефон", "Phone", example="+7 495 000-00-00"),
         MOBILE,
         ACTIVE,

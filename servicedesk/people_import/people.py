@@ -57,7 +57,8 @@ class PeopleImporter:
     # --- loading what is stored ----------------------------------------------------------------
 
     def load(self) -> None:
-        rows = self.model.objects.values("pk", "user_id", "user__username", "ldap_connection_id", *self.fields)
+        extra = ("ldap_connection_id",) if self.model is Employee else ()
+        rows = self.model.objects.values("pk", "user_id", "user__username", *extra, *self.fields)
         for row in rows.iterator(chunk_size=5000):
             self.records[row["pk"]] = row
             add_to_index(self.index["external_id"], row["external_id"], row["pk"])
@@ -85,7 +86,7 @@ class PeopleImporter:
         if pk is None:
             return Plan(number, "create", self._defaults() | values, login=login)
         record = self.records[pk]
-        if record["ldap_connection_id"]:
+        if record.get("ldap_connection_id"):
             raise RowSkipped(_("The card is kept by a directory sync; change it in the directory."))
         changed = [name for name, value in values.items() if value != record[name]]
         if login and fold(record["user__username"] or "") != fold(login):
