@@ -34,7 +34,9 @@ def offered_services(
 
 
 class CabinetTicketForm(forms.Form):
-    choice = forms.ChoiceField(label=_("Service and type"))
+    choice = forms.ChoiceField(
+        label=_("Service and type"), error_messages={"invalid_choice": _("Choose a service from the list.")}
+    )
     subject = forms.CharField(label=_("Subject"), max_length=500)
     description = forms.CharField(
         label=_("Description"),

@@ -63,10 +63,14 @@ def cabinet_home(request: HttpRequest) -> HttpResponse:
     if scope == "open":
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     company_wide = bool(contact and contact.sees_company_tickets)
-    if scope == "mine" or (not company_wide and scope == "company"):
-        tickets = tickets.filter(
-            Q(requester_contact=contact) | Q(requester_employee=permissions.employee_of(request.user))
-        )
+    if scope == "mine":
+        employee = permissions.employee_of(request.user)
+        own = Q(pk__in=[])
+        if contact is not None:
+            own |= Q(requester_contact=contact)
+        if employee is not None:
+            own |= Q(requester_employee=employee)
+        tickets = tickets.filter(own)
     context = {
         "tickets": tickets.order_by("-id")[:PAGE],
         "scope": scope,
