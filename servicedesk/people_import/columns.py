@@ -75,7 +75,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("company", "Компания", "Company", True, "ООО Ромашка", "ООО Ромашка"),
         POSITION,
         Column(
-            "email", "Адрес электронной почты", "E-mail", example="klientova@romashka.example", example_2="sidorov@romashka.example"
+            "email",
+            "Адрес электронной почты",
+            "E-mail",
+            example="klientova@romashka.example",
+            example_2="sidorov@romashka.example",
         ),
         Column("phone", "Телефон", "Phone", example="+7 495 000-00-00"),
         MOBILE,

@@ -1,4 +1,4 @@
-""""Generate a password and send it": only with outgoing mail on; a one-time link (not a password) with
+""" "Generate a password and send it": only with outgoing mail on; a one-time link (not a password) with
 the login goes through the outbox; the link works once; "send a new password" later."""
 
 from __future__ import annotations
@@ -49,7 +49,11 @@ def test_refused_while_outgoing_mail_is_off(client: Client, cast: Cast) -> None:
 
 def test_mail_has_login_and_one_time_link_not_a_password(client: Client, cast: Cast, mail_on) -> None:
     contact = Contact.objects.create(
-        company=cast.client_company, last_name="Новикова", first_name="Нина", email="nina@romashka.example", language="ru"
+        company=cast.client_company,
+        last_name="Новикова",
+        first_name="Нина",
+        email="nina@romashka.example",
+        language="ru",
     )
     administrator(client, cast)
     response = client.post(reverse("person_send_access", args=["contact", contact.pk]), {"login": "nina"}, follow=True)

@@ -24,7 +24,9 @@ def as_client(client: Client, username: str = "client") -> Client:
 
 
 def ticket_for(cast: Cast, contact: Contact, subject: str) -> Ticket:
-    return create_ticket(actor=None, ticket_type=cast.incident, subject=subject, requester_contact=contact, service=cast.email_service)
+    return create_ticket(
+        actor=None, ticket_type=cast.incident, subject=subject, requester_contact=contact, service=cast.email_service
+    )
 
 
 def test_contact_sees_own_tickets_and_not_others(client: Client, cast: Cast) -> None:
@@ -49,9 +51,15 @@ def test_contact_sees_own_tickets_and_not_others(client: Client, cast: Cast) -> 
 def test_private_comments_and_their_files_stay_hidden(client: Client, cast: Cast) -> None:
     ticket = ticket_for(cast, cast.client, "С вложениями")
     operator = cast.operator.user
-    add_comment(ticket=ticket, actor=operator, body="Публичный ответ", files=[NewFile(ContentFile(b"pub"), "public.txt")])
+    add_comment(
+        ticket=ticket, actor=operator, body="Публичный ответ", files=[NewFile(ContentFile(b"pub"), "public.txt")]
+    )
     secret = add_comment(
-        ticket=ticket, actor=operator, body="Секретная заметка", is_private=True, files=[NewFile(ContentFile(b"s"), "secret.txt")]
+        ticket=ticket,
+        actor=operator,
+        body="Секретная заметка",
+        is_private=True,
+        files=[NewFile(ContentFile(b"s"), "secret.txt")],
     )
     as_client(client)
     card = client.get(reverse("cabinet_ticket", args=[ticket.pk])).content.decode()

@@ -21,7 +21,9 @@ def ca_pem(directory: Slapd) -> str:
 
 def test_starttls_with_the_ca_syncs(directory: Slapd, ldap_connection) -> None:
     directory.add_user(AdEntry("tls-user", "Шифров", ou="Офис"))
-    connection = ldap_connection(url=f"ldap://localhost:{directory.port}", security="starttls", ca_certificate=ca_pem(directory))
+    connection = ldap_connection(
+        url=f"ldap://localhost:{directory.port}", security="starttls", ca_certificate=ca_pem(directory)
+    )
     assert check_ldap_connection(connection=connection) is None
     run = run_ldap_sync(connection_id=connection.pk)
     assert run is not None and run.status == SyncStatus.SUCCESS and run.created == 1, run.log
@@ -29,7 +31,9 @@ def test_starttls_with_the_ca_syncs(directory: Slapd, ldap_connection) -> None:
 
 def test_ldaps_with_the_ca_syncs(directory: Slapd, ldap_connection) -> None:
     directory.add_user(AdEntry("ssl-user", "Защищёнов"))
-    connection = ldap_connection(url=f"ldaps://localhost:{directory.ldaps_port}", security="ldaps", ca_certificate=ca_pem(directory))
+    connection = ldap_connection(
+        url=f"ldaps://localhost:{directory.ldaps_port}", security="ldaps", ca_certificate=ca_pem(directory)
+    )
     run = run_ldap_sync(connection_id=connection.pk)
     assert run is not None and run.status == SyncStatus.SUCCESS and run.created == 1, run.log
 
@@ -49,7 +53,9 @@ def test_the_password_is_stored_encrypted(ldap_connection) -> None:
     assert LdapConnection.objects.get(pk=connection.pk).password == SYNC_PASSWORD
 
 
-def test_check_and_run_now_buttons(client: Client, cast: Cast, directory: Slapd, ldap_connection, django_capture_on_commit_callbacks) -> None:
+def test_check_and_run_now_buttons(
+    client: Client, cast: Cast, directory: Slapd, ldap_connection, django_capture_on_commit_callbacks
+) -> None:
     directory.add_user(AdEntry("button", "Кнопкин", ou="Офис"))
     connection = ldap_connection()
     assert client.login(username="system", password=PASSWORD)

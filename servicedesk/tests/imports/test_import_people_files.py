@@ -36,7 +36,10 @@ def test_encodings_and_separators_are_detected(departments, encoding: str, separ
     assert (outcome.created, outcome.error_count) == (2, 0), outcome.errors
     ivanova = Employee.objects.get(external_id="E-1")
     assert (ivanova.last_name, ivanova.first_name, ivanova.department, ivanova.user.username) == (
-        "Иванова", "Анна", departments["support"], "ivanova"
+        "Иванова",
+        "Анна",
+        departments["support"],
+        "ivanova",
     )
     assert ivanova.phone_extension == "201" and ivanova.is_licensed
     assert not Employee.objects.get(external_id="E-2").is_licensed
@@ -105,7 +108,9 @@ def test_reimport_updates_by_key_and_never_duplicates(departments) -> None:
 def test_without_external_id_the_login_then_the_email_is_the_key(departments) -> None:
     by_login = "Логин;Фамилия;Отдел;Должность\nivanova;Иванова;ИТ;Инженер\n"
     engine.run(ImportKind.EMPLOYEES, by_login.encode(), ImportMode.ALL_OR_NOTHING)
-    result = engine.run(ImportKind.EMPLOYEES, by_login.replace("Инженер", "Ведущий инженер").encode(), ImportMode.ALL_OR_NOTHING)
+    result = engine.run(
+        ImportKind.EMPLOYEES, by_login.replace("Инженер", "Ведущий инженер").encode(), ImportMode.ALL_OR_NOTHING
+    )
     assert (result.created, result.updated) == (0, 1)
     by_mail = "Фамилия;Отдел;E-mail\nПетров;ИТ;Petrov@Example.com\n"
     engine.run(ImportKind.EMPLOYEES, by_mail.encode(), ImportMode.ALL_OR_NOTHING)
@@ -138,7 +143,9 @@ def test_departments_parent_may_come_later_in_the_file_and_cycles_are_refused(db
 
 
 def test_companies_then_contacts(db: None) -> None:
-    companies = "Название;Головная компания;Почтовый домен\nООО Ромашка;;romashka.example\nФилиал Ромашки;ООО Ромашка;\n"
+    companies = (
+        "Название;Головная компания;Почтовый домен\nООО Ромашка;;romashka.example\nФилиал Ромашки;ООО Ромашка;\n"
+    )
     assert engine.run(ImportKind.COMPANIES, companies.encode(), ImportMode.ALL_OR_NOTHING).created == 2
     assert Company.objects.get(name="Филиал Ромашки").parent.name == "ООО Ромашка"
     contacts = (

@@ -122,7 +122,14 @@ def test_command_imports_and_reports(tmp_path: Path, cast: Cast) -> None:
     assert not Employee.objects.filter(email="ivanova@example.com").exists()
     out = StringIO()
     call_command("import_people", "employees", str(path), "--valid-only", stdout=out, stderr=StringIO())
-    assert json.loads(out.getvalue()) == {"rows": 2, "created": 1, "updated": 0, "unchanged": 0, "skipped": 1, "errors": 1}
+    assert json.loads(out.getvalue()) == {
+        "rows": 2,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 1,
+        "errors": 1,
+    }
     out = StringIO()
     call_command("import_people", "employees", str(path), "--valid-only", stdout=out, stderr=StringIO())
     assert json.loads(out.getvalue())["unchanged"] == 1
