@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from servicedesk.labels import Module, register_module
+from servicedesk.labels import MODULES, Module, register_module
 from servicedesk.models import LdapConnection, ModuleSwitch
 from servicedesk.services.labels import switch_module
 from servicedesk.testing.cast import PASSWORD, Cast
@@ -61,6 +61,7 @@ def test_a_module_of_another_app_hides_its_admin_app_and_pages(client: Client, c
     assert "Event actions" not in client.get(reverse("admin:index")).content.decode()
     switch_module(code="test_notifications", enabled=True, actor=None)
     assert client.get(reverse("admin:notifications_eventaction_changelist")).status_code == 200
+    del MODULES["test_notifications"]
 
 
 def test_a_switched_off_module_takes_its_roles_off_the_employee_form(client: Client, cast: Cast) -> None:
