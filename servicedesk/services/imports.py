@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import ImportJob, ImportKind, ImportMode, ImportStatus, User
@@ -34,7 +35,7 @@ def start_import(*, kind: str, upload: File, filename: str, actor: User | None) 
         raise ValidationError({"kind": _("Choose what the file holds.")})
     if (upload.size or 0) > MAX_FILE_BYTES:
         raise ValidationError({"file": _("The file is larger than %(limit)s MB.") % {"limit": MAX_FILE_BYTES >> 20}})
-    job = ImportJob(kind=kind, filename=filename[:255], created_by=actor)
+    job = ImportJob(kind=kind, filename=filename[:255], created_by=actor, language=translation.get_language() or "")
     job.file.save(filename[-100:] or "import", upload, save=False)
     job.save()
     from ..tasks import check_import_task
@@ -108,6 +109,11 @@ def check_import(*, job_id: int) -> ImportJob | None:
     job = _claim(job_id, ImportStatus.VALIDATING)
     if job is None:
         return None
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _check(job)
+
+
+def _check(job: ImportJob) -> ImportJob:
     report = JobReport(job, writing=False)
     try:
         outcome = engine.check(job.kind, _read(job), report)
@@ -152,6 +158,11 @@ def run_import(*, job_id: int) -> ImportJob | None:
     job = _claim(job_id, ImportStatus.RUNNING)
     if job is None:
         return None
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
     report = JobReport(job, writing=True)
     try:
         outcome = engine.run(job.kind, _read(job), job.mode, report)

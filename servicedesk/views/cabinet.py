@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -120,13 +121,34 @@ def cabinet_create(request: HttpRequest) -> HttpResponse:
     return render(request, "servicedesk/cabinet/create.html", {"form": form, "offered": offered})
 
 
+def _status_codes() -> dict[str, str]:
+    """History rows keep the status label in the language of the moment; map any back to its code."""
+    codes: dict[str, str] = {}
+    for language in ("ru", "en"):
+        with translation.override(language):
+            codes.update({str(status.label): status.value for status in TicketStatus})
+    return codes
+
+
+def _status_log(ticket: Ticket) -> list[tuple[Any, str]]:
+    codes = _status_codes()
+    log = []
+    for item in ticket.history.filter(kind__in=[TicketHistory.Kind.CREATED, TicketHistory.Kind.STATUS]):
+        if item.kind == TicketHistory.Kind.CREATED:
+            log.append((item.at, _("Registered")))
+        else:
+            code = codes.get(item.new_value)
+            log.append((item.at, str(TicketStatus(code).label) if code else item.new_value))
+    return log
+
+
 def _card(request: HttpRequest, ticket: Ticket, comment_form: CabinetCommentForm | None = None) -> HttpResponse:
     comments = ticket.comments.filter(is_private=False).select_related("author").prefetch_related("attachments")
     context = {
         "ticket": ticket,
         "comments": comments,
         "files": ticket.attachments.filter(comment=None),
-        "statuses": ticket.history.filter(kind__in=[TicketHistory.Kind.CREATED, TicketHistory.Kind.STATUS]),
+        "statuses": _status_log(ticket),
         "status_label": TicketStatus(ticket.status).label,
         "comment_form": comment_form or CabinetCommentForm(),
         "can_close": ticket.status == TicketStatus.RESOLVED,
