@@ -58,7 +58,8 @@ def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
 def switch_language(page, code: str) -> None:
     """What the RU/EN switch does: the language cookie (the technologist interface has no switch)."""
     url = page.url
-    page.context.add_cookies([{"name": "django_language", "value": code, "url": url}])
+    host = url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+    page.context.add_cookies([{"name": "django_language", "value": code, "domain": host, "path": "/"}])
     page.goto(url)
     page.wait_for_load_state("networkidle")
 

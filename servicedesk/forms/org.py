@@ -185,6 +185,7 @@ class EmployeeForm(PersonAccessMixin, forms.ModelForm):
             "language",
         )
         widgets = {"language": forms.Select(choices=(("ru", "Русский"), ("en", "English")))}
+        labels = {"first_name": _("First name")}
 
     def __init__(self, *args: Any, hidden_roles: set[str] = frozenset(), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -232,6 +233,7 @@ class ContactForm(PersonAccessMixin, forms.ModelForm):
             "language",
         )
         widgets = {"language": forms.Select(choices=(("ru", "Русский"), ("en", "English")))}
+        labels = {"first_name": _("First name")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -230,10 +230,10 @@ def _plan_update(
     changed = [name for name, value in values.items() if getattr(employee, name) != value]
     for name, value in values.items():
         setattr(employee, name, value)
-    employee.synced_at = now
     user_changed = _plan_user(conn, person, employee, plans, taken)
-    plans.updates.append(employee)
-    plans.fields.update(changed)
+    if changed:
+        plans.updates.append(employee)
+        plans.fields.update(changed)
     if person.disabled and "is_active" in changed:
         result.deactivated += 1
         result.note(f"deactivated (account disabled): {employee.full_name}")
@@ -295,8 +295,9 @@ def _write(conn: LdapConnection, plans: _Plans, result: SyncResult) -> None:
     Employee.objects.bulk_create(employees, batch_size=BATCH)
     result.created += len(employees)
     if plans.updates:
-        fields = sorted(plans.fields | {"synced_at"})
-        Employee.objects.bulk_update(plans.updates, fields, batch_size=BATCH)
+        Employee.objects.bulk_update(plans.updates, sorted(plans.fields), batch_size=BATCH)
+    # One statement stamps every card of the connection (the unchanged ones included).
+    Employee.objects.filter(ldap_connection=conn).update(synced_at=timezone.now())
     if plans.users:
         User.objects.bulk_update(plans.users, sorted(plans.user_fields), batch_size=BATCH)
 
