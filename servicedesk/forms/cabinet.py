@@ -42,12 +42,14 @@ class CabinetTicketForm(forms.Form):
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 8, "placeholder": _("What happened, since when, what you have tried…")}),
     )
-    files = MultipleFileField(label=_("Files"), required=False)
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, offered: list[tuple[Service, list[TicketType]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offered = offered
-        self.fields["choice"].choices = [("", _("Choose a service"))] + [
+        choice = self.fields["choice"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("", _("Choose a service"))] + [
             (service.label, [(f"{service.pk}:{t.pk}", t.label) for t in types]) for service, types in offered
         ]
 
@@ -66,7 +68,7 @@ class CabinetCommentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("Write to the service desk…")}),
     )
-    files = MultipleFileField(label=_("Files"), required=False)
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -189,7 +189,10 @@ class EmployeeForm(PersonAccessMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, hidden_roles: set[str] = frozenset(), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = [(r, roles.ROLE_LABELS[r]) for r in ASSIGNABLE_ROLES if r not in hidden_roles]
+        self.managed_roles = [r for r in ASSIGNABLE_ROLES if r not in hidden_roles]
+        roles_field = self.fields["roles"]
+        assert isinstance(roles_field, forms.MultipleChoiceField)
+        roles_field.choices = [(r, roles.ROLE_LABELS[r]) for r in self.managed_roles]
         user = self.instance.user if self.instance.pk else None
         if user is not None:
             self.fields["login"].initial = user.username
@@ -209,7 +212,7 @@ class EmployeeForm(PersonAccessMixin, forms.ModelForm):
         if employee.user is None:
             return
         chosen = set(self.cleaned_data.get("roles") or [])
-        managed = {code for code, _label in self.fields["roles"].choices}
+        managed = set(self.managed_roles)
         user = employee.user
         current = set(user.groups.values_list("name", flat=True))
         user.groups.remove(*Group.objects.filter(name__in=(current & managed) - chosen))
