@@ -125,6 +125,7 @@ def test_access_link_from_card_to_cabinet(live_server, settings, cast: Cast, smt
     # 3. The contact opens the link in the browser and chooses a password.
     page.goto(link)
     page.wait_for_load_state("networkidle")
+    switch_language(page, "ru")  # the administrator's EN choice above lives in this browser too
     expect(page.locator("#access-login")).to_have_text("client")
     shot(page, "set-password-ru")
     page.locator("#id_new_password1").fill(NEW_PASSWORD)

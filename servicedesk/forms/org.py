@@ -143,6 +143,7 @@ class AgreementForm(forms.ModelForm):
         for name in ("services", "departments", "companies", "employees", "contacts"):
             if name in self.fields:
                 self.fields[name].widget.attrs["size"] = 8
+                self.fields[name].help_text = _("Hold Ctrl (⌘ on a Mac) to choose several.")
 
 
 class PersonAccessMixin(forms.Form):

@@ -161,3 +161,29 @@ def test_a_synced_card_warns_about_hand_edits(client: Client, cast: Cast) -> Non
     assert client.login(username="system", password=PASSWORD)
     page = client.get(reverse("admin:servicedesk_employee_change", args=[cast.second_line.pk])).content.decode()
     assert "kept by the directory sync “corp-ad”" in page
+
+
+def test_the_add_form_generates_a_password_and_sends_it(client: Client, cast: Cast) -> None:
+    from mailconf.models import OutboxMessage, OutgoingConnection
+
+    conn = OutgoingConnection.load()
+    conn.enabled, conn.from_address, conn.reply_to, conn.sender_name = True, "d@example.test", "h@example.test", "Desk"
+    conn.save()
+    administrator(client)
+    response = client.post(
+        reverse("org_person_new", args=["contact"]),
+        {
+            "last_name": "Доступова",
+            "company": cast.client_company.pk,
+            "email": "dostup@romashka.example",
+            "language": "en",
+            "is_active": "on",
+            "send_access": "on",
+        },
+        follow=True,
+    )
+    assert "A link to choose a password is sent to dostup@romashka.example" in response.content.decode()
+    contact = Contact.objects.get(last_name="Доступова")
+    assert contact.user.username == "dostup"  # made from the e-mail
+    message = OutboxMessage.objects.get()
+    assert "Your login: dostup" in message.text and list(message.recipients) == ["dostup@romashka.example"]
