@@ -2,6 +2,7 @@
 # Bring this machine up to what the test suite needs, doing only what is missing (safe to rerun):
 #   - Dovecot IMAP/POP3 binaries (tests start private instances; the system service is never used),
 #   - Chromium (browser tests), msgfmt from gettext (compiling translations),
+#   - OpenLDAP slapd and ldap-utils (tests start a private slapd; the packaged service is never used),
 #   - PostgreSQL and Redis answering on 127.0.0.1.
 set -euo pipefail
 
@@ -16,6 +17,8 @@ missing_packages() {
     [[ -x /usr/lib/dovecot/pop3 ]] || missing+=(dovecot-pop3d)
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
     command -v msgfmt >/dev/null || missing+=(gettext)
+    [[ -x /usr/sbin/slapd ]] || missing+=(slapd)
+    command -v ldapsearch >/dev/null || missing+=(ldap-utils)
     echo "${missing[@]}"
 }
 
@@ -28,8 +31,8 @@ install_packages() {
         return 0
     fi
     log "installing: ${packages}"
-    # Keep dpkg from starting the packaged Dovecot service: tests run private instances, and a
-    # container may have no init system to start it with.
+    # Keep dpkg from starting the packaged Dovecot and slapd services: tests run private instances,
+    # and a container may have no init system to start them with.
     local policy=/usr/sbin/policy-rc.d created_policy=no
     if [[ ! -e "${policy}" ]]; then
         printf '#!/bin/sh\nexit 101\n' >"${policy}"
@@ -38,6 +41,7 @@ install_packages() {
     fi
     apt-get update
     # shellcheck disable=SC2086 # word splitting of the package list is intended
+    # slapd asks debconf questions on install; noninteractive takes the defaults (an unused example tree).
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages} || status=$?
     [[ "${created_policy}" == yes ]] && rm -f "${policy}"
     return "${status:-0}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -37,8 +39,35 @@ class EmployeeInline(admin.TabularInline):
     show_change_link = True
 
 
+class SyncedCardAdmin(admin.ModelAdmin):
+    """Cards kept by an LDAP sync: the change form says so, and saving a synced field warns."""
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        from .views.org_admin import _sync_notice
+
+        obj = self.get_object(request, object_id)
+        notice = _sync_notice(obj) if obj is not None else None
+        if notice is not None and request.method == "GET":
+            self.message_user(
+                request,
+                _(
+                    "This card is kept by the directory sync “%(connection)s”; changes to %(fields)s are overwritten at the next sync."
+                )
+                % {"connection": notice["connection"], "fields": ", ".join(notice["fields"])},
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from .views.org_admin import _sync_notice, warn_synced_edit
+
+        super().save_model(request, obj, form, change)
+        if change:
+            warn_synced_edit(request, form, _sync_notice(obj))
+
+
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SyncedCardAdmin):
     list_display = ("name", "parent", "head")
     search_fields = ("name",)
     list_select_related = ("parent", "head")
@@ -47,7 +76,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(SyncedCardAdmin):
     list_display = ("full_name", "department", "position", "email", "phone_extension", "is_licensed", "is_active")
     list_filter = ("is_licensed", "is_active", "department")
     search_fields = ("last_name", "first_name", "patronymic", "email", "phone_extension", "mobile_phone")
@@ -173,3 +202,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return False
+
+
+# Synchronisation (file imports, LDAP) and labels live in their own modules (registered on import).
+from . import admin_directory, admin_imports, admin_labels  # noqa: E402,F401

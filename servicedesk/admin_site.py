@@ -34,6 +34,12 @@ SECTIONS: list[tuple[str, object, list[tuple[str, str]]]] = [
         ],
     ),
     ("tickets", _("Tickets"), [("servicedesk", "ticket")]),
+    (
+        "sync",
+        _("Synchronisation"),
+        [("servicedesk", "importjob"), ("servicedesk", "ldapconnection"), ("servicedesk", "ldapsyncrun")],
+    ),
+    ("business", _("Business process settings"), [("servicedesk", "moduleswitch")]),
 ]
 
 
@@ -48,7 +54,20 @@ class ServiceDeskAdminSite(admin.AdminSite):
         return request.user.is_active and (request.user.is_staff or permissions.is_technologist(request.user))
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
-        apps = super().get_app_list(request, app_label)
+        from .labels import disabled_modules, hidden_admin
+
+        hidden_apps, hidden_models = hidden_admin(disabled_modules(request))
+        apps = [
+            {
+                **app,
+                "models": [
+                    m for m in app["models"] if (app["app_label"], m["object_name"].lower()) not in hidden_models
+                ],
+            }
+            for app in super().get_app_list(request, app_label)
+            if app["app_label"] not in hidden_apps
+        ]
+        apps = [app for app in apps if app["models"]]
         if app_label is not None:
             return apps
         by_key = {(app["app_label"], m["object_name"].lower()): (app, m) for app in apps for m in app["models"]}

@@ -13,3 +13,6 @@ class ServicedeskConfig(AppConfig):
         from .reference import ensure_reference_data
 
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="servicedesk-reference-data")
+        from .services.labels import register_labels_section
+
+        register_labels_section()

@@ -3,7 +3,9 @@
 Rules (seed 004, step 3): administrators and specialists work with every ticket; auditors and
 technologists see everything and change nothing; second-line specialists (and change / problem
 specialists, who are always combined with them) see only the tickets they or their teams are
-responsible for, plus the ones they requested; contact persons see the tickets they requested.
+responsible for, plus the ones they requested; contact persons (and employees without an operator
+role) see in their personal cabinet the tickets they requested or watch, and a contact with the
+company-wide flag those of the whole company.
 """
 
 from __future__ import annotations
@@ -78,9 +80,8 @@ def visible_tickets(user: UserLike) -> QuerySet[Ticket]:
     employee = employee_of(user)
     if employee is not None and is_limited_operator(user):
         return qs.filter(_limited_filter(employee))
-    contact = contact_of(user)
-    if contact is not None:
-        return qs.filter(requester_contact=contact)
+    if contact_of(user) is not None or employee is not None:
+        return cabinet_tickets(user)
     return qs.none()
 
 
@@ -110,3 +111,50 @@ def visible_contacts(user: UserLike) -> QuerySet[Contact]:
         return Contact.objects.filter(pk__in=ids)
     contact = contact_of(user)
     return Contact.objects.filter(pk=contact.pk) if contact else Contact.objects.none()
+
+
+# --- Maintaining the org structure and the client's personal cabinet (issue 14) ---------------
+
+
+def maintains_org(user: UserLike) -> bool:
+    """Administrators and technologists keep departments, employees, teams, clients, services and
+    agreements in the operator interface, and give people access (seed 004, steps 1-4)."""
+    return bool(
+        user.is_authenticated and (user.is_superuser or _roles(user) & {roles.ADMINISTRATOR, roles.TECHNOLOGIST})
+    )
+
+
+def is_requester(user: UserLike) -> bool:
+    """Has an active contact or employee card, so the personal cabinet has something to show."""
+    contact = contact_of(user)
+    if contact is not None and contact.is_active:
+        return True
+    employee = employee_of(user)
+    return employee is not None and employee.is_active
+
+
+def company_ids_of(contact: Contact) -> list[int]:
+    """The contact's company and all its branches, for a contact who sees the company's tickets."""
+    from .models import Company
+
+    ids = [contact.company_id]
+    frontier = ids
+    while frontier:
+        frontier = list(Company.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids = ids + frontier
+    return ids
+
+
+def cabinet_tickets(user: UserLike) -> QuerySet[Ticket]:
+    """What the personal cabinet shows: tickets the person requested or watches; with the
+    company-wide flag, every ticket requested by a contact of the company or its branches."""
+    cond = Q(pk__in=[])
+    contact = contact_of(user)
+    if contact is not None and contact.is_active:
+        cond |= Q(requester_contact=contact) | Q(watchers__contact=contact)
+        if contact.sees_company_tickets:
+            cond |= Q(requester_contact__company_id__in=company_ids_of(contact))
+    employee = employee_of(user)
+    if employee is not None and employee.is_active:
+        cond |= Q(requester_employee=employee) | Q(watchers__employee=employee)
+    return Ticket.objects.filter(pk__in=Ticket.objects.filter(cond).values("pk"))

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicedesk.middleware.UserLanguageMiddleware",
+    "servicedesk.labels.LabelMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -102,6 +103,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ticket_list"
 LOGOUT_REDIRECT_URL = "login"
+# "Generate a password and send it" mails a one-time link valid this many days (services/access.py).
+ACCESS_LINK_DAYS = env.int("ACCESS_LINK_DAYS", default=3)
+PASSWORD_RESET_TIMEOUT = ACCESS_LINK_DAYS * 24 * 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -224,4 +228,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/tasks_incoming.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
+    # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
+    "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},
+    # File imports whose task was lost (servicedesk/services/imports.py).
+    "servicedesk-resume-imports": {"task": "servicedesk.resume_imports", "schedule": 60.0},
 }

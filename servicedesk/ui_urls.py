@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import attachments, people, ticket_card, tickets
+from .views import access_links, attachments, people, ticket_card, tickets
 
 urlpatterns = [
     path(
@@ -30,4 +30,14 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/employees/<int:pk>/", people.employee_detail, name="employee_detail"),
     path("people/contacts/<int:pk>/", people.contact_detail, name="contact_detail"),
+    path(
+        "people/<str:kind>/<int:pk>/access/",
+        access_links.send_access,
+        name="person_send_access",
+    ),
+    path(
+        "access/set-password/<uidb64>/<token>/",
+        access_links.SetPasswordView.as_view(),
+        name="access_set_password",
+    ),
 ]

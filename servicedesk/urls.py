@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("cabinet/", include("servicedesk.cabinet_urls")),
+    path("org/", include("servicedesk.org_urls")),
     path("", include("servicedesk.ui_urls")),
 ]
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from .catalog import Agreement, Service, ServiceSchedule, TicketType
 from .clients import Company, Contact
+from .directory import LdapConnection, LdapSecurity, LdapSyncRun, SyncStatus, SyncTrigger
+from .imports import ImportJob, ImportKind, ImportMode, ImportStatus
+from .labels import ModuleSwitch
 from .org import Department, Employee, Team
 from .system import Heartbeat
 from .tickets import (
@@ -31,8 +34,18 @@ __all__ = [
     "Department",
     "Employee",
     "Heartbeat",
+    "ImportJob",
+    "ImportKind",
+    "ImportMode",
+    "ImportStatus",
+    "LdapConnection",
+    "LdapSecurity",
+    "LdapSyncRun",
+    "ModuleSwitch",
     "Priority",
     "Service",
+    "SyncStatus",
+    "SyncTrigger",
     "ServiceSchedule",
     "Team",
     "Ticket",

@@ -79,6 +79,17 @@ class Service(LocalizedName):
         verbose_name_plural = _("services")
         ordering = ["name"]
 
+    def clean(self) -> None:
+        super().clean()
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("A service cannot be placed inside itself or one of its sub-services.")}
+                )
+            seen.add(node.pk)
+            node = node.parent
+
 
 class Agreement(LocalizedName):
     """An agreement (SLA) between recipients and the service provider.

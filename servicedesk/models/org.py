@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import PersonName
 
 
-class Department(models.Model):
+class SyncedMixin(models.Model):
+    """A stable id from outside (an import file's column, a directory's objectGUID) and, for cards
+    kept by an LDAP sync, the connection that owns them (seed 004: do not edit those by hand)."""
+
+    external_id = models.CharField(_("external id"), max_length=255, blank=True, db_index=True)
+    ldap_connection = models.ForeignKey(
+        "servicedesk.LdapConnection",
+        verbose_name=_("synchronised from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def _unique_external_id(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name=name)
+
+
+class Department(SyncedMixin, models.Model):
     name = models.CharField(_("name"), max_length=255)
     parent = models.ForeignKey(
         "self",
@@ -32,9 +58,21 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["name"]
+        constraints = [_unique_external_id("department_unique_external_id")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.pk is not None
+            and self.parent_id is not None
+            and self.pk in (self.parent.ancestor_ids() if self.parent else [])
+        ):
+            raise ValidationError(
+                {"parent": _("A unit cannot be placed inside itself or inside one of its own sub-units.")}
+            )
 
     def ancestor_ids(self) -> list[int]:
         """This department and every department above it, nearest first."""
@@ -46,7 +84,7 @@ class Department(models.Model):
         return ids
 
 
-class Employee(PersonName):
+class Employee(SyncedMixin, PersonName):
     """An employee card; always in a department (seed 004: "created only bound to a department")."""
 
     user = models.OneToOneField(
@@ -73,6 +111,10 @@ class Employee(PersonName):
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
         ordering = ["last_name", "first_name"]
+        constraints = [_unique_external_id("employee_unique_external_id")]
+
+    def __str__(self) -> str:
+        return self.full_name
 
 
 class Team(models.Model):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from servicedesk.models import Priority, Ticket, TicketStatus
 from servicedesk.services.tickets import create_ticket
-from servicedesk.testing.cast import PASSWORD, Cast
+from servicedesk.testing.cast import PASSWORD, Cast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,12 @@ def test_anonymous_user_is_sent_to_login(client: Client) -> None:
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_client_contact_gets_403(client: Client, cast: Cast) -> None:
+def test_client_contact_goes_to_the_cabinet_and_a_user_without_a_card_gets_403(client: Client, cast: Cast) -> None:
     response = login(client, "client").get(reverse("ticket_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("cabinet_home")
+    client.logout()
+    make_user("nobody")
+    response = login(client, "nobody").get(reverse("ticket_list"))
     assert response.status_code == 403
     assert "Access denied" in response.content.decode()
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from .. import permissions
 from ..models import Attachment, Contact, Employee, Ticket
@@ -26,6 +26,9 @@ def operator_required(view: ViewFunc) -> ViewFunc:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not permissions.is_operator(request.user):
+            # A contact person (or an employee without an operator role) works in the personal cabinet.
+            if permissions.is_requester(request.user) and request.method == "GET":
+                return redirect("cabinet_home")
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

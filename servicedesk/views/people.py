@@ -13,6 +13,7 @@ from .. import permissions
 from ..models import Company, Department, Ticket
 from .access import _get_contact_for_user, _get_employee_for_user, operator_required
 from .listing import LIST_RELATED
+from .org_admin import person_tools
 
 DIRECTORY_LIMIT = 300
 RECENT_TICKETS = 15
@@ -105,12 +106,12 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _get_employee_for_user(request, pk)
     context = {
         "person": employee,
-        "kind": "employee",
         "chain": _chain(employee.department),
         "teams": employee.teams.all(),
         "requested": _recent(request, Q(requester_employee=employee)),
         "responsible": _recent(request, Q(responsible_employee=employee)),
         "now": timezone.now(),
+        **person_tools(request, employee, "employee"),
     }
     return render(request, "servicedesk/people/employee.html", context)
 
@@ -120,9 +121,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact_for_user(request, pk)
     context = {
         "person": contact,
-        "kind": "contact",
         "chain": _chain(contact.company),
         "requested": _recent(request, Q(requester_contact=contact)),
         "now": timezone.now(),
+        **person_tools(request, contact, "contact"),
     }
     return render(request, "servicedesk/people/contact.html", context)
