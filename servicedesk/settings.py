@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "mailconf",
     "notifications",
     "escalation",
+    "telephony",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,12 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
 
+# --- Telephony (telephony/) -------------------------------------------------------------------
+# Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
+TELEPHONY_AUDIO_MAX_BYTES = env.int("TELEPHONY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
+# Country whose numbering plan reads numbers without a country code ("8 912 …" in Russia).
+TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
+
 # --- Security for production ------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
@@ -224,4 +232,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/tasks_incoming.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
+    # Missed-call mails whose window closed and whose kick was lost; calls whose processing was lost.
+    "telephony-send-due-digests": {"task": "telephony.send_due_digests", "schedule": 15.0},
+    "telephony-process-due-calls": {"task": "telephony.process_due_calls", "schedule": 60.0},
 }

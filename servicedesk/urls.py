@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from telephony.api import api as pbx_api
+
 from .views.health import health
 
 urlpatterns = [
@@ -11,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("calls/", include("telephony.urls")),
+    path("api/pbx/v1/", pbx_api.urls),
     path("", include("servicedesk.ui_urls")),
 ]
 

@@ -1,0 +1,116 @@
+"""Missed-call mails: several calls to one address within the window go out as one mail.
+
+Each address has at most one open digest (a row with `due_at`, unique while unsent). A call joins
+the open digest of each of its recipients under a row lock, or opens one due `window` seconds
+later. A digest is sent by whoever claims it first once due: the kick scheduled for its due time,
+or the sweeper that beat runs every few seconds (`send_due_digests`), each taking rows with
+`SKIP LOCKED`; sending stamps `sent_at` in the transaction that writes the outbox row, so it
+happens exactly once, and a call arriving while its digest is being sent opens the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from servicedesk.models import Employee
+
+from .. import outbox
+from ..compose import missed_mail
+from ..models import MissedCallDigest, PbxCall, TelephonySettings
+from .routing import Route, missed_call_routes
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = timedelta(minutes=1)
+
+
+def _open_digest(route: Route, due_at: datetime) -> tuple[MissedCallDigest, bool]:
+    """The open digest of the route's address, locked; created when there is none."""
+    for _attempt in range(5):
+        digest = (
+            MissedCallDigest.objects.select_for_update().filter(address=route.address, sent_at__isnull=True).first()
+        )
+        if digest is not None:
+            return digest, False
+        try:
+            with transaction.atomic():
+                digest = MissedCallDigest.objects.create(
+                    address=route.address, employee=route.employee, language=route.language, due_at=due_at
+                )
+            return digest, True
+        except IntegrityError:
+            continue  # another call opened it first: lock that one
+    raise RuntimeError(f"could not open a missed-call digest for {route.address}")
+
+
+def add_to_digests(*, call: PbxCall, employees: list[Employee], now: datetime) -> None:
+    """Put the call into the digest of each of its recipients (in the caller's transaction)."""
+    config = TelephonySettings.load()
+    routes = missed_call_routes(employees, config)
+    if not routes:
+        call.mail_note = "no recipient: no employee with an e-mail and no address for missed calls"
+        PbxCall.objects.filter(pk=call.pk).update(mail_note=call.mail_note)
+        return
+    due_at = now + timedelta(seconds=config.missed_window_seconds)
+    through = MissedCallDigest.calls.through
+    links = []
+    opened: list[MissedCallDigest] = []
+    for route in routes:
+        digest, created = _open_digest(route, due_at)
+        links.append(through(missedcalldigest_id=digest.pk, pbxcall_id=call.pk))
+        if created:
+            opened.append(digest)
+    through.objects.bulk_create(links)
+    for digest in opened:
+        _schedule(digest)
+
+
+def _schedule(digest: MissedCallDigest) -> None:
+    from ..tasks import send_digest_task
+
+    pk, eta = digest.pk, digest.due_at
+    transaction.on_commit(lambda: send_digest_task.apply_async((pk,), eta=eta))
+
+
+def send_digest(digest_id: int, now: datetime | None = None) -> bool:
+    """Send one digest if it is due and nobody else holds it; True when this call sent it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        digest = (
+            MissedCallDigest.objects.select_for_update(skip_locked=True)
+            .filter(pk=digest_id, sent_at__isnull=True, due_at__lte=now)
+            .select_related("employee")
+            .first()
+        )
+        if digest is None:
+            return False
+        calls = list(digest.calls.order_by("called_at", "pk"))
+        if calls and outbox.notifications_enabled():
+            config = TelephonySettings.load()
+            name = digest.employee.full_name if digest.employee else digest.address
+            composed = missed_mail(calls, language=digest.language, recipient_name=name, config=config)
+            [digest.outbox_id] = outbox.queue([outbox.Mail(digest.address, composed.subject, composed.text)])
+            digest.outcome = MissedCallDigest.Outcome.QUEUED
+        else:
+            digest.outcome = MissedCallDigest.Outcome.SUPPRESSED
+        digest.sent_at = now
+        digest.save(update_fields=["sent_at", "outcome", "outbox_id"])
+    return True
+
+
+def send_due_digests(limit: int = 200, now: datetime | None = None) -> int:
+    """The sweeper: every digest whose time has come and that no kick has sent yet."""
+    now = now or timezone.now()
+    due = MissedCallDigest.objects.filter(sent_at__isnull=True, due_at__lte=now).order_by("due_at")
+    sent = 0
+    for pk in list(due.values_list("pk", flat=True)[:limit]):
+        try:
+            sent += send_digest(pk, now)
+        except Exception:  # one broken digest must not hold back the others: it is tried again later
+            log.exception("missed-call digest %s could not be sent", pk)
+            MissedCallDigest.objects.filter(pk=pk, sent_at__isnull=True).update(due_at=now + RETRY_AFTER)
+    return sent
