@@ -39,7 +39,10 @@ class PbxParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         if request.content_type == "application/x-www-form-urlencoded":
             return {key: request.POST.get(key) for key in request.POST}
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
 
 
 class SizeLimitHandler(FileUploadHandler):

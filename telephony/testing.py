@@ -18,9 +18,7 @@ _MP3_FRAME = _MP3_HEADER + bytes(417 - len(_MP3_HEADER))
 def wav_bytes(seconds: float = 1.0, rate: int = 8000, tone: float = 440.0) -> bytes:
     """A mono 16-bit PCM WAV with a tone, the way Asterisk stores a voicemail as `.wav`."""
     frames = int(seconds * rate)
-    samples = b"".join(
-        struct.pack("<h", int(12000 * math.sin(2 * math.pi * tone * n / rate))) for n in range(frames)
-    )
+    samples = b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * tone * n / rate))) for n in range(frames))
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)

@@ -81,7 +81,7 @@ def send_digest(digest_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         digest = (
-            MissedCallDigest.objects.select_for_update(skip_locked=True)
+            MissedCallDigest.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=digest_id, sent_at__isnull=True, due_at__lte=now)
             .select_related("employee")
             .first()

@@ -19,6 +19,12 @@ FALLBACK = "missed@corp.example"
 VOICEMAIL_BOX = "voicemail@corp.example"
 
 
+@pytest.fixture(autouse=True)
+def own_media(settings: Any, tmp_path: Any) -> None:
+    """Each test its own MEDIA_ROOT, so "no file left behind" is checked on this test's files only."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def token(db: None) -> str:
     return pbx_token()
