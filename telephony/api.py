@@ -191,6 +191,8 @@ def voicemails(request: HttpRequest, data: Form[VoicemailIn], audio: File[Upload
     limit = settings.TELEPHONY_AUDIO_MAX_BYTES
     if audio.size > limit:
         return _error(request, 413, _too_large_message(), [{"field": "audio", "message": _too_large_message()}])
+    if audio.file is None:
+        return _error(request, 400, _("The recording is empty."), [{"field": "audio", "message": "empty"}])
     try:
         info = inspect(audio.file, audio.content_type or "")
     except BadAudio as error:

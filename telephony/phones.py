@@ -9,13 +9,18 @@ digits ending in the national significant number, which tolerates any formatting
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 from django.conf import settings
-from django.db.models import Expression, F, Func, QuerySet, Value
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, F, Func, QuerySet, Value
 from django.db.models.functions import Replace
 
 from servicedesk.models import Contact, Employee
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 # Shorter numbers are extensions or service codes: matched exactly, never by their ending.
 MIN_SUFFIX_DIGITS = 7
@@ -27,27 +32,28 @@ _CHANNEL = re.compile(r"^(?:[A-Za-z]+/)?(?P<number>[^@/]+?)(?:-[0-9a-f]{6,})?(?:
 class Digits(Func):
     """The digits of a text column: regexp_replace on PostgreSQL, nested REPLACE elsewhere."""
 
-    output_field_class = None
-    function = "REGEXP_REPLACE"
+    output_field = CharField()
 
-    def __init__(self, expression: Expression | str) -> None:
-        super().__init__(F(expression) if isinstance(expression, str) else expression)
+    def __init__(self, column: str) -> None:
+        super().__init__(F(column))
 
-    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> _AsSqlType:
         sql, params = compiler.compile(self.source_expressions[0])
         return f"REGEXP_REPLACE({sql}, '[^0-9]', '', 'g')", params
 
-    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
-        expression = self.source_expressions[0]
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
+        expression: Any = self.source_expressions[0]
         for separator in _SEPARATORS:
             expression = Replace(expression, Value(separator), Value(""))
         return compiler.compile(expression)
-
-    @property
-    def output_field(self):  # type: ignore[no-untyped-def,override]
-        from django.db.models import CharField
-
-        return CharField()
 
 
 def only_digits(text: str) -> str:

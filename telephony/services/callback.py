@@ -53,10 +53,14 @@ def _line(call: PbxCall) -> str:
     }
 
 
+def _listens(rule: CallbackRule, call: PbxCall) -> bool:
+    return rule.on_voicemail if call.kind == CallKind.VOICEMAIL else bool(rule.missed_calls)
+
+
 def _triggered(rule: CallbackRule, call: PbxCall, contact: Contact) -> bool:
     if call.kind == CallKind.VOICEMAIL:
         return rule.on_voicemail
-    if not rule.missed_calls or not call.caller_digits:
+    if not call.caller_digits:
         return False
     window_start = call.called_at - timedelta(minutes=rule.within_minutes)
     missed = PbxCall.objects.filter(
@@ -64,6 +68,7 @@ def _triggered(rule: CallbackRule, call: PbxCall, contact: Contact) -> bool:
         caller_digits=call.caller_digits,
         called_at__gte=window_start,
         called_at__lte=call.called_at,
+        callback_ticket__isnull=True,  # calls added to a ticket were answered by it
     )
     last = CallbackTicket.objects.filter(rule=rule, contact=contact).order_by("-created_at").first()
     if last is not None:
@@ -88,6 +93,8 @@ def _apply(rule: CallbackRule, call: PbxCall, contact: Contact) -> None:
         add_comment(ticket=existing.ticket, actor=None, body=_line(call), is_private=True, author_name=_("Telephony"))
         call.callback_ticket = existing.ticket
         return
+    if not _triggered(rule, call, contact):
+        return
     number = call.caller_number or call.caller_id
     ticket = create_ticket(
         actor=None,
@@ -111,7 +118,7 @@ def apply_callback_rules(call: PbxCall) -> None:
     errors = []
     with translation.override(settings.LANGUAGE_CODE):
         for rule in CallbackRule.objects.filter(enabled=True).select_related("service", "ticket_type").order_by("pk"):
-            if not _triggered(rule, call, call.contact):
+            if not _listens(rule, call):
                 continue
             try:
                 with transaction.atomic():

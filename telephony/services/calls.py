@@ -24,7 +24,7 @@ def sees_all_calls(user: permissions.UserLike) -> bool:
     """Technologists and administrators see every call; everybody else only their own."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or bool(user.role_codes() & {roles.TECHNOLOGIST, roles.ADMINISTRATOR})  # type: ignore[union-attr]
+    return user.is_superuser or bool(user.role_codes() & {roles.TECHNOLOGIST, roles.ADMINISTRATOR})
 
 
 def may_use_calls(user: permissions.UserLike) -> bool:

@@ -234,7 +234,7 @@ def record_voicemail(*, pbx: Pbx, report: CallReport, recording: Recording) -> t
             call.audio_seconds = recording.seconds
             recording.file.seek(0)
             call.audio.save(filename, File(recording.file), save=False)
-            stored.append(call.audio.name)
+            stored.append(str(call.audio.name))
             call.save()
             employees = list(
                 {e.pk: e for e in [*employees_for(report.to), *_missed_with_same_id(pbx, report.call_id)]}.values()
