@@ -4,9 +4,7 @@ misses the line repeatedly, gets a call-back ticket assigned per the service's r
 from __future__ import annotations
 
 import io
-
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +15,7 @@ from telephony.services.tokens import create_token
 from telephony.testing import wav_bytes
 
 pytestmark = pytest.mark.django_db
-START = datetime(2025, 3, 14, 6, 0, tzinfo=dt_timezone.utc)
+START = datetime(2025, 3, 14, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture

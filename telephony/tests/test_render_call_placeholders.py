@@ -3,8 +3,7 @@ renderer; caller ids split in every form PBXs send them."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -43,7 +42,7 @@ def _call(kind: str, **fields) -> PbxCall:
         "caller_number": "101",
         "to": "201",
         "duration": 75,
-        "called_at": datetime(2025, 3, 14, 6, 26, 53, tzinfo=dt_timezone.utc),
+        "called_at": datetime(2025, 3, 14, 6, 26, 53, tzinfo=UTC),
         "cause": "NOANSWER",
         "pk": 7,
     }
