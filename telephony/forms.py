@@ -29,7 +29,7 @@ class TelephonySettingsForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for kind, names in (
             ("missed", TelephonySettings.MISSED_FIELDS),
             ("voicemail", TelephonySettings.VOICEMAIL_FIELDS),
@@ -59,7 +59,7 @@ class CallPreviewForm(forms.Form):
     to = forms.EmailField(label=_("send the test to"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         number, kind = cleaned.get("call"), cleaned.get("kind")
         if number is not None and kind:
             call = PbxCall.objects.filter(pk=number, kind=kind).first()
