@@ -185,7 +185,11 @@ def missed_calls(request: HttpRequest, payload: MissedCallIn) -> Any:
 
 
 @api.post("/voicemails", response={200: CallOut, 201: CallOut, **ERRORS}, summary="Report a voicemail")
-def voicemails(request: HttpRequest, data: Form[VoicemailIn], audio: File[UploadedFile]) -> Any:
+def voicemails(
+    request: HttpRequest,
+    data: Form[VoicemailIn],
+    audio: UploadedFile = File(..., description="The recording: WAV or MP3, checked by its content."),  # noqa: B008
+) -> Any:
     """Store a voicemail with its recording (WAV or MP3, checked by content): it is mailed, the
     recording attached, to every employee who missed the call and to the voicemail address."""
     limit = settings.TELEPHONY_AUDIO_MAX_BYTES
