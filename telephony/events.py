@@ -28,7 +28,7 @@ MISSED_PLACEHOLDERS: dict[str, Promise | str] = {
 }
 VOICEMAIL_PLACEHOLDERS: dict[str, Promise | str] = {
     "VM_DATE": _("Date and time of the message"),
-    "VM_CALLERID": _("Caller id of the caller, e.g. \u201cAlexey Portnov\u201d <101>"),
+    "VM_CALLERID": _("Caller id of the caller, e.g. “Alexey Portnov” <101>"),
     "VM_DUR": _("Length of the message (minutes:seconds)"),
     "VM_CALLER_NAME": _("Caller name (from VM_CALLERID)"),
     "VM_CALLER_NUM": _("Caller number (from VM_CALLERID)"),
