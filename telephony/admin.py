@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from notifications.admin import TechnologistAccess
+from servicedesk import permissions
 from servicedesk.models import User
 
 from . import events, outbox
@@ -135,13 +136,25 @@ def _sample_call(kind: str) -> PbxCall:
 
 class TokenInline(admin.TabularInline):
     model = PbxToken
-    fields = ("prefix", "created_at", "created_by", "last_used_at", "revoked_at")
+    fields = ("prefix", "created_at", "created_by", "last_used_at", "revoked_at", "revoke_button")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+        return False  # created with the "Create token" button, which shows the token once
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return permissions.is_technologist(request.user) or super().has_view_permission(request, obj)
+
+    @admin.display(description="")
+    def revoke_button(self, obj: PbxToken) -> SafeString | str:
+        if not obj.pk or obj.revoked_at is not None:
+            return ""
+        url = reverse("admin:telephony_pbxtoken_revoke", args=[obj.pk])
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>', url, gettext("Revoke")
+        )
 
 
 @admin.register(Pbx)
@@ -211,6 +224,24 @@ class PbxTokenAdmin(TechnologistAccess, admin.ModelAdmin):
     @admin.display(description=_("state"))
     def state(self, obj: PbxToken) -> str:
         return gettext("active") if obj.is_active else gettext("revoked")
+
+    def get_urls(self) -> list:
+        own = [
+            path(
+                "<int:pk>/revoke/",
+                self.admin_site.admin_view(require_POST(self.revoke_view)),
+                name="telephony_pbxtoken_revoke",
+            )
+        ]
+        return own + super().get_urls()
+
+    def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        token = get_object_or_404(PbxToken, pk=pk)
+        if not self.has_change_permission(request, token):
+            return HttpResponse(status=403)
+        revoke_tokens(tokens=[token])
+        self.message_user(request, gettext("The token %(prefix)s… is revoked.") % {"prefix": token.prefix})
+        return HttpResponseRedirect(reverse("admin:telephony_pbx_change", args=[token.pbx_id]))
 
     @admin.action(description=_("Revoke selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:

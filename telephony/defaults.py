@@ -21,14 +21,14 @@ MISSED_EN = {
 }
 VOICEMAIL_RU = {
     "voicemail_subject_ru": "Голосовое сообщение от VM_CALLERID (VM_DUR)",
-    "voicemail_body_ru": "Здравствуйте, RECIPIENT_NAME!\n\nВам оставили голосовое сообщение.\n"
+    "voicemail_body_ru": "Вам оставили голосовое сообщение.\n"
     "Кто звонил: VM_CALLERID\nКуда: VM_MAILBOX\nДата: VM_DATE\nДлительность: VM_DUR\n\n"
     "Запись приложена к письму.",
     "voicemail_footer_ru": "Прослушать на странице вызовов: CALLS_URL\nЭто автоматическое сообщение службы поддержки.",
 }
 VOICEMAIL_EN = {
     "voicemail_subject_en": "Voicemail from VM_CALLERID (VM_DUR)",
-    "voicemail_body_en": "Hello RECIPIENT_NAME,\n\nA caller left you a voicemail message.\n"
+    "voicemail_body_en": "A caller left you a voicemail message.\n"
     "Caller: VM_CALLERID\nCalled: VM_MAILBOX\nDate: VM_DATE\nLength: VM_DUR\n\n"
     "The recording is attached.",
     "voicemail_footer_en": "Listen on the calls page: CALLS_URL\nThis is an automatic message from the service desk.",

@@ -23,9 +23,12 @@ class TelephonySettingsForm(forms.ModelForm):
             *TelephonySettings.VOICEMAIL_FIELDS,
         )
         widgets = {
-            name: forms.Textarea(attrs={"rows": 6 if "_body_" in name else 3})
+            name: (
+                forms.TextInput(attrs={"class": "vTextField", "style": "width:100%;max-width:46em"})
+                if "_subject_" in name
+                else forms.Textarea(attrs={"rows": 7 if "_body_" in name else 3, "cols": 80, "class": "vLargeTextField"})
+            )
             for name in (*TelephonySettings.MISSED_FIELDS, *TelephonySettings.VOICEMAIL_FIELDS)
-            if "_subject_" not in name
         }
 
     def clean(self) -> dict[str, Any]:

@@ -7,7 +7,6 @@ import math
 import struct
 import wave
 
-from .services.tokens import create_token
 
 # MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no CRC, no padding: 417-byte frames. A frame whose side
 # information is all zero decodes as silence, which makes a valid MP3 without an encoder.
@@ -35,4 +34,6 @@ def mp3_bytes(seconds: float = 1.0) -> bytes:
 
 
 def pbx_token(name: str = "MikoPBX office") -> str:
+    from .services.tokens import create_token  # lazily: the recordings above need no Django
+
     return create_token(pbx_name=name)[1]

@@ -107,9 +107,15 @@ def test_token_created_on_the_pbx_card_is_shown_once_and_revoked_from_the_list(t
     row = PbxToken.objects.get()
     assert row.token_hash == hash_token(token) and row.created_by == cast.technologist
     assert token not in tech.get(f"/admin/telephony/pbx/{pbx.pk}/change/").content.decode()
-    tech.post("/admin/telephony/pbxtoken/", {"action": "revoke", "_selected_action": [row.pk]})
+    card = tech.get(f"/admin/telephony/pbx/{pbx.pk}/change/").content.decode()
+    assert f"/admin/telephony/pbxtoken/{row.pk}/revoke/" in card and row.prefix in card
+    assert tech.post(f"/admin/telephony/pbxtoken/{row.pk}/revoke/").status_code == 302
     row.refresh_from_db()
     assert row.revoked_at is not None
+    second = tech.post(f"/admin/telephony/pbx/{pbx.pk}/new-token/").context["row"]
+    tech.post("/admin/telephony/pbxtoken/", {"action": "revoke", "_selected_action": [second.pk]})
+    second.refresh_from_db()
+    assert second.revoked_at is not None
 
 
 def test_operators_cannot_open_telephony_settings(cast):
