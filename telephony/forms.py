@@ -26,7 +26,9 @@ class TelephonySettingsForm(forms.ModelForm):
             name: (
                 forms.TextInput(attrs={"class": "vTextField", "style": "width:100%;max-width:46em"})
                 if "_subject_" in name
-                else forms.Textarea(attrs={"rows": 7 if "_body_" in name else 3, "cols": 80, "class": "vLargeTextField"})
+                else forms.Textarea(
+                    attrs={"rows": 7 if "_body_" in name else 3, "cols": 80, "class": "vLargeTextField"}
+                )
             )
             for name in (*TelephonySettings.MISSED_FIELDS, *TelephonySettings.VOICEMAIL_FIELDS)
         }

@@ -7,7 +7,6 @@ import math
 import struct
 import wave
 
-
 # MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no CRC, no padding: 417-byte frames. A frame whose side
 # information is all zero decodes as silence, which makes a valid MP3 without an encoder.
 _MP3_HEADER = bytes([0xFF, 0xFB, 0x90, 0x64])
