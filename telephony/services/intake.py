@@ -18,6 +18,7 @@ from typing import IO
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import get_valid_filename
 
@@ -142,8 +143,9 @@ def _notify(call: PbxCall, employees: list[Employee]) -> None:
             "VM_CIDNUM": number,
             "VM_MAILBOX": call.to,
         }
-    url = calls_url(call)
-    notify_event(code, context={**context, "CALLS_URL": url}, concerned_user_ids=user_ids, url=url)
+    # The in-app link is a path (opened on whatever host the employee uses); mail needs SITE_URL.
+    path = f"{reverse('telephony:calls')}#call-{call.pk}"
+    notify_event(code, context={**context, "CALLS_URL": calls_url(call)}, concerned_user_ids=user_ids, url=path)
 
 
 def _kick_processing(call: PbxCall) -> None:
