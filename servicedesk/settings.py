@@ -234,5 +234,5 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # Missed-call mails whose window closed and whose kick was lost; calls whose processing was lost.
     "telephony-send-due-digests": {"task": "telephony.send_due_digests", "schedule": 15.0},
-    "telephony-process-due-calls": {"task": "telephony.process_due_calls", "schedule": 60.0},
+    "telephony-process-due-calls": {"task": "telephony.process_due_calls", "schedule": 15.0},
 }

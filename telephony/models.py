@@ -4,6 +4,8 @@ settings and the call-back rules."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -252,17 +254,24 @@ class TelephonySettings(models.Model):
         return str(_("Telephony settings"))
 
     @classmethod
-    def load(cls) -> TelephonySettings:
+    def load(cls, max_age: float = 0.0) -> TelephonySettings:
+        """The row (created with the shipped templates on first use). `max_age` > 0: a copy read by
+        this process at most that many seconds ago will do (the hot path of the PBX API)."""
+        cached = _settings_cache.get("row")
+        if max_age > 0 and cached is not None and time.monotonic() - cached[0] < max_age:
+            return cached[1]
         obj = cls.objects.filter(pk=cls.SINGLETON_PK).first()
         if obj is None:
             from .defaults import template_defaults
 
             obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK, defaults=template_defaults())
+        _settings_cache["row"] = (time.monotonic(), obj)
         return obj
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        _settings_cache.clear()
 
     def template_for(self, kind: str, language: str) -> dict[str, str]:
         """subject/body/footer of `kind` ("missed"/"voicemail") in `language`, else the other one."""
@@ -271,6 +280,9 @@ class TelephonySettings(models.Model):
             part: getattr(self, f"{kind}_{part}_{first}") or getattr(self, f"{kind}_{part}_{second}")
             for part in ("subject", "body", "footer")
         }
+
+
+_settings_cache: dict[str, tuple[float, TelephonySettings]] = {}
 
 
 class CallbackRule(models.Model):

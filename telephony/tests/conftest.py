@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from notifications.tests.conftest import asgi_server_factory, committed, outgoing  # noqa: F401
-from telephony.models import TelephonySettings
+from telephony.models import TelephonySettings, _settings_cache
 from telephony.testing import pbx_token
 
 MISSED_URL = "/api/pbx/v1/missed-calls"
@@ -23,6 +23,12 @@ VOICEMAIL_BOX = "voicemail@corp.example"
 def own_media(settings: Any, tmp_path: Any) -> None:
     """Each test its own MEDIA_ROOT, so "no file left behind" is checked on this test's files only."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings_row() -> None:
+    """The intake's few-seconds copy of the settings row must not outlive the test that read it."""
+    _settings_cache.clear()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from notifications.models import Notification
 from notifications.tests.conftest import session_cookie
-from notifications.tests.test_browser_toast import _page_for, browser  # noqa: F401
+from notifications.tests.test_browser_toast import _page_for, browser  # noqa: F401,F811
 from telephony.testing import pbx_token, wav_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def _multipart(fields: dict[str, str], audio: bytes) -> tuple[bytes, str]:
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def test_missed_call_and_voicemail_reach_the_open_page(cast, client, asgi_server_factory, browser, phone_settings):
+def test_missed_call_and_voicemail_reach_the_open_page(cast, client, asgi_server_factory, browser, phone_settings):  # noqa: F811
     token = pbx_token()
     server = asgi_server_factory()
     page = _page_for(browser, server, session_cookie(client, "operator"))
@@ -53,7 +53,9 @@ def test_missed_call_and_voicemail_reach_the_open_page(cast, client, asgi_server
     _post(
         f"{server.url}/api/pbx/v1/missed-calls",
         token,
-        json.dumps({"caller_id": '"Kirill Client" <+74951234567>', "to": "201", "date": "2025-03-14T09:26:53+03:00"}).encode(),
+        json.dumps(
+            {"caller_id": '"Kirill Client" <+74951234567>', "to": "201", "date": "2025-03-14T09:26:53+03:00"}
+        ).encode(),
         "application/json",
     )
     toast = page.locator(".ntoast", has_text="Kirill Client")
