@@ -93,6 +93,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A psycopg connection pool per process (0: none). Under ASGI every request runs in a thread
+    # of its own, so CONN_MAX_AGE cannot keep a connection for the next request; the pool does.
+    DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=0)
+    if DATABASE_POOL_MAX:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DATABASE_POOL_MAX, "timeout": 10}}
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_servicedesk")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -84,7 +84,7 @@ def _schedule(digest: MissedCallDigest) -> None:
     from ..tasks import send_digest_task
 
     pk, eta = digest.pk, digest.due_at
-    transaction.on_commit(lambda: send_digest_task.apply_async((pk,), eta=eta))
+    transaction.on_commit(lambda: send_digest_task.apply_async((pk,), eta=eta), robust=True)
 
 
 class Outcome(enum.Enum):

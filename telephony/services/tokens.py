@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 from django.db import transaction
@@ -21,6 +22,11 @@ from ..models import Pbx, PbxToken
 TOKEN_PREFIX = "pbx_"
 # last_used_at is written at most this often per token, so API calls do not all write a row.
 TOUCH_EVERY = timedelta(minutes=1)
+# A web process trusts what it read about a token for this long: a revocation takes effect at once
+# in the process that made it and within these seconds everywhere else. It saves a query on every
+# call of a busy PBX.
+REMEMBER_SECONDS = 10.0
+_remembered: dict[str, tuple[float, PbxToken]] = {}
 
 
 def hash_token(token: str) -> str:
@@ -40,8 +46,10 @@ def create_token(*, pbx_name: str, actor: User | None = None) -> tuple[PbxToken,
 
 
 def revoke_tokens(*, tokens: list[PbxToken]) -> int:
-    """Revoke; a revoked token answers 403 from then on. Returns how many were still active."""
+    """Revoke; a revoked token answers 403 from then on (other web processes: within
+    REMEMBER_SECONDS). Returns how many were still active."""
     ids = [token.pk for token in tokens]
+    _remembered.clear()
     return PbxToken.objects.filter(pk__in=ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
@@ -49,7 +57,14 @@ def find_token(token: str) -> PbxToken | None:
     """The token row (active or revoked) for a presented token, or None when it is unknown."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    return PbxToken.objects.select_related("pbx").filter(token_hash=hash_token(token)).first()
+    digest = hash_token(token)
+    known = _remembered.get(digest)
+    if known is not None and time.monotonic() - known[0] < REMEMBER_SECONDS:
+        return known[1]
+    row = PbxToken.objects.select_related("pbx").filter(token_hash=digest).first()
+    if row is not None:
+        _remembered[digest] = (time.monotonic(), row)
+    return row
 
 
 def touch(token: PbxToken) -> None:

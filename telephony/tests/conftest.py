@@ -11,6 +11,7 @@ from django.test import Client
 
 from notifications.tests.conftest import asgi_server_factory, committed, outgoing  # noqa: F401
 from telephony.models import TelephonySettings, _settings_cache
+from telephony.services.tokens import _remembered
 from telephony.testing import pbx_token
 
 MISSED_URL = "/api/pbx/v1/missed-calls"
@@ -27,8 +28,9 @@ def own_media(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_settings_row() -> None:
-    """The intake's few-seconds copy of the settings row must not outlive the test that read it."""
+    """The intake's few-seconds copies (settings row, tokens) must not outlive the test that read them."""
     _settings_cache.clear()
+    _remembered.clear()
 
 
 @pytest.fixture

@@ -58,3 +58,27 @@ def test_failed_processing_rolls_back_and_is_retried_later(cast, phone_settings,
         assert process_due_calls_task() == 1
     assert PbxCall.objects.get().processed_at is not None
     assert MissedCallDigest.objects.count() == 1
+
+
+def test_broker_down_still_stores_the_call_and_the_sweeper_finishes(
+    cast, phone_settings, post_missed, monkeypatch, committed
+):
+    from telephony import tasks
+
+    attempts = []
+
+    def broker_down(*_args: object) -> None:
+        attempts.append(1)
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.process_call_task, "delay", broker_down)
+    with committed():
+        response = post_missed(to="201")
+    assert attempts == [1]
+    assert response.status_code == 201, response.content
+    call = PbxCall.objects.get(pk=response.json()["id"])
+    assert call.processed_at is None
+    monkeypatch.undo()
+    with time_machine.travel(call.process_due_at + timedelta(seconds=1), tick=False):
+        assert process_due_calls_task() == 1
+    assert list(PbxCall.objects.get().employees.all()) == [cast.operator]
