@@ -102,3 +102,11 @@ def test_filters_by_kind_search_and_employee(cast, calls):
     assert "Anna Client" not in browser.get("/calls/?kind=voicemail").content.decode()
     assert "Boris" in browser.get("/calls/?q=222-22").content.decode()
     assert "Boris" not in browser.get(f"/calls/?employee={cast.operator.pk}").content.decode()
+
+
+def test_page_speaks_russian(cast, calls):
+    browser = _login("system")
+    browser.cookies["django_language"] = "ru"
+    html = browser.get("/calls/?state=all").content.decode()
+    for text in ("Вызовы", "Голосовая почта", "Пропущенный вызов", "Отметить обработанным", "Кто звонил"):
+        assert text in html, text
