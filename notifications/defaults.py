@@ -292,11 +292,25 @@ RECIPIENT_FIELDS = {
 }
 
 
-def install(apps: object) -> None:
+# Defaults of other apps (telephony's push actions), added from their AppConfig.ready(): installed
+# with these by the post_migrate hook into an empty table, and by those apps' own data migrations.
+_REGISTERED: list[Default] = []
+
+
+def register_defaults(items: list[Default]) -> None:
+    codes = {item.code for item in (*DEFAULTS, *_REGISTERED)}
+    _REGISTERED.extend(item for item in items if item.code not in codes)
+
+
+def all_defaults() -> list[Default]:
+    return [*DEFAULTS, *_REGISTERED]
+
+
+def install(apps: object, items: list[Default] | None = None) -> None:
     """Create the default actions that are missing (by code); existing ones are left as edited."""
     EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
     Group = apps.get_model("auth", "Group")  # type: ignore[attr-defined]
-    for item in DEFAULTS:
+    for item in all_defaults() if items is None else items:
         if EventAction.objects.filter(code=item.code).exists():
             continue
         action = EventAction.objects.create(
@@ -319,6 +333,6 @@ def install(apps: object) -> None:
             action.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in item.groups])
 
 
-def uninstall(apps: object) -> None:
+def uninstall(apps: object, items: list[Default] | None = None) -> None:
     EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
-    EventAction.objects.filter(code__in=[item.code for item in DEFAULTS]).delete()
+    EventAction.objects.filter(code__in=[item.code for item in (DEFAULTS if items is None else items)]).delete()

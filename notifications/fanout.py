@@ -89,7 +89,7 @@ def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventActio
     seen: set[tuple[str, str]] = set()
     planned: list[Planned] = []
     for action in actions:
-        for recipient in resolve(action, ticket):
+        for recipient in resolve(action, ticket, occurrence.data):
             if action.channel == Channel.PUSH and recipient.user_id is None:
                 continue
             if action.channel == Channel.EMAIL and "@" not in recipient.email:
@@ -175,7 +175,7 @@ class _Values:
 def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned]) -> list[Delivery]:
     values = _Values(occurrence, ticket)
     frame: MailFrame | None = None
-    path = _object_path(ticket)
+    path = _object_path(ticket) or str(occurrence.data.get("url") or "")
     notifications: list[Notification] = []
     letters: list[tuple[Delivery, mail.Letter]] = []
     journal: list[Delivery] = []

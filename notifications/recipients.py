@@ -3,8 +3,9 @@ user groups and fixed addresses, each reduced to one `Recipient` with a language
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -83,11 +84,23 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield from _agreement(ticket)
 
 
-def resolve(action: EventAction, ticket: Ticket | None) -> list[Recipient]:
-    """The action's recipients, in a stable order; duplicates are left for the caller to remove."""
+def _concerned(data: Mapping[str, Any]) -> Iterator[Recipient]:
+    """The users an event without a ticket is about (e.g. who missed a call), given by its raiser."""
+    ids = [int(pk) for pk in data.get("recipient_user_ids") or ()]
+    if ids:
+        yield from (_user(user) for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def resolve(action: EventAction, ticket: Ticket | None, data: Mapping[str, Any] | None = None) -> list[Recipient]:
+    """The action's recipients, in a stable order; duplicates are left for the caller to remove.
+
+    Without a ticket, "responsible" means the users the event concerns (`recipient_user_ids` in
+    the event's data: the employees who missed a call)."""
     found: list[Recipient | None] = []
     if ticket is not None:
         found.extend(_ticket_recipients(action, ticket))
+    elif action.to_responsible and data:
+        found.extend(_concerned(data))
     group_ids = [group.pk for group in action.groups.all()]
     if group_ids:
         users = User.objects.filter(groups__in=group_ids, is_active=True).select_related("employee").distinct()

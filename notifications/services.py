@@ -158,15 +158,25 @@ def notify_event(
     ticket: Ticket | None = None,
     context: Mapping[str, str],
     actor: User | None = None,
+    concerned_user_ids: Iterable[int] = (),
+    url: str = "",
 ) -> Occurrence | None:
     """Raise catalogue event `event_code` with ready-made placeholder values (UPPER_SNAKE keys).
 
     Used by the mail app ("mail.connection_failing", "mail.unprocessable") and by later apps for
-    their own events. Safe inside a transaction: the fan-out starts after it commits.
+    their own events. Safe inside a transaction: the fan-out starts after it commits. An event
+    without a ticket may name the users it concerns (`concerned_user_ids`: "responsible" in its
+    actions) and the page its in-app notification opens (`url`).
     """
     if catalogue.get_event(event_code) is None:
         raise ValueError(f"unknown notification event {event_code!r}")
-    data = {"context": {str(key): "" if value is None else str(value) for key, value in context.items()}}
+    data: dict[str, Any] = {
+        "context": {str(key): "" if value is None else str(value) for key, value in context.items()}
+    }
+    if concerned_user_ids:
+        data["recipient_user_ids"] = sorted({int(pk) for pk in concerned_user_ids})
+    if url:
+        data["url"] = url
     return record_occurrence(
         event_code, ticket_id=ticket.pk if ticket else None, actor_id=actor.pk if actor else None, data=data
     )

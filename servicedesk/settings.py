@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "mailconf",
     "notifications",
     "escalation",
+    "telephony",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A psycopg connection pool per process (0: none). Under ASGI every request runs in a thread
+    # of its own, so CONN_MAX_AGE cannot keep a connection for the next request; the pool does.
+    DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=0)
+    if DATABASE_POOL_MAX:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DATABASE_POOL_MAX, "timeout": 10}}
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_servicedesk")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -204,6 +213,12 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
 
+# --- Telephony (telephony/) -------------------------------------------------------------------
+# Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
+TELEPHONY_AUDIO_MAX_BYTES = env.int("TELEPHONY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
+# Country whose numbering plan reads numbers without a country code ("8 912 …" in Russia).
+TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
+
 # --- Security for production ------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
@@ -232,4 +247,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},
     # File imports whose task was lost (servicedesk/services/imports.py).
     "servicedesk-resume-imports": {"task": "servicedesk.resume_imports", "schedule": 60.0},
+    # Missed-call mails whose window closed and whose kick was lost; calls whose processing was lost.
+    "telephony-send-due-digests": {"task": "telephony.send_due_digests", "schedule": 15.0},
+    "telephony-process-due-calls": {"task": "telephony.process_due_calls", "schedule": 15.0},
 }

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from telephony.api import api as pbx_api
+
 from .views.health import health
 
 urlpatterns = [
@@ -13,6 +15,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("cabinet/", include("servicedesk.cabinet_urls")),
     path("org/", include("servicedesk.org_urls")),
+    path("calls/", include("telephony.urls")),
+    path("api/pbx/v1/", pbx_api.urls),
     path("", include("servicedesk.ui_urls")),
 ]
 

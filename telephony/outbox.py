@@ -1,0 +1,70 @@
+"""The one module of telephony that touches the mail app: queueing messages in the outbox and
+reading the two outgoing-mail settings telephony obeys. Repoint these imports here, nowhere else.
+
+Telephony mail is queued as kind "system": the fallback and voicemail addresses are set by a
+technologist and must receive mail even when "send notifications to unregistered users" is off
+(the outbox applies that filter to kind "notification" only). The global "use e-mail
+notifications" switch still stops every telephony mail: `notifications_enabled()` is checked by
+the callers before anything is queued, and the company signature is added here as the outbox
+would add it to notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mailconf.models import OutgoingConnection
+from mailconf.services.outbox import OutgoingAttachment, enqueue_mail_many
+from notifications.mail import ORIGIN_VALUE, origin_header
+
+KIND = "system"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    attachments: Sequence[Attachment] = field(default_factory=tuple)
+
+
+def notifications_enabled() -> bool:
+    """The outgoing-mail switch "use e-mail notifications" (seed 001: it includes voicemail)."""
+    return OutgoingConnection.load().notifications_enabled
+
+
+def company_signature() -> str:
+    return (OutgoingConnection.load().signature or "").strip()
+
+
+def _signed(text: str, signature: str) -> str:
+    return f"{text.rstrip()}\n\n-- \n{signature}\n" if signature else text
+
+
+def queue(mails: Sequence[Mail]) -> list[int]:
+    """Write the messages to the outbox in the caller's transaction; returns their row ids."""
+    if not mails:
+        return []
+    signature = company_signature()
+    rows = enqueue_mail_many(
+        [
+            {
+                "to": [mail.to],
+                "subject": mail.subject,
+                "text": _signed(mail.text, signature),
+                "kind": KIND,
+                "headers": {origin_header(): ORIGIN_VALUE},
+                "attachments": [OutgoingAttachment(a.filename, a.content, a.content_type) for a in mail.attachments],
+            }
+            for mail in mails
+        ]
+    )
+    return [row.pk for row in rows]

@@ -1,0 +1,1 @@
+"""Business operations of telephony; the API, pages, admin, commands and tasks only call these."""
