@@ -121,14 +121,14 @@ class ServiceScheduleAdmin(admin.ModelAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_base", "spread_over_org", "schedule", "reaction_hours", "resolution_hours", "is_active")
+    list_display = ("name", "is_base", "spread_over_org", "schedule", "is_active")
     search_fields = ("name", "name_en")
     readonly_fields = ("is_base",)
     filter_horizontal = ("services", "employees", "departments", "companies", "contacts")
     fieldsets = (
         (None, {"fields": ("name", "name_en", "is_base", "description", "is_active")}),
         (_("Recipients"), {"fields": ("employees", "departments", "companies", "contacts", "spread_over_org")}),
-        (_("Services and SLA"), {"fields": ("services", "schedule", "reaction_hours", "resolution_hours")}),
+        (_("Services and SLA"), {"fields": ("services", "schedule")}),
     )
 
     def has_delete_permission(self, request: HttpRequest, obj: Agreement | None = None) -> bool:

@@ -539,8 +539,8 @@ def _load_agreements(world: _World, result: DemoResult) -> None:
         defaults={
             "name_en": name_en,
             "spread_over_org": True,
-            "reaction_hours": 2,
-            "resolution_hours": 8,
+            "reaction_amount": 2,
+            "resolution_amount": 8,
             "description": "Круглосуточная поддержка головного офиса и филиалов ООО «Ромашка».",
             "schedule": ServiceSchedule.objects.filter(around_the_clock=True).first(),
         },
