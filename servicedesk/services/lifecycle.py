@@ -13,7 +13,8 @@ def ensure_changeable(ticket: Ticket) -> None:
     """Refuse any change of a closed or cancelled ticket."""
     if ticket.is_final:
         raise ValidationError(
-            _("The ticket is %(status)s and accepts no changes.") % {"status": TicketStatus(ticket.status).label.lower()}
+            _("The ticket is %(status)s and accepts no changes.")
+            % {"status": TicketStatus(ticket.status).label.lower()}
         )
 
 

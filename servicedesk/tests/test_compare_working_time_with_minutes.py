@@ -11,7 +11,6 @@ in a repeated hour at its first occurrence) is a choice the per-minute definitio
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,7 +41,11 @@ def calendars(draw: st.DrawFn) -> WorkingTime:
         day = dt.date(2026, 3, 20) + dt.timedelta(days=draw(st.integers(0, 30)))
         kind = draw(st.sampled_from([DayKind.HOLIDAY, DayKind.DAY_OFF, DayKind.WORKDAY, DayKind.SHORT]))
         exceptions[day] = DayException(kind, draw(st.integers(1, 7)), draw(st.sampled_from([0, 30, 60, 600])))
-    return WorkingTime(zone=zone, week=week, exceptions=exceptions, )
+    return WorkingTime(
+        zone=zone,
+        week=week,
+        exceptions=exceptions,
+    )
 
 
 def working_minute(clock: WorkingTime, moment: dt.datetime) -> bool:
