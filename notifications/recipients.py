@@ -3,8 +3,9 @@ user groups and fixed addresses, each reduced to one `Recipient` with a language
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -69,6 +70,17 @@ def _agreement(ticket: Ticket) -> Iterator[Recipient]:
         yield _person(contact)  # type: ignore[misc]
 
 
+def _assignees(data: Mapping[str, Any]) -> Iterator[Recipient | None]:
+    """The people an event is about, named by the event itself (task assignees, approvers)."""
+    wanted = data.get("assignees") or {}
+    employee_ids = set(wanted.get("employee_ids") or [])
+    team_ids = wanted.get("team_ids") or []
+    if team_ids:
+        employee_ids |= set(Employee.objects.filter(teams__in=team_ids).values_list("pk", flat=True))
+    for employee in Employee.objects.filter(pk__in=employee_ids, is_active=True).order_by("pk"):
+        yield _person(employee)
+
+
 def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipient | None]:
     if action.to_requester:
         yield from _requester(ticket)
@@ -81,13 +93,17 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield from _watchers(ticket)
     if action.to_agreement_recipients:
         yield from _agreement(ticket)
+    if action.to_team_leader and ticket.responsible_team_id:
+        yield _person(ticket.responsible_team.leader)
 
 
-def resolve(action: EventAction, ticket: Ticket | None) -> list[Recipient]:
+def resolve(action: EventAction, ticket: Ticket | None, data: Mapping[str, Any] | None = None) -> list[Recipient]:
     """The action's recipients, in a stable order; duplicates are left for the caller to remove."""
     found: list[Recipient | None] = []
     if ticket is not None:
         found.extend(_ticket_recipients(action, ticket))
+    if action.to_assignees and data:
+        found.extend(_assignees(data))
     group_ids = [group.pk for group in action.groups.all()]
     if group_ids:
         users = User.objects.filter(groups__in=group_ids, is_active=True).select_related("employee").distinct()

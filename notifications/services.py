@@ -19,7 +19,7 @@ from django.utils import timezone
 from servicedesk import events
 from servicedesk.models import Comment, Ticket, TicketChannel, TicketStatus, User
 
-from . import catalogue
+from . import catalogue, work_items
 from .compose import MailFrame, Rendered, letter, render_template
 from .context import build_values
 from .fanout import SWEEP_GRACE
@@ -85,6 +85,9 @@ def catalogue_codes(event: events.DomainEvent, comments: Mapping[int, Comment] |
     `comments` (id -> comment) saves the lookup of a comment event's comment when the caller
     loaded a batch of them at once."""
     name = event.name
+    own = work_items.codes_for(event)
+    if own is not None:
+        return own
     if name == events.TICKET_CREATED:
         return [_REGISTERED_BY_CHANNEL.get(event.data.get("channel"), catalogue.TICKET_REGISTERED_OPERATOR)]
     if name == events.TICKET_STATUS_CHANGED:
@@ -121,7 +124,11 @@ def handle_domain_events(batch: list[events.DomainEvent]) -> None:
     due = timezone.now() + SWEEP_GRACE
     rows = [
         Occurrence(
-            event=code, ticket_id=event.ticket_id, actor_id=event.actor_id, data=dict(event.data), next_attempt_at=due
+            event=code,
+            ticket_id=event.ticket_id,
+            actor_id=event.actor_id,
+            data=work_items.enrich(code, event),
+            next_attempt_at=due,
         )
         for code, event in wanted
         if code in listening
@@ -170,6 +177,22 @@ def notify_event(
     return record_occurrence(
         event_code, ticket_id=ticket.pk if ticket else None, actor_id=actor.pk if actor else None, data=data
     )
+
+
+def record_occurrences(items: Iterable[tuple[str, int | None, dict[str, Any]]]) -> list[Occurrence]:
+    """Journal many catalogue events at once (event code, ticket id, data) and queue one fan-out
+    task after commit. Used by escalation: `data` may restrict the event to `action_ids`, and ask
+    to `hold` deliveries to the recipients' working hours (see notifications.hold)."""
+    due = timezone.now() + SWEEP_GRACE
+    rows = [
+        Occurrence(event=code, ticket_id=ticket_id, data=data, next_attempt_at=due) for code, ticket_id, data in items
+    ]
+    if not rows:
+        return rows
+    Occurrence.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: fan_out_many_task.delay(ids))
+    return rows
 
 
 # --- Preview and test sending (the template editor) ----------------------------------------------------

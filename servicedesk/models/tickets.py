@@ -302,6 +302,8 @@ class TicketHistory(models.Model):
         COMMENT = "comment", _("Comment added")
         ATTACHMENT = "attachment", _("Attachment added")
         WATCHER = "watcher", _("Watcher changed")
+        TASK = "task", _("Task")
+        APPROVAL = "approval", _("Approval")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(_("when"), auto_now_add=True)
