@@ -388,11 +388,16 @@ RECIPIENT_FIELDS = {
 
 def install(apps: object) -> None:
     """Create the default actions that are missing (by code); existing ones are left as edited."""
+    install_items(apps, DEFAULTS)
+
+
+def install_items(apps: object, items: list[Default]) -> None:
+    """Create the actions of `items` that are missing (by code); other apps ship theirs through this."""
     EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
     Group = apps.get_model("auth", "Group")  # type: ignore[attr-defined]
     # An older migration state lacks later recipient fields; their actions come with a later migration.
     known = {field.name for field in EventAction._meta.get_fields()}
-    for item in DEFAULTS:
+    for item in items:
         if any(RECIPIENT_FIELDS[kind] not in known for kind in item.recipients):
             continue
         if EventAction.objects.filter(code=item.code).exists():

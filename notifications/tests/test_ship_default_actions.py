@@ -30,6 +30,10 @@ BUILT_IN = {
     work_items.TASK_DONE,
     work_items.APPROVAL_REQUESTED,
     work_items.APPROVAL_DECIDED,
+    # Shipped by the escalation app for its default schemes' levels.
+    "escalation.ticket",
+    "escalation.task",
+    "escalation.approval",
 }
 
 

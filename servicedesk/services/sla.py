@@ -44,20 +44,21 @@ APPROVALS = "approval"
 ZERO = dt.timedelta(0)
 STOPPED_FINAL = (TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CANCELLED)
 
-Listener = Callable[[str, Sequence[Any]], None]
+Listener = Callable[..., None]
 _listeners: list[Listener] = []
 
 
 def on_deadlines_changed(listener: Listener) -> Listener:
-    """Register `listener(kind, objects)`, called in the transaction that moved their deadlines."""
+    """Register `listener(kind, objects, created=bool)`, called in the transaction that moved
+    their deadlines; `created` says the objects are new (nothing can exist about them yet)."""
     if listener not in _listeners:
         _listeners.append(listener)
     return listener
 
 
-def deadlines_changed(kind: str, objects: Sequence[Any]) -> None:
+def deadlines_changed(kind: str, objects: Sequence[Any], *, created: bool = False) -> None:
     for listener in list(_listeners):
-        listener(kind, objects)
+        listener(kind, objects, created=created)
 
 
 def working_time_of(ticket: Ticket) -> WorkingTime:
@@ -98,7 +99,7 @@ def initial_clocks(
 def start_clocks(ticket: Ticket, now: dt.datetime) -> None:
     """The first period of a just-registered ticket; listeners learn of its deadlines."""
     TicketClockPeriod.objects.create(ticket=ticket, status=ticket.status, counted=True, started_at=now)
-    deadlines_changed(TICKETS, [ticket])
+    deadlines_changed(TICKETS, [ticket], created=True)
 
 
 # --- status changes --------------------------------------------------------------------------------------

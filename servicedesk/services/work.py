@@ -102,7 +102,7 @@ def add_task(
             created_by=actor,
         )
         record(ticket, actor, TicketHistory.Kind.TASK, "task", "", _("added: %(title)s") % {"title": title})
-        sla.deadlines_changed(sla.TASKS, [task])
+        sla.deadlines_changed(sla.TASKS, [task], created=True)
         events.emit(events.DomainEvent(events.TASK_ASSIGNED, ticket.pk, _uid(actor), {"task_id": task.pk}))
     return task
 
@@ -197,7 +197,7 @@ def request_approval(
         record(ticket, actor, TicketHistory.Kind.APPROVAL, "approval", "", label)
         if ticket.status in COUNTED_STATUSES:
             change_status(ticket=ticket, actor=actor, status=TicketStatus.WAITING)
-        sla.deadlines_changed(sla.APPROVALS, [approval])
+        sla.deadlines_changed(sla.APPROVALS, [approval], created=True)
         events.emit(events.DomainEvent(events.APPROVAL_REQUESTED, ticket.pk, _uid(actor), {"approval_id": approval.pk}))
     return approval
 

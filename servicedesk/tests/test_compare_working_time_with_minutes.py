@@ -109,3 +109,12 @@ def test_pieces_cover_the_range_and_sum_to_between(clock: WorkingTime, start: dt
     assert pieces[0].start == start and pieces[-1].end == end
     assert all(a.end == b.start and a.working != b.working for a, b in zip(pieces, pieces[1:], strict=False))
     assert sum((p.end - p.start for p in pieces if p.working), dt.timedelta()) == clock.between(start, end)
+
+
+@SETTINGS
+@given(clock=calendars(), start=starts, minutes=st.integers(1, 3 * 24 * 60), back=st.integers(1, 3 * 24 * 60))
+def test_shift_back_is_the_earliest_instant(clock: WorkingTime, start: dt.datetime, minutes: int, back: int) -> None:
+    anchor = clock.add(start, minutes * MINUTE)
+    moment = clock.shift(anchor, -back * MINUTE)
+    assert clock.between(moment, anchor) == back * MINUTE
+    assert moment == clock.add(clock.subtract(moment, MINUTE), MINUTE)  # nothing earlier has the same count

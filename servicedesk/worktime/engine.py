@@ -273,6 +273,26 @@ class WorkingTime:
         index = bisect_right(span.before, target) - 1
         return from_us(span.starts[index] + target - span.before[index]).astimezone(end.tzinfo)
 
+    def shift(self, anchor: dt.datetime, offset: dt.timedelta) -> dt.datetime:
+        """The earliest instant whose working time from `anchor` is `offset` (negative: before it).
+
+        Unlike `subtract`, which gives the latest such instant, a point half-way through a day
+        with a lunch break is when the morning ends, not when the afternoon starts: 50 % of an
+        8-hour time started at 09:00 with a 13:00-14:00 break is 13:00."""
+        amount = offset // US
+        if amount >= 0:
+            return self.add(anchor, offset)
+        moment = to_us(anchor)
+        span = self._covering(moment, moment)
+        years = 0
+        while (target := self._worked(span, moment) + amount) <= 0:
+            years += 1
+            if years > MAX_SPAN_YEARS:
+                raise NoWorkingTime("no working time in the calendar")
+            span = self._covering(span.low - YEAR_US, span.high)
+        index = bisect_left(span.before, target) - 1
+        return from_us(span.starts[index] + target - span.before[index]).astimezone(anchor.tzinfo)
+
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Working time from `start` to `end`; negative when `end` is earlier."""
         a, b = to_us(start), to_us(end)
