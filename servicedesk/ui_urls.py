@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import attachments, people, ticket_card, tickets
+from .views import attachments, my_tasks, people, ticket_card, ticket_work, tickets
 
 urlpatterns = [
     path(
@@ -26,6 +26,18 @@ urlpatterns = [
     path(
         "tickets/<int:pk>/watchers/<int:watcher_pk>/remove/", ticket_card.remove_watcher, name="ticket_remove_watcher"
     ),
+    path("tickets/<int:pk>/sla/<str:clock>/", ticket_work.ticket_sla, name="ticket_sla"),
+    path("tickets/<int:pk>/reclassify/", ticket_work.reclassify, name="ticket_reclassify"),
+    path("tickets/<int:pk>/tasks/", ticket_work.add_task, name="ticket_add_task"),
+    path("tickets/<int:pk>/approvals/", ticket_work.request_approval, name="ticket_request_approval"),
+    path(
+        "tickets/<int:pk>/approvals/<int:approval_pk>/cancel/",
+        ticket_work.cancel_approval,
+        name="ticket_cancel_approval",
+    ),
+    path("tasks/<int:task_pk>/finish/", ticket_work.finish_task, name="task_finish"),
+    path("approvals/<int:approval_pk>/decide/", ticket_work.decide_approval, name="approval_decide"),
+    path("my-tasks/", my_tasks.my_tasks, name="my_tasks"),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
     path("people/", people.people, name="people"),
     path("people/employees/<int:pk>/", people.employee_detail, name="employee_detail"),

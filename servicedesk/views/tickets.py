@@ -38,7 +38,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "scope": params.get("scope") or "",
         "now": timezone.now(),
         "has_filters": any(
-            params.get(k) for k in ("q", "status", "type", "service", "responsible", "team", "priority")
+            params.get(k) for k in ("q", "status", "type", "service", "responsible", "team", "priority", "due")
         ),
     }
     # htmx swaps only the results when a filter changes; a plain request gets the whole page.
