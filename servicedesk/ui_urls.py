@@ -17,6 +17,7 @@ urlpatterns = [
     path("", tickets.ticket_list, name="ticket_list"),
     path("tickets/new/", tickets.ticket_create, name="ticket_create"),
     path("tickets/requesters/", tickets.requester_search, name="requester_search"),
+    path("tickets/agreements/", tickets.agreement_options, name="agreement_options"),
     path("tickets/<int:pk>/", ticket_card.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/status/", ticket_card.change_status, name="ticket_change_status"),
     path("tickets/<int:pk>/assign/", ticket_card.assign, name="ticket_assign"),

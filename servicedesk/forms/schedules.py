@@ -56,7 +56,19 @@ def zone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in sorted(zoneinfo.available_timezones()) if "/" in zone or zone == "UTC"]
 
 
-class ScheduleForm(forms.ModelForm):
+def _week_fields() -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for day in Weekday:
+        fields[f"hours_{day.value}"] = forms.CharField(
+            label=day.label, required=False, widget=forms.TextInput(attrs={"placeholder": "09:00–18:00"})
+        )
+        fields[f"breaks_{day.value}"] = forms.CharField(
+            label=_("breaks"), required=False, widget=forms.TextInput(attrs={"placeholder": "13:00–14:00"})
+        )
+    return fields
+
+
+class _ScheduleForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("time zone"), choices=zone_choices)
 
     class Meta:
@@ -68,18 +80,8 @@ class ScheduleForm(forms.ModelForm):
         stored = self.instance.intervals or {}
         for day in Weekday:
             hours, breaks = split_intervals(stored.get(str(day.value)) or [])
-            self.fields[f"hours_{day.value}"] = forms.CharField(
-                label=day.label,
-                required=False,
-                initial=hours,
-                widget=forms.TextInput(attrs={"placeholder": "09:00–18:00"}),
-            )
-            self.fields[f"breaks_{day.value}"] = forms.CharField(
-                label=_("breaks"),
-                required=False,
-                initial=breaks,
-                widget=forms.TextInput(attrs={"placeholder": "13:00–14:00"}),
-            )
+            self.fields[f"hours_{day.value}"].initial = hours
+            self.fields[f"breaks_{day.value}"].initial = breaks
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -103,3 +105,7 @@ class ScheduleForm(forms.ModelForm):
             self.add_error("hours_1", _("Give working hours for at least one day, or mark the schedule 24×7."))
         self.instance.intervals = {} if data.get("around_the_clock") else week
         return data
+
+
+# The weekday fields are declared on the class (the admin's fieldsets need them there).
+ScheduleForm = type("ScheduleForm", (_ScheduleForm,), {"__module__": __name__, **_week_fields()})
