@@ -98,7 +98,7 @@ class EscalationLevel(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     trigger = models.CharField(_("fires at"), max_length=8, choices=Trigger.choices, default=Trigger.SHARE)
     percent = models.PositiveSmallIntegerField(
-        _("share of the time, %"), null=True, blank=True, help_text=_("100 % is the deadline itself.")
+        _("share of the time, %"), null=True, blank=True, help_text=_("At 100 the level fires at the deadline itself.")
     )
     offset_minutes = models.IntegerField(
         _("offset, working minutes"),

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
                 ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
                 ('trigger', models.CharField(choices=[('share', 'share of the time'), ('offset', 'before or after the deadline')], default='share', max_length=8, verbose_name='fires at')),
-                ('percent', models.PositiveSmallIntegerField(blank=True, help_text='100 % is the deadline itself.', null=True, verbose_name='share of the time, %')),
+                ('percent', models.PositiveSmallIntegerField(blank=True, help_text='At 100 the level fires at the deadline itself.', null=True, verbose_name='share of the time, %')),
                 ('offset_minutes', models.IntegerField(blank=True, help_text='Negative: before the deadline; positive: after it. Counted in working time.', null=True, verbose_name='offset, working minutes')),
                 ('hold_to_working_hours', models.BooleanField(default=False, help_text="Outside them the notification waits for the recipient's next working hour.", verbose_name="hold to the recipient's working hours")),
                 ('raise_priority', models.BooleanField(default=False, verbose_name='raise the priority one step')),
