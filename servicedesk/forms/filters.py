@@ -86,7 +86,11 @@ class TicketFilterForm(forms.Form):
     )
     due = forms.ChoiceField(label=_("Deadline"), choices=DUE_CHOICES, required=False)
     within = forms.IntegerField(
-        label=_("hours"), min_value=1, max_value=24 * 30, required=False, widget=forms.NumberInput(attrs={"size": 3})
+        label=_("hours"),
+        min_value=1,
+        max_value=24 * 30,
+        required=False,
+        widget=forms.NumberInput(attrs={"size": 3, "placeholder": "4"}),
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=[(k, k) for k in SORTS], required=False)
     per_page = forms.TypedChoiceField(

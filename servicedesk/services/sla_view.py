@@ -179,7 +179,7 @@ ROW_LIMIT = 400
 class Row:
     start: dt.datetime
     end: dt.datetime
-    kind: str  # "counted", "gap", "pause", "projected", "projected_gap"
+    kind: str  # "counted", "gap", "pause", "stop" (the final one), "projected", "projected_gap"
     label: str
     worked: dt.timedelta = ZERO
 
@@ -251,6 +251,15 @@ def explain(ticket: Ticket, kind: str, now: dt.datetime) -> Explanation:
             if period.counted:
                 rows += _pieces(clock, period.started_at, end, str(status), projected=False)
                 result.spent += clock.between(period.started_at, end)
+            elif period.ended_at is None and ticket.status in STOPPED_FINAL:
+                rows.append(
+                    Row(
+                        period.started_at,
+                        period.started_at,
+                        "stop",
+                        _("clock stopped: %(status)s") % {"status": status},
+                    )
+                )
             elif end > period.started_at:
                 rows.append(Row(period.started_at, end, "pause", _("clock stopped: %(status)s") % {"status": status}))
         deadline = ticket.resolution_deadline
