@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import record_occurrences
@@ -37,40 +38,56 @@ def kind_of(target: str) -> str:
     return {Target.TASK: "task", Target.APPROVAL: "approval"}.get(target, "ticket")  # type: ignore[call-overload]
 
 
-def _when(value: dt.datetime | None) -> str:
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT") if value is not None else ""
+@dataclass(frozen=True)
+class _Moment:
+    """What an alert says about the deadline, computed once for both languages."""
+
+    deadline: str
+    left: dt.timedelta
 
 
-def values(
-    spec: SchemeSpec, level: LevelSpec, obj: Any, clock: Clock, now: dt.datetime, language: str
-) -> dict[str, str]:
-    left = clock.left(now)
-    with translation.override(language):
-        result = {
-            "ESCALATION_LEVEL": level.label,
-            "DEADLINE": _when(clock.deadline),
-            "TIME_LEFT": format_duration(left) if left > dt.timedelta(0) else "0",
-            "OVERDUE_BY": format_duration(-left) if left < dt.timedelta(0) else "",
-        }
-        if spec.target == Target.TICKET_REACTION:
-            result["SLA_CLOCK"] = _("reaction time")
-        elif spec.target == Target.TICKET_RESOLUTION:
-            result["SLA_CLOCK"] = _("resolution time")
-        elif spec.target == Target.TASK:
-            result.update(task_values(obj, language))
-        else:
-            result.update(approval_values(obj, language))
+def _moment(clock: Clock, now: dt.datetime) -> _Moment:
+    deadline = timezone.localtime(clock.deadline).strftime("%d.%m.%Y %H:%M") if clock.deadline else ""
+    return _Moment(deadline, clock.left(now))
+
+
+def values(spec: SchemeSpec, level: LevelSpec, obj: Any, moment: _Moment, language: str) -> dict[str, str]:
+    """The placeholders of one alert in `language` (already active)."""
+    left = moment.left
+    result = {
+        "ESCALATION_LEVEL": level.label,
+        "DEADLINE": moment.deadline,
+        "TIME_LEFT": format_duration(left) if left > dt.timedelta(0) else "0",
+        "OVERDUE_BY": format_duration(-left) if left < dt.timedelta(0) else "",
+    }
+    if spec.target == Target.TICKET_REACTION:
+        result["SLA_CLOCK"] = _("reaction time")
+    elif spec.target == Target.TICKET_RESOLUTION:
+        result["SLA_CLOCK"] = _("resolution time")
+    elif spec.target == Target.TASK:
+        result.update(task_values(obj, language))
+    else:
+        result.update(approval_values(obj, language))
     return result
 
 
 def notify(fired: Sequence[tuple[SchemeSpec, LevelSpec, Any, Clock]], now: dt.datetime) -> None:
     """One occurrence per fired level with event actions, all written in one INSERT."""
+    chosen = [item for item in fired if item[1].notify_ids]
+    moments: dict[tuple[str, int], _Moment] = {}
+    for spec, _level, obj, clock in chosen:  # several levels of one object share its deadline
+        key = (spec.target, obj.pk)
+        if key not in moments:
+            moments[key] = _moment(clock, now)
+    localized: list[dict[str, dict[str, str]]] = [{} for _ in chosen]
+    for language in ("ru", "en"):  # one switch of language per tick, not per alert
+        with translation.override(language):
+            for texts, (spec, level, obj, _clock) in zip(localized, chosen, strict=True):
+                texts[language] = values(spec, level, obj, moments[(spec.target, obj.pk)], language)
     items = []
-    for spec, level, obj, clock in fired:
-        if not level.notify_ids:
-            continue
+    for texts, (spec, level, obj, _clock) in zip(localized, chosen, strict=True):
         data: dict[str, Any] = {
-            "localized": {lang: values(spec, level, obj, clock, now, lang) for lang in ("ru", "en")},
+            "localized": texts,
             "action_ids": list(level.notify_ids),
             "hold": level.hold,
             "level_id": level.pk,
