@@ -51,11 +51,10 @@ def _moment(clock: Clock, now: dt.datetime) -> _Moment:
     return _Moment(deadline, clock.left(now))
 
 
-def values(spec: SchemeSpec, level: LevelSpec, obj: Any, moment: _Moment, language: str) -> dict[str, str]:
-    """The placeholders of one alert in `language` (already active)."""
+def values(spec: SchemeSpec, obj: Any, moment: _Moment, language: str) -> dict[str, str]:
+    """The placeholders of one object's alerts in `language` (already active), but the level."""
     left = moment.left
     result = {
-        "ESCALATION_LEVEL": level.label,
         "DEADLINE": moment.deadline,
         "TIME_LEFT": format_duration(left) if left > dt.timedelta(0) else "0",
         "OVERDUE_BY": format_duration(-left) if left < dt.timedelta(0) else "",
@@ -72,22 +71,23 @@ def values(spec: SchemeSpec, level: LevelSpec, obj: Any, moment: _Moment, langua
 
 
 def notify(fired: Sequence[tuple[SchemeSpec, LevelSpec, Any, Clock]], now: dt.datetime) -> None:
-    """One occurrence per fired level with event actions, all written in one INSERT."""
+    """One occurrence per fired level with event actions, all written in one INSERT. The texts of
+    an object are computed once per language however many of its levels fire together."""
     chosen = [item for item in fired if item[1].notify_ids]
-    moments: dict[tuple[str, int], _Moment] = {}
-    for spec, _level, obj, clock in chosen:  # several levels of one object share its deadline
-        key = (spec.target, obj.pk)
-        if key not in moments:
-            moments[key] = _moment(clock, now)
-    localized: list[dict[str, dict[str, str]]] = [{} for _ in chosen]
+    objects: dict[tuple[str, int], tuple[SchemeSpec, Any, Clock]] = {}
+    for spec, _level, obj, clock in chosen:
+        objects.setdefault((spec.target, obj.pk), (spec, obj, clock))
+    moments = {key: _moment(clock, now) for key, (_spec, _obj, clock) in objects.items()}
+    texts: dict[tuple[str, int], dict[str, dict[str, str]]] = {key: {} for key in objects}
     for language in ("ru", "en"):  # one switch of language per tick, not per alert
         with translation.override(language):
-            for texts, (spec, level, obj, _clock) in zip(localized, chosen, strict=True):
-                texts[language] = values(spec, level, obj, moments[(spec.target, obj.pk)], language)
+            for key, (spec, obj, _clock) in objects.items():
+                texts[key][language] = values(spec, obj, moments[key], language)
     items = []
-    for texts, (spec, level, obj, _clock) in zip(localized, chosen, strict=True):
+    for spec, level, obj, _clock in chosen:
+        shared = texts[(spec.target, obj.pk)]
         data: dict[str, Any] = {
-            "localized": texts,
+            "localized": {lang: {**shared[lang], "ESCALATION_LEVEL": level.label} for lang in shared},
             "action_ids": list(level.notify_ids),
             "hold": level.hold,
             "level_id": level.pk,

@@ -75,7 +75,7 @@ class LevelForm(forms.ModelForm):
         if employee and team and not team.members.filter(pk=employee.pk).exists():
             self.add_error("reassign_employee", _("The employee is not a member of the chosen team."))
         target = getattr(self.instance.scheme, "target", None) if self.instance.scheme_id else None
-        event = TARGET_EVENTS.get(target) if target else None  # type: ignore[call-overload]
+        event = TARGET_EVENTS.get(target) if target else None
         wrong = [action.name for action in data.get("notify") or [] if event and action.event != event]
         if wrong:
             self.add_error("notify", _("Not an action of this scheme's event: %(names)s") % {"names": ", ".join(wrong)})

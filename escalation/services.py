@@ -36,7 +36,7 @@ from .models import TARGETS_OF_KIND, EscalationTrack, Target
 from .schemes import SchemeSpec
 
 log = logging.getLogger(__name__)
-BATCH = 100
+BATCH = 50
 MAX_BACKOFF = dt.timedelta(hours=1)
 
 
@@ -210,10 +210,10 @@ def _insert_firings(due: Sequence[_Due], now: dt.datetime) -> set[tuple[int, int
     """Insert the firing rows; returns the (level, object) pairs this insert really added."""
     if not due:
         return set()
-    columns = ([], [], [], [], [], [])  # level, object, ticket, due, fired, deadline
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])  # level, object, ticket, due, fired, deadline
     for item in due:
-        values = (item.level.pk, item.obj.pk, ticket_of(item.obj).pk, item.due_at, now, item.clock.deadline)
-        for column, value in zip(columns, values, strict=True):
+        row = (item.level.pk, item.obj.pk, ticket_of(item.obj).pk, item.due_at, now, item.clock.deadline)
+        for column, value in zip(columns, row, strict=True):
             column.append(value)
     head = "INSERT INTO escalation_escalationfiring (level_id, object_id, ticket_id, due_at, fired_at, deadline) "
     tail = " ON CONFLICT (level_id, object_id) DO NOTHING RETURNING level_id, object_id"
@@ -225,10 +225,10 @@ def _insert_firings(due: Sequence[_Due], now: dt.datetime) -> set[tuple[int, int
         rows = server_bound(f"{head}SELECT * FROM unnest({arrays}){tail}", [list(column) for column in columns])
         return {(int(level), int(obj)) for level, obj in rows}
     adapt = connection.ops.adapt_datetimefield_value
-    rows = [(*row[:3], *(adapt(value) for value in row[3:])) for row in zip(*columns, strict=True)]
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    flat = [(*line[:3], *(adapt(value) for value in line[3:])) for line in zip(*columns, strict=True)]
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(flat))
     with connection.cursor() as cursor:
-        cursor.execute(f"{head}VALUES {values}{tail}", [value for row in rows for value in row])
+        cursor.execute(f"{head}VALUES {placeholders}{tail}", [value for line in flat for value in line])
         return {(int(level), int(obj)) for level, obj in cursor.fetchall()}
 
 

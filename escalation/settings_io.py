@@ -133,7 +133,7 @@ def _check_scheme(item: Any, where: str, errors: _Errors) -> dict[str, Any]:
     }
     priorities = conditions.get("priorities") or []
     errors.check(all(p in Priority.values for p in priorities), f"{where}.conditions.priorities", "unknown priority")
-    event = TARGET_EVENTS.get(item.get("target"), "")  # type: ignore[call-overload]
+    event = TARGET_EVENTS.get(item.get("target"), "")
     levels = [
         _check_level(level, f"{where}.levels[{i}]", event, errors) for i, level in enumerate(item.get("levels") or [])
     ]

@@ -93,7 +93,7 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield from _watchers(ticket)
     if action.to_agreement_recipients:
         yield from _agreement(ticket)
-    if action.to_team_leader and ticket.responsible_team_id:
+    if action.to_team_leader and ticket.responsible_team is not None:
         yield _person(ticket.responsible_team.leader)
 
 

@@ -102,14 +102,14 @@ def enrich(code: str, event: events.DomainEvent) -> dict[str, Any]:
     if code in (TASK_ASSIGNED, TASK_DONE):
         task = (
             TicketTask.objects.select_related("responsible_employee", "responsible_team")
-            .filter(pk=data.get("task_id"))
+            .filter(pk=int(data.get("task_id") or 0))
             .first()
         )
         if task is not None:
             data["localized"] = {lang: task_values(task, lang) for lang in ("ru", "en")}
             data["assignees"] = task_assignees(task) if code == TASK_ASSIGNED else _creator(task.created_by_id)
     elif code in (APPROVAL_REQUESTED, APPROVAL_DECIDED):
-        approval = Approval.objects.filter(pk=data.get("approval_id")).first()
+        approval = Approval.objects.filter(pk=int(data.get("approval_id") or 0)).first()
         if approval is not None:
             data["localized"] = {lang: approval_values(approval, lang) for lang in ("ru", "en")}
             data["assignees"] = (

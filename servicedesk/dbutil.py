@@ -20,5 +20,5 @@ def server_bound(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params)  # type: ignore[arg-type]
+        cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []

@@ -64,7 +64,7 @@ def install_sla_setup(client_agreement: Agreement | None) -> int:
     return created
 
 
-def _rules(agreement: Agreement, rules: list[tuple[str, list[int], str, str]]) -> int:
+def _rules(agreement: Agreement, rules: list[tuple[ClockKind, list[Priority], str, TimeUnit]]) -> int:
     created = 0
     for position, (kind, priorities, amount, unit) in enumerate(rules, start=1):
         _rule, made = SlaRule.objects.get_or_create(

@@ -68,7 +68,7 @@ class ApprovalForm(WorkTimeMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "approval")
         super().__init__(*args, **kwargs)
-        self.fields["approvers"].label_from_instance = lambda employee: employee.full_name
+        self.fields["approvers"].label_from_instance = lambda employee: employee.full_name  # type: ignore[attr-defined]
         self.fields["work_amount"].help_text = _("Working time for the decision; asking puts the ticket into Waiting.")
 
 
@@ -109,7 +109,9 @@ class ReclassifyForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         if choices:
-            self.fields["agreement"].queryset = Agreement.objects.filter(pk__in=[a.pk for a in choices])
+            self.fields["agreement"].queryset = Agreement.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[a.pk for a in choices]
+            )
 
     def clean_subject(self) -> str:
         subject = " ".join(self.cleaned_data["subject"].split())

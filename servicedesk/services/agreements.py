@@ -71,13 +71,13 @@ def ranked(
     personal = Q(pk__in=[])
     direct = Q(pk__in=[])
     if employee is not None:
-        through = Agreement.employees.through
-        personal |= Q(Exists(through.objects.filter(agreement_id=OuterRef("pk"), employee_id=employee.pk)))
+        people = Agreement.employees.through
+        personal |= Q(Exists(people.objects.filter(agreement_id=OuterRef("pk"), employee_id=employee.pk)))
         dept = Agreement.departments.through
         direct |= Q(Exists(dept.objects.filter(agreement_id=OuterRef("pk"), department_id=employee.department_id)))
     if contact is not None:
-        through = Agreement.contacts.through
-        personal |= Q(Exists(through.objects.filter(agreement_id=OuterRef("pk"), contact_id=contact.pk)))
+        contacts = Agreement.contacts.through
+        personal |= Q(Exists(contacts.objects.filter(agreement_id=OuterRef("pk"), contact_id=contact.pk)))
         comp = Agreement.companies.through
         direct |= Q(Exists(comp.objects.filter(agreement_id=OuterRef("pk"), company_id=contact.company_id)))
     rank = Case(

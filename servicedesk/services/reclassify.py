@@ -114,12 +114,13 @@ def _wanted(
 
 
 def _agreement(ticket: Ticket, service: Service | None, agreement: Agreement | None) -> Agreement:
-    person = {"employee": ticket.requester_employee, "contact": ticket.requester_contact}
     if agreement is KEEP:
         if service is None or ticket.agreement.services.filter(pk=service.pk).exists():
             return ticket.agreement
         agreement = None  # the current agreement does not provide the new service: choose again
-    return resolve_agreement(service=service, agreement=agreement, **person)
+    return resolve_agreement(
+        service=service, agreement=agreement, employee=ticket.requester_employee, contact=ticket.requester_contact
+    )
 
 
 def _value(ticket: Ticket, name: str) -> Any:
@@ -145,7 +146,7 @@ def _change_texts(old: dict[str, Any], ticket: Ticket) -> dict[str, dict[str, st
     for language in ("ru", "en"):
         with translation.override(language):
             lines = [
-                f"{capfirst(Ticket._meta.get_field(name).verbose_name)}: {old[name] or '—'} → {_display(ticket, name) or '—'}"
+                f"{capfirst(_label(name))}: {old[name] or '—'} → {_display(ticket, name) or '—'}"
                 for name in sorted(old)
                 if name != "description"
             ]
@@ -153,3 +154,8 @@ def _change_texts(old: dict[str, Any], ticket: Ticket) -> dict[str, dict[str, st
                 lines.append(str(_("description changed")))
             texts[language] = {"CHANGED_FIELDS": "; ".join(lines)}
     return texts
+
+
+def _label(name: str) -> str:
+    field = Ticket._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))

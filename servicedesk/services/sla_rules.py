@@ -111,9 +111,12 @@ def targets_for(
 ) -> Targets:
     rules = rules_of(agreement)
     companies = company_ids if company_ids is not None else company_ids_of(contact)
-    conditions = {"type_id": type_id, "service_id": service_id, "priority": int(priority), "company_ids": companies}
-    reaction = next((r for r in rules.reaction if r.matches(**conditions)), None)
-    resolution = next((r for r in rules.resolution if r.matches(**conditions)), None)
+
+    def fits(rule: CompiledRule) -> bool:
+        return rule.matches(type_id=type_id, service_id=service_id, priority=int(priority), company_ids=companies)
+
+    reaction = next((r for r in rules.reaction if fits(r)), None)
+    resolution = next((r for r in rules.resolution if fits(r)), None)
     return Targets(
         reaction=reaction.duration if reaction else rules.default_reaction,
         resolution=resolution.duration if resolution else rules.default_resolution,

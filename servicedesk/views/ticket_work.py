@@ -154,7 +154,8 @@ def finish_task(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = get_object_or_404(TicketTask.objects.select_related("ticket"), pk=task_pk)
     employee = permissions.employee_of(request.user)
     mine = employee is not None and (
-        task.responsible_employee_id == employee.pk or employee.teams.filter(pk=task.responsible_team_id).exists()
+        task.responsible_employee_id == employee.pk
+        or (task.responsible_team_id is not None and employee.teams.filter(pk=task.responsible_team_id).exists())
     )
     if not mine and not permissions.can_edit_ticket(request.user, task.ticket):
         raise PermissionDenied
@@ -165,7 +166,7 @@ def finish_task(request: HttpRequest, task_pk: int) -> HttpResponse:
                 task=task,
                 actor=request.user,
                 status=form.cleaned_data["status"],
-                result=form.cleaned_data["result"],  # type: ignore[arg-type]
+                result=form.cleaned_data["result"],
             )
             messages.success(
                 request,
@@ -192,7 +193,7 @@ def decide_approval(request: HttpRequest, approval_pk: int) -> HttpResponse:
             work.decide_approval(
                 approval=approval,
                 approver=employee,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
             )

@@ -169,7 +169,7 @@ def _event_days(event: object, today: dt.date) -> Iterable[dt.date]:
 
 
 def _expand(rule: str, start: dt.date, today: dt.date) -> list[dt.date]:
-    from dateutil.rrule import rrulestr
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
     try:
         recurrence = rrulestr(rule, dtstart=dt.datetime.combine(start, dt.time()))
