@@ -68,14 +68,50 @@ def sync(kind: str, objects: Sequence[Any], *, created: bool = False) -> None:
             next_at = next_due(spec, clock_for(target, obj), fired)
             upserts.append(EscalationTrack(scheme_id=spec.pk, object_id=obj.pk, next_at=next_at, fired=fired))
     if upserts:
-        EscalationTrack.objects.bulk_create(
-            upserts,
-            update_conflicts=True,
-            unique_fields=["scheme", "object_id"],
-            update_fields=["next_at", "updated_at"],
-        )
+        _upsert(upserts)
     if existing:  # tracks of schemes that no longer apply (the ticket was reclassified)
         EscalationTrack.objects.filter(pk__in=[t.pk for t in existing.values()]).delete()
+
+
+def _upsert(tracks: list[EscalationTrack]) -> None:
+    """Insert or move the tracks (their fired levels stay as they are).
+
+    Joined with the scheme table, so a track of a scheme deleted a moment ago by someone else (this
+    process may hold compiled schemes up to a second old) is skipped, rather than failing the
+    transaction at commit, when the deferred foreign key is checked."""
+    adapt = connection.ops.adapt_datetimefield_value
+    values = ", ".join(["(%s, %s, %s)"] * len(tracks))
+    params = [value for t in tracks for value in (t.scheme_id, t.object_id, adapt(t.next_at))]
+    postgres = connection.vendor == "postgresql"
+    fired, moment = ("'[]'::jsonb", "::timestamptz") if postgres else ("'[]'", "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO escalation_escalationtrack (scheme_id, object_id, next_at, fired, attempts, last_error, "
+            f"updated_at) SELECT v.column1, v.column2, v.column3{moment}, {fired}, 0, '', %s{moment} "
+            f"FROM (VALUES {values}) AS v JOIN escalation_escalationscheme AS s ON s.id = v.column1 WHERE true "
+            "ON CONFLICT (scheme_id, object_id) DO UPDATE SET next_at = excluded.next_at, updated_at = excluded.updated_at",
+            [adapt(timezone.now()), *params],
+        )
+
+
+ADOPT_BATCH = 500
+
+
+def adopt_pending_tickets(limit: int = ADOPT_BATCH) -> int:
+    """Tracks for tickets filed in bulk (`deadlines_pending`), claimed with SKIP LOCKED; returns
+    how many were taken up. Every scheduler tick runs it first, so they are followed within seconds."""
+    with transaction.atomic():
+        rows = (
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("agreement__schedule")
+            .filter(deadlines_pending=True)
+            .order_by("pk")[:limit]
+        )
+        tickets = list(rows)
+        if tickets:
+            sync("ticket", tickets)
+            Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(deadlines_pending=False)
+    return len(tickets)
 
 
 def open_objects(kind: str) -> Any:

@@ -38,7 +38,7 @@ from ..models import (
     User,
 )
 from ..services.agreements import agreements_for
-from ..services.sla import deadlines_changed, recompute_clocks
+from ..services.sla import deadlines_changed, recompute_clocks, write_periods
 from ..services.tickets import add_comment, assign_ticket, change_status, create_ticket
 from .sla import install_sla_setup, load_sla_extras
 from .tickets import TICKETS, DemoTicket
@@ -665,6 +665,7 @@ def _spread_over_time(ticket: Ticket, started: dt.datetime, age_hours: float) ->
         TicketHistory.objects.filter(pk=pk).update(at=moved(at))
     for pk, at in comments:
         Comment.objects.filter(pk=pk).update(created_at=moved(at))
+    write_periods(row)
     periods = list(TicketClockPeriod.objects.filter(ticket=ticket).values_list("pk", "started_at", "ended_at"))
     for index, (pk, start, end) in enumerate(periods):
         # Registration is the first moment; each status stretch moves with its history row.

@@ -314,7 +314,18 @@ class Migration(migrations.Migration):
             model_name='tickettask',
             index=models.Index(fields=['ticket', 'status'], name='task_ticket_status'),
         ),
-            migrations.RunPython(copy_sla_hours, migrations.RunPython.noop),
+            migrations.AddField(
+            model_name="ticket",
+            name="deadlines_pending",
+            field=models.BooleanField(default=False, editable=False, verbose_name="deadlines not yet followed"),
+        ),
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deadlines_pending", True)), fields=["id"], name="ticket_deadlines_pending"
+            ),
+        ),
+        migrations.RunPython(copy_sla_hours, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='agreement',
             name='reaction_hours',

@@ -142,6 +142,8 @@ class Ticket(models.Model):
     )
     resolution_spent = models.DurationField(_("resolution time spent"), default=dt.timedelta)
     sla_running_since = models.DateTimeField(_("resolution clock running since"), null=True, blank=True)
+    # Filed in bulk (mail intake): deadline listeners have not seen it yet; escalation takes it up.
+    deadlines_pending = models.BooleanField(_("deadlines not yet followed"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -157,6 +159,7 @@ class Ticket(models.Model):
             models.Index(
                 fields=["reaction_deadline"], name="ticket_reaction_due", condition=Q(reacted_at__isnull=True)
             ),
+            models.Index(fields=["id"], name="ticket_deadlines_pending", condition=Q(deadlines_pending=True)),
         ]
 
     def __str__(self) -> str:

@@ -96,10 +96,29 @@ def initial_clocks(
     }
 
 
-def start_clocks(ticket: Ticket, now: dt.datetime) -> None:
-    """The first period of a just-registered ticket; listeners learn of its deadlines."""
-    TicketClockPeriod.objects.create(ticket=ticket, status=ticket.status, counted=True, started_at=now)
+def start_clocks(ticket: Ticket, now: dt.datetime, *, deferred: bool = False) -> None:
+    """Listeners learn of a just-registered ticket's deadlines, in this transaction; or, when
+    `deferred` (tickets filed in bulk), through `deadlines_pending`, which the escalation
+    scheduler takes up within a tick.
+
+    The first period is implicit (New, from `sla_running_since`) until the first status change
+    writes it: registering a ticket costs no row but its own (see `periods_of`)."""
+    if deferred:
+        return
     deadlines_changed(TICKETS, [ticket], created=True)
+
+
+def periods_of(ticket: Ticket) -> list[TicketClockPeriod]:
+    """The ticket's status periods in order, the implicit first one included."""
+    periods = list(TicketClockPeriod.objects.filter(ticket=ticket).order_by("started_at", "pk"))
+    return periods or [_implicit_period(ticket)]
+
+
+def _implicit_period(ticket: Ticket) -> TicketClockPeriod:
+    start = ticket.sla_running_since or ticket.created_at
+    return TicketClockPeriod(
+        ticket=ticket, status=ticket.status, counted=ticket.status in COUNTED_STATUSES, started_at=start
+    )
 
 
 # --- status changes --------------------------------------------------------------------------------------
@@ -107,8 +126,13 @@ def apply_status_change(ticket: Ticket, *, old: str, new: str, now: dt.datetime)
     """Move the resolution clock of the locked `ticket` for old -> new; returns the fields it set.
 
     The caller saves those fields and then calls `deadlines_changed(TICKETS, [ticket])`."""
-    TicketClockPeriod.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
-    TicketClockPeriod.objects.create(ticket=ticket, status=new, counted=new in COUNTED_STATUSES, started_at=now)
+    rows = [TicketClockPeriod(ticket=ticket, status=new, counted=new in COUNTED_STATUSES, started_at=now)]
+    closed = TicketClockPeriod.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
+    if not closed and not TicketClockPeriod.objects.filter(ticket=ticket).exists():
+        first = _implicit_period(ticket)  # the registration period, written now that it ends
+        first.status, first.counted, first.ended_at = old, old in COUNTED_STATUSES, now
+        rows.insert(0, first)
+    TicketClockPeriod.objects.bulk_create(rows)
     clock = working_time_of(ticket)
     target = _resolution_target(ticket)
     if old in COUNTED_STATUSES and ticket.sla_running_since is not None:
@@ -127,6 +151,12 @@ def apply_status_change(ticket: Ticket, *, old: str, new: str, now: dt.datetime)
 
 def _resolution_target(ticket: Ticket) -> dt.timedelta:
     return ticket.resolution_target if ticket.resolution_target is not None else ticket.agreement.resolution_time
+
+
+def write_periods(ticket: Ticket) -> None:
+    """Write the implicit first period as a row (the demo moves periods back in time)."""
+    if not TicketClockPeriod.objects.filter(ticket=ticket).exists():
+        _implicit_period(ticket).save()
 
 
 def note_reaction(ticket: Ticket, reacted_at: dt.datetime) -> None:
@@ -190,8 +220,8 @@ def recompute_clocks(ticket: Ticket, now: dt.datetime) -> list[str]:
         priority=ticket.priority,
         contact=ticket.requester_contact,
     )
-    periods = list(TicketClockPeriod.objects.filter(ticket=ticket).order_by("started_at", "pk"))
-    registered = periods[0].started_at if periods else ticket.created_at
+    periods = periods_of(ticket)
+    registered = periods[0].started_at
     spent, running, deadline = measure(clock, periods, targets.resolution)
     ticket.reaction_target, ticket.resolution_target = targets.reaction, targets.resolution
     ticket.reaction_rule_id, ticket.resolution_rule_id = targets.reaction_rule_id, targets.resolution_rule_id

@@ -21,11 +21,10 @@ from ..models import (
     Priority,
     SlaRule,
     Ticket,
-    TicketClockPeriod,
     TicketStatus,
 )
 from ..worktime.engine import Piece, WorkingTime
-from .sla import STOPPED_FINAL, ZERO, resolution_left, working_time_of
+from .sla import STOPPED_FINAL, ZERO, periods_of, resolution_left, working_time_of
 
 
 class State:
@@ -227,8 +226,8 @@ def explain(ticket: Ticket, kind: str, now: dt.datetime) -> Explanation:
     clock = working_time_of(ticket)
     schedule = ticket.agreement.schedule
     reaction, resolution = reaction_view(ticket, now, clock), resolution_view(ticket, now, clock)
-    periods = list(TicketClockPeriod.objects.filter(ticket=ticket).order_by("started_at", "pk"))
-    registered = periods[0].started_at if periods else ticket.created_at
+    periods = periods_of(ticket)
+    registered = periods[0].started_at
     result = Explanation(
         kind=kind,
         view=reaction if kind == ClockKind.REACTION else resolution,

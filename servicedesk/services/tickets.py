@@ -118,6 +118,7 @@ def create_ticket(
             priority=priority,
             channel=channel,
             created_by=actor,
+            deadlines_pending=batch is not None,
             **sla.initial_clocks(
                 agreement=agreement,
                 ticket_type=ticket_type,
@@ -127,7 +128,7 @@ def create_ticket(
                 now=now,
             ),
         )
-        sla.start_clocks(ticket, now)
+        sla.start_clocks(ticket, now, deferred=batch is not None)
         write(ticket, actor, TicketHistory.Kind.CREATED, new_value=subject)
         for new_file in files:
             _store_attachment(ticket, actor, new_file, comment=None, write=write)
