@@ -158,7 +158,7 @@ class EscalationLevelAdmin(TechnologistAccess, admin.ModelAdmin):
     """Every level in one list, to switch them on and off one by one."""
 
     form = LevelForm
-    list_display = ("when", "scheme", "notify_column", "actions_column", "hold_to_working_hours", "enabled")
+    list_display = ("when", "scheme", "enabled", "held_column", "notify_column", "actions_column")
     list_display_links = ("when",)
     list_editable = ("enabled",)
     list_filter = ("scheme__target", "enabled", "scheme")
@@ -174,6 +174,10 @@ class EscalationLevelAdmin(TechnologistAccess, admin.ModelAdmin):
     @admin.display(description=_("fires at"), ordering="position")
     def when(self, obj: EscalationLevel) -> str:
         return str(obj)
+
+    @admin.display(description=_("held"), boolean=True)
+    def held_column(self, obj: EscalationLevel) -> bool:
+        return obj.hold_to_working_hours
 
     @admin.display(description=_("notifications"))
     def notify_column(self, obj: EscalationLevel) -> str:

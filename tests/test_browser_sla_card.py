@@ -118,3 +118,28 @@ def test_card_shows_a_late_resolution_in_red(live_server, cast: Cast, page, lang
     expect(page.locator("table.sla-rows")).to_be_visible()
     expect(page.locator(".sla-row--pause")).to_have_count(1)
     shot(page, f"sla-explain-{language}")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_technologist_sees_schedule_editor_and_escalation_levels(live_server, cast: Cast, page, language) -> None:
+    expect = playwright_sync.expect
+    from servicedesk.models import ServiceSchedule
+
+    schedule = ServiceSchedule.objects.get(name="8×5, 09:00–18:00")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill("system")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.goto(f"{live_server.url}/admin/servicedesk/serviceschedule/{schedule.pk}/change/")
+    expect(page.locator("#id_hours_1")).to_have_value("09:00–18:00")
+    expect(page.locator("#id_breaks_1")).to_have_value("13:00–14:00")
+    expect(page.locator("#id_hours_6")).to_have_value("")
+    shot(page, f"admin-schedule-{language}")
+    page.goto(f"{live_server.url}/admin/escalation/escalationlevel/")
+    expect(page.locator("#result_list")).to_be_visible()
+    expect(page.locator("#result_list tbody tr")).to_have_count(8)
+    shot(page, f"admin-escalation-levels-{language}")
+    page.goto(f"{live_server.url}/admin/servicedesk/agreement/{cast.base_agreement.pk}/change/")
+    expect(page.locator(".field-reaction_amount, .field-reaction_unit").first).to_be_visible()
+    shot(page, f"admin-agreement-{language}")

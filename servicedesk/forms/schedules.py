@@ -63,13 +63,13 @@ def _week_fields() -> dict[str, forms.Field]:
             label=day.label, required=False, widget=forms.TextInput(attrs={"placeholder": "09:00–18:00"})
         )
         fields[f"breaks_{day.value}"] = forms.CharField(
-            label=_("breaks"), required=False, widget=forms.TextInput(attrs={"placeholder": "13:00–14:00"})
+            label=_("Breaks"), required=False, widget=forms.TextInput(attrs={"placeholder": "13:00–14:00"})
         )
     return fields
 
 
 class _ScheduleForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("time zone"), choices=zone_choices)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
 
     class Meta:
         model = ServiceSchedule
