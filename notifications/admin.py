@@ -29,6 +29,8 @@ RECIPIENT_LABELS = (
     ("to_team", _("team")),
     ("to_watchers", _("watchers")),
     ("to_agreement_recipients", _("agreement")),
+    ("to_team_leader", _("team leader")),
+    ("to_assignees", _("assignees")),
 )
 
 
@@ -106,6 +108,8 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
                     "to_team",
                     "to_watchers",
                     "to_agreement_recipients",
+                    "to_team_leader",
+                    "to_assignees",
                     "groups",
                     "addresses",
                     "notify_actor",

@@ -25,7 +25,9 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from servicedesk import events
 
+        from . import work_items
         from .services import handle_domain_events
 
+        work_items.register()
         events.subscribe_many(handle_domain_events)
         post_migrate.connect(_install_defaults_into_empty_table, sender=self, dispatch_uid="notifications-defaults")

@@ -8,7 +8,7 @@ use, and the renderer substitutes exactly those (see `notifications.renderer`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -97,7 +97,7 @@ def register_group(code: str, label: Promise | str) -> None:
     _groups[code] = label
 
 
-def register_event(spec: EventSpec, placeholder_labels: dict[str, Promise | str] | None = None) -> EventSpec:
+def register_event(spec: EventSpec, placeholder_labels: Mapping[str, Promise | str] | None = None) -> EventSpec:
     """Add (or replace) an event; new placeholder names come with their labels for the editor."""
     if spec.group not in _groups:
         raise ValueError(f"unknown event group {spec.group!r}; register_group() it first")

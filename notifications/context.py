@@ -60,7 +60,7 @@ def ticket_values(ticket: Ticket) -> dict[str, str]:
     }
 
 
-def _data_values(data: Mapping[str, Any]) -> dict[str, str]:
+def _data_values(data: Mapping[str, Any], language: str = "") -> dict[str, str]:
     values: dict[str, str] = {}
     if "old" in data:
         values["OLD_STATUS"] = _status_label(data["old"])
@@ -75,7 +75,9 @@ def _data_values(data: Mapping[str, Any]) -> dict[str, str]:
     if watcher is not None:
         values["WATCHER_NAME"] = str(watcher)
     # Events raised through notify_event() hand their values over ready-made.
-    for key, value in (data.get("context") or {}).items():
+    # ... and values that depend on the language (durations, labels) once per language.
+    localized = (data.get("localized") or {}).get("en" if language.startswith("en") else "ru") or {}
+    for key, value in [*(data.get("context") or {}).items(), *localized.items()]:
         if isinstance(key, str) and key.isupper():
             values[key] = "" if value is None else str(value)
     return values
@@ -92,5 +94,5 @@ def build_values(
     with translation.override(language):
         values = ticket_values(ticket) if ticket is not None else {}
         values["ACTOR_NAME"] = actor_name(actor)
-        values.update(_data_values(data))
+        values.update(_data_values(data, language))
     return values

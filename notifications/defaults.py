@@ -283,12 +283,106 @@ DEFAULTS: list[Default] = [
     ),
 ]
 
+WORK_DEFAULTS: list[Default] = [
+    Default(
+        "reclassified-push",
+        "ticket.reclassified",
+        "push",
+        "Заявка изменена: уведомление исполнителям",
+        "Заявка №TICKET_NUMBER изменена",
+        "CHANGED_FIELDS",
+        "Ticket #TICKET_NUMBER changed",
+        "CHANGED_FIELDS",
+        ("responsible", "team"),
+        footer=False,
+    ),
+    Default(
+        "task-assigned-email",
+        "task.assigned",
+        "email",
+        "Назначена задача: письмо исполнителю",
+        "Задача по заявке №TICKET_NUMBER: TASK_TITLE",
+        "Здравствуйте, RECIPIENT_NAME!\n\nВам назначена задача «TASK_TITLE» по заявке №TICKET_NUMBER "
+        "«TICKET_SUBJECT».\nСрок: TASK_DEADLINE\n\nTASK_DESCRIPTION\n\nМои задачи: MY_TASKS_URL",
+        "Task on ticket #TICKET_NUMBER: TASK_TITLE",
+        "Hello RECIPIENT_NAME,\n\nYou have been given the task “TASK_TITLE” on ticket #TICKET_NUMBER "
+        "“TICKET_SUBJECT”.\nDue: TASK_DEADLINE\n\nTASK_DESCRIPTION\n\nMy tasks: MY_TASKS_URL",
+        ("assignees",),
+    ),
+    Default(
+        "task-assigned-push",
+        "task.assigned",
+        "push",
+        "Назначена задача: уведомление исполнителю",
+        "Задача: TASK_TITLE (заявка №TICKET_NUMBER)",
+        "Срок: TASK_DEADLINE",
+        "Task: TASK_TITLE (ticket #TICKET_NUMBER)",
+        "Due: TASK_DEADLINE",
+        ("assignees",),
+        footer=False,
+    ),
+    Default(
+        "task-done-push",
+        "task.done",
+        "push",
+        "Задача выполнена: уведомление автору задачи и ответственному",
+        "Задача выполнена: TASK_TITLE (заявка №TICKET_NUMBER)",
+        "TASK_RESPONSIBLE: TASK_RESULT",
+        "Task done: TASK_TITLE (ticket #TICKET_NUMBER)",
+        "TASK_RESPONSIBLE: TASK_RESULT",
+        ("assignees", "responsible"),
+        footer=False,
+    ),
+    Default(
+        "approval-requested-email",
+        "approval.requested",
+        "email",
+        "Запрос на согласование: письмо согласующим",
+        "Согласование по заявке №TICKET_NUMBER: APPROVAL_SUBJECT",
+        "Здравствуйте, RECIPIENT_NAME!\n\nПросим согласовать: APPROVAL_SUBJECT\nЗаявка №TICKET_NUMBER "
+        "«TICKET_SUBJECT», заявитель REQUESTER_NAME.\nAPPROVAL_DESCRIPTION\n\nПравило: APPROVAL_RULE. "
+        "Срок: APPROVAL_DEADLINE.\nРешение можно принять в разделе «Мои задачи»: MY_TASKS_URL",
+        "Approval on ticket #TICKET_NUMBER: APPROVAL_SUBJECT",
+        "Hello RECIPIENT_NAME,\n\nPlease approve: APPROVAL_SUBJECT\nTicket #TICKET_NUMBER “TICKET_SUBJECT”, "
+        "requester REQUESTER_NAME.\nAPPROVAL_DESCRIPTION\n\nRule: APPROVAL_RULE. Due: APPROVAL_DEADLINE.\n"
+        "Decide in “My tasks”: MY_TASKS_URL",
+        ("assignees",),
+    ),
+    Default(
+        "approval-requested-push",
+        "approval.requested",
+        "push",
+        "Запрос на согласование: уведомление согласующим",
+        "Согласуйте: APPROVAL_SUBJECT",
+        "Заявка №TICKET_NUMBER. Срок: APPROVAL_DEADLINE",
+        "Please approve: APPROVAL_SUBJECT",
+        "Ticket #TICKET_NUMBER. Due: APPROVAL_DEADLINE",
+        ("assignees",),
+        footer=False,
+    ),
+    Default(
+        "approval-decided-push",
+        "approval.decided",
+        "push",
+        "Согласование завершено: уведомление инициатору и исполнителям",
+        "APPROVAL_SUBJECT: APPROVAL_RESULT",
+        "Заявка №TICKET_NUMBER. APPROVAL_COMMENTS",
+        "APPROVAL_SUBJECT: APPROVAL_RESULT",
+        "Ticket #TICKET_NUMBER. APPROVAL_COMMENTS",
+        ("assignees", "responsible", "team"),
+        footer=False,
+    ),
+]
+DEFAULTS += WORK_DEFAULTS
+
 RECIPIENT_FIELDS = {
     "requester": "to_requester",
     "responsible": "to_responsible",
     "team": "to_team",
     "watchers": "to_watchers",
     "agreement": "to_agreement_recipients",
+    "team_leader": "to_team_leader",
+    "assignees": "to_assignees",
 }
 
 
@@ -308,9 +402,18 @@ def all_defaults() -> list[Default]:
 
 def install(apps: object, items: list[Default] | None = None) -> None:
     """Create the default actions that are missing (by code); existing ones are left as edited."""
+    install_items(apps, DEFAULTS)
+
+
+def install_items(apps: object, items: list[Default]) -> None:
+    """Create the actions of `items` that are missing (by code); other apps ship theirs through this."""
     EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
     Group = apps.get_model("auth", "Group")  # type: ignore[attr-defined]
+    # An older migration state lacks later recipient fields; their actions come with a later migration.
+    known = {field.name for field in EventAction._meta.get_fields()}
     for item in all_defaults() if items is None else items:
+        if any(RECIPIENT_FIELDS[kind] not in known for kind in item.recipients):
+            continue
         if EventAction.objects.filter(code=item.code).exists():
             continue
         action = EventAction.objects.create(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from servicedesk.models import Ticket, User
 
-from . import catalogue, mail, push
+from . import catalogue, hold, mail, push
 from .compose import MailFrame, letter, render_template
 from .context import build_values
 from .models import Channel, Delivery, EventAction, Notification, Occurrence, Preference
@@ -65,7 +65,7 @@ def _load_ticket(ticket_id: int | None) -> Ticket | None:
     related = (
         "type",
         "service",
-        "agreement",
+        "agreement__schedule",
         "responsible_employee",
         "responsible_team",
         "requester_employee",
@@ -235,7 +235,9 @@ def fan_out(occurrence_id: int) -> list[Delivery]:
         spec = catalogue.get_event(occurrence.event)
         ticket = _load_ticket(occurrence.ticket_id)
         actions = [a for a in _enabled_actions(occurrence.event) if matches(a, ticket, occurrence.data)]
-        planned = plan(occurrence, ticket, actions)
+        actions = hold.chosen(actions, occurrence.data)  # an escalation level raises its own actions only
+        planned = hold.restrict(plan(occurrence, ticket, actions), occurrence.data)
+        planned = hold.split_held(occurrence, ticket, planned)
         _apply_mutes(planned, spec.group if spec else "")
         _apply_own_addresses(planned)
         _apply_rate_limits(planned, ticket.pk if ticket else None)

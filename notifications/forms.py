@@ -51,6 +51,8 @@ class EventActionForm(forms.ModelForm):
             "to_team",
             "to_watchers",
             "to_agreement_recipients",
+            "to_team_leader",
+            "to_assignees",
             "groups",
             "addresses",
             "notify_actor",

@@ -59,6 +59,12 @@ class EventAction(models.Model):
     to_team = models.BooleanField(_("members of the responsible team"), default=False)
     to_watchers = models.BooleanField(_("watchers"), default=False)
     to_agreement_recipients = models.BooleanField(_("recipients of the agreement"), default=False)
+    to_team_leader = models.BooleanField(_("leader of the responsible team"), default=False)
+    to_assignees = models.BooleanField(
+        _("people the event is about"),
+        default=False,
+        help_text=_("The task's responsible employee or team members; the approvers who have not decided yet."),
+    )
     groups = models.ManyToManyField("auth.Group", verbose_name=_("user groups"), blank=True, related_name="+")
     addresses = models.TextField(_("fixed addresses"), blank=True, help_text=_("E-mail addresses, one a line."))
     notify_actor = models.BooleanField(

@@ -70,6 +70,17 @@ def _agreement(ticket: Ticket) -> Iterator[Recipient]:
         yield _person(contact)  # type: ignore[misc]
 
 
+def _assignees(data: Mapping[str, Any]) -> Iterator[Recipient | None]:
+    """The people an event is about, named by the event itself (task assignees, approvers)."""
+    wanted = data.get("assignees") or {}
+    employee_ids = set(wanted.get("employee_ids") or [])
+    team_ids = wanted.get("team_ids") or []
+    if team_ids:
+        employee_ids |= set(Employee.objects.filter(teams__in=team_ids).values_list("pk", flat=True))
+    for employee in Employee.objects.filter(pk__in=employee_ids, is_active=True).order_by("pk"):
+        yield _person(employee)
+
+
 def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipient | None]:
     if action.to_requester:
         yield from _requester(ticket)
@@ -82,6 +93,8 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield from _watchers(ticket)
     if action.to_agreement_recipients:
         yield from _agreement(ticket)
+    if action.to_team_leader and ticket.responsible_team is not None:
+        yield _person(ticket.responsible_team.leader)
 
 
 def _concerned(data: Mapping[str, Any]) -> Iterator[Recipient]:
@@ -101,6 +114,8 @@ def resolve(action: EventAction, ticket: Ticket | None, data: Mapping[str, Any] 
         found.extend(_ticket_recipients(action, ticket))
     elif action.to_responsible and data:
         found.extend(_concerned(data))
+    if action.to_assignees and data:
+        found.extend(_assignees(data))
     group_ids = [group.pk for group in action.groups.all()]
     if group_ids:
         users = User.objects.filter(groups__in=group_ids, is_active=True).select_related("employee").distinct()

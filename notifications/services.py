@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from servicedesk import events
 from servicedesk.models import Comment, Ticket, TicketChannel, TicketStatus, User
 
-from . import catalogue
+from . import catalogue, work_items
 from .compose import MailFrame, Rendered, letter, render_template
 from .context import build_values
 from .fanout import SWEEP_GRACE
@@ -85,6 +85,9 @@ def catalogue_codes(event: events.DomainEvent, comments: Mapping[int, Comment] |
     `comments` (id -> comment) saves the lookup of a comment event's comment when the caller
     loaded a batch of them at once."""
     name = event.name
+    own = work_items.codes_for(event)
+    if own is not None:
+        return own
     if name == events.TICKET_CREATED:
         return [_REGISTERED_BY_CHANNEL.get(event.data.get("channel"), catalogue.TICKET_REGISTERED_OPERATOR)]
     if name == events.TICKET_STATUS_CHANGED:
@@ -121,7 +124,11 @@ def handle_domain_events(batch: list[events.DomainEvent]) -> None:
     due = timezone.now() + SWEEP_GRACE
     rows = [
         Occurrence(
-            event=code, ticket_id=event.ticket_id, actor_id=event.actor_id, data=dict(event.data), next_attempt_at=due
+            event=code,
+            ticket_id=event.ticket_id,
+            actor_id=event.actor_id,
+            data=work_items.enrich(code, event),
+            next_attempt_at=due,
         )
         for code, event in wanted
         if code in listening
@@ -180,6 +187,49 @@ def notify_event(
     return record_occurrence(
         event_code, ticket_id=ticket.pk if ticket else None, actor_id=actor.pk if actor else None, data=data
     )
+
+
+def record_occurrences(items: Iterable[tuple[str, int | None, dict[str, Any]]]) -> list[Occurrence]:
+    """Journal many catalogue events at once (event code, ticket id, data) and queue one fan-out
+    task after commit. Used by escalation: `data` may restrict the event to `action_ids`, and ask
+    to `hold` deliveries to the recipients' working hours (see notifications.hold)."""
+    now = timezone.now()
+    rows = [
+        Occurrence(event=code, ticket_id=ticket_id, data=data, created_at=now, next_attempt_at=now + SWEEP_GRACE)
+        for code, ticket_id, data in items
+    ]
+    if not rows:
+        return rows
+    if connection.vendor == "postgresql":
+        _insert_occurrences(rows)
+    else:
+        Occurrence.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: fan_out_many_task.delay(ids))
+    return rows
+
+
+def _insert_occurrences(rows: list[Occurrence]) -> None:
+    """One INSERT ... SELECT FROM unnest(arrays), bound by the server (escalation writes hundreds
+    per scheduler tick; Django's bulk_create quotes every value on the client)."""
+    import json
+
+    from servicedesk.dbutil import server_bound
+
+    ids = server_bound(
+        "INSERT INTO notifications_occurrence (event, ticket_id, data, created_at, next_attempt_at, attempts) "
+        "SELECT e, t, d::jsonb, c, n, 0 FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[], "
+        "%s::timestamptz[]) AS v(e, t, d, c, n) RETURNING id",
+        [
+            [row.event for row in rows],
+            [row.ticket_id for row in rows],
+            [json.dumps(row.data, ensure_ascii=False) for row in rows],
+            [row.created_at for row in rows],
+            [row.next_attempt_at for row in rows],
+        ],
+    )
+    for row, (pk,) in zip(rows, ids, strict=True):
+        row.pk = pk
 
 
 # --- Preview and test sending (the template editor) ----------------------------------------------------

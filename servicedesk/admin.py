@@ -6,19 +6,15 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    Agreement,
     Company,
     Contact,
     Department,
     Employee,
     Service,
-    ServiceSchedule,
     Team,
     Ticket,
     TicketType,
@@ -143,47 +139,6 @@ class ServiceAdmin(admin.ModelAdmin):
     filter_horizontal = ("ticket_types",)
 
 
-@admin.register(ServiceSchedule)
-class ServiceScheduleAdmin(admin.ModelAdmin):
-    list_display = ("name", "timezone", "around_the_clock")
-
-
-@admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_base", "spread_over_org", "schedule", "reaction_hours", "resolution_hours", "is_active")
-    search_fields = ("name", "name_en")
-    readonly_fields = ("is_base",)
-    filter_horizontal = ("services", "employees", "departments", "companies", "contacts")
-    fieldsets = (
-        (None, {"fields": ("name", "name_en", "is_base", "description", "is_active")}),
-        (_("Recipients"), {"fields": ("employees", "departments", "companies", "contacts", "spread_over_org")}),
-        (_("Services and SLA"), {"fields": ("services", "schedule", "reaction_hours", "resolution_hours")}),
-    )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Agreement | None = None) -> bool:
-        if obj is not None and obj.is_base:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_deleted_objects(self, objs, request: HttpRequest):  # type: ignore[no-untyped-def]
-        # Leave the base agreement out of the confirmation, so selecting it with others does not
-        # refuse the whole bulk delete; delete_queryset then keeps it and says so.
-        if isinstance(objs, QuerySet):
-            objs = objs.filter(is_base=False)
-        else:
-            objs = [obj for obj in objs if not obj.is_base]
-        return super().get_deleted_objects(objs, request)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
-        if queryset.filter(is_base=True).exists():
-            self.message_user(request, _("The base agreement cannot be deleted; it was kept."), messages.WARNING)
-        for agreement in queryset.filter(is_base=False):
-            try:
-                agreement.delete()
-            except ValidationError as exc:
-                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
-
-
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     """Read-only view for technologists; tickets are worked in the operator interface."""
@@ -206,3 +161,4 @@ class TicketAdmin(admin.ModelAdmin):
 
 # Synchronisation (file imports, LDAP) and labels live in their own modules (registered on import).
 from . import admin_directory, admin_imports, admin_labels  # noqa: E402,F401
+from . import admin_sla  # noqa: E402,F401  (schedules, calendars, agreements and their SLA rules)

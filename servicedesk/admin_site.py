@@ -30,6 +30,8 @@ SECTIONS: list[tuple[str, object, list[tuple[str, str]]]] = [
             ("servicedesk", "service"),
             ("servicedesk", "agreement"),
             ("servicedesk", "serviceschedule"),
+            ("servicedesk", "holidaycalendar"),
+            ("servicedesk", "calendarday"),
             ("servicedesk", "tickettype"),
         ],
     ),

@@ -29,6 +29,11 @@ TICKET_ASSIGNED = "ticket.assigned"
 COMMENT_ADDED = "ticket.comment_added"
 ATTACHMENT_ADDED = "ticket.attachment_added"
 WATCHER_ADDED = "ticket.watcher_added"
+TICKET_RECLASSIFIED = "ticket.reclassified"
+TASK_ASSIGNED = "task.assigned"
+TASK_FINISHED = "task.finished"
+APPROVAL_REQUESTED = "approval.requested"
+APPROVAL_DECIDED = "approval.decided"
 
 
 @dataclass(frozen=True)

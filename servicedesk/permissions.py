@@ -11,10 +11,10 @@ company-wide flag those of the whole company.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import roles
-from .models import Contact, Employee, Ticket, User
+from .models import ApprovalVote, Contact, Employee, Ticket, TicketTask, User
 
 UserLike = User | AnonymousUser
 
@@ -70,7 +70,18 @@ def is_technologist(user: UserLike) -> bool:
 
 def _limited_filter(employee: Employee) -> Q:
     team_ids = list(employee.teams.values_list("pk", flat=True))
-    return Q(responsible_employee=employee) | Q(responsible_team__in=team_ids) | Q(requester_employee=employee)
+    # A task or an approval on someone else's ticket lets its assignee see (and work) that ticket.
+    tasks = TicketTask.objects.filter(ticket=OuterRef("pk")).filter(
+        Q(responsible_employee=employee) | Q(responsible_team__in=team_ids)
+    )
+    votes = ApprovalVote.objects.filter(approval__ticket=OuterRef("pk"), approver=employee)
+    return (
+        Q(responsible_employee=employee)
+        | Q(responsible_team__in=team_ids)
+        | Q(requester_employee=employee)
+        | Q(Exists(tasks))
+        | Q(Exists(votes))
+    )
 
 
 def visible_tickets(user: UserLike) -> QuerySet[Ticket]:

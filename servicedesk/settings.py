@@ -218,6 +218,10 @@ NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, defa
 TELEPHONY_AUDIO_MAX_BYTES = env.int("TELEPHONY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
 # Country whose numbering plan reads numbers without a country code ("8 912 …" in Russia).
 TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
+# --- Escalation (escalation/services.py) ----------------------------------------------------------
+# Beat starts a scheduler tick this often (seconds); a tick fires due levels for at most the budget.
+ESCALATION_TICK_SECONDS = env.float("ESCALATION_TICK_SECONDS", default=5.0)
+ESCALATION_TICK_BUDGET = env.float("ESCALATION_TICK_BUDGET", default=4.0)
 
 # --- Security for production ------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
@@ -250,4 +254,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Missed-call mails whose window closed and whose kick was lost; calls whose processing was lost.
     "telephony-send-due-digests": {"task": "telephony.send_due_digests", "schedule": 15.0},
     "telephony-process-due-calls": {"task": "telephony.process_due_calls", "schedule": 15.0},
+    # Due escalation levels (escalation/tasks.py); a tick that could not start in time is dropped.
+    "escalation-tick": {
+        "task": "escalation.tick",
+        "schedule": ESCALATION_TICK_SECONDS,
+        "options": {"expires": ESCALATION_TICK_SECONDS * 2},
+    },
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import access_links, attachments, people, ticket_card, tickets
+from .views import access_links, attachments, my_tasks, people, ticket_card, ticket_work, tickets
 
 urlpatterns = [
     path(
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", tickets.ticket_list, name="ticket_list"),
     path("tickets/new/", tickets.ticket_create, name="ticket_create"),
     path("tickets/requesters/", tickets.requester_search, name="requester_search"),
+    path("tickets/agreements/", tickets.agreement_options, name="agreement_options"),
     path("tickets/<int:pk>/", ticket_card.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/status/", ticket_card.change_status, name="ticket_change_status"),
     path("tickets/<int:pk>/assign/", ticket_card.assign, name="ticket_assign"),
@@ -26,6 +27,18 @@ urlpatterns = [
     path(
         "tickets/<int:pk>/watchers/<int:watcher_pk>/remove/", ticket_card.remove_watcher, name="ticket_remove_watcher"
     ),
+    path("tickets/<int:pk>/sla/<str:clock>/", ticket_work.ticket_sla, name="ticket_sla"),
+    path("tickets/<int:pk>/reclassify/", ticket_work.reclassify, name="ticket_reclassify"),
+    path("tickets/<int:pk>/tasks/", ticket_work.add_task, name="ticket_add_task"),
+    path("tickets/<int:pk>/approvals/", ticket_work.request_approval, name="ticket_request_approval"),
+    path(
+        "tickets/<int:pk>/approvals/<int:approval_pk>/cancel/",
+        ticket_work.cancel_approval,
+        name="ticket_cancel_approval",
+    ),
+    path("tasks/<int:task_pk>/finish/", ticket_work.finish_task, name="task_finish"),
+    path("approvals/<int:approval_pk>/decide/", ticket_work.decide_approval, name="approval_decide"),
+    path("my-tasks/", my_tasks.my_tasks, name="my_tasks"),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
     path("people/", people.people, name="people"),
     path("people/employees/<int:pk>/", people.employee_detail, name="employee_detail"),

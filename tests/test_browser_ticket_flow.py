@@ -60,7 +60,7 @@ def seed_tickets(cast: Cast) -> Ticket:
             )
         )
     change_status(ticket=tickets[1], actor=operator, status=TicketStatus.IN_PROGRESS)
-    change_status(ticket=tickets[2], actor=operator, status=TicketStatus.RESOLVED)
+    change_status(ticket=tickets[2], actor=operator, status=TicketStatus.RESOLVED, comment="Доступ выдан.")
     Ticket.objects.filter(pk=tickets[3].pk).update(resolution_deadline=timezone.now() - timedelta(hours=3))
     target = tickets[0]
     add_comment(ticket=target, actor=operator, body="Проверим настройки профиля, пришлите снимок экрана.")

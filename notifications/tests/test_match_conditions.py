@@ -65,7 +65,7 @@ def test_status_change_to_resolved_raises_the_resolved_event_too(cast, committed
     only_actions(changed, resolved)
     with committed():
         ticket = new_ticket(cast)
-        change_status(ticket=ticket, actor=cast.operator.user, status=TicketStatus.RESOLVED)
+        change_status(ticket=ticket, actor=cast.operator.user, status=TicketStatus.RESOLVED, comment="Done")
     from notifications.models import Occurrence
 
     assert sorted(Occurrence.objects.values_list("event", flat=True)) == [

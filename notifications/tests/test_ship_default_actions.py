@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifications import catalogue
+from notifications import catalogue, work_items
 from notifications.compose import template_errors
 from notifications.defaults import all_defaults
 from notifications.models import EventAction
@@ -26,6 +26,15 @@ BUILT_IN = {
     catalogue.WATCHER_ADDED,
     catalogue.MAIL_CONNECTION_FAILING,
     catalogue.MAIL_UNPROCESSABLE,
+    work_items.TICKET_RECLASSIFIED,
+    work_items.TASK_ASSIGNED,
+    work_items.TASK_DONE,
+    work_items.APPROVAL_REQUESTED,
+    work_items.APPROVAL_DECIDED,
+    # Shipped by the escalation app for its default schemes' levels.
+    "escalation.ticket",
+    "escalation.task",
+    "escalation.approval",
 }
 
 

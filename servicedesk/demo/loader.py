@@ -31,13 +31,16 @@ from ..models import (
     Team,
     Ticket,
     TicketChannel,
+    TicketClockPeriod,
     TicketHistory,
     TicketStatus,
     TicketType,
     User,
 )
 from ..services.agreements import agreements_for
+from ..services.sla import deadlines_changed, recompute_clocks, write_periods
 from ..services.tickets import add_comment, assign_ticket, change_status, create_ticket
+from .sla import install_sla_setup, load_sla_extras
 from .tickets import TICKETS, DemoTicket
 
 MAIL_DOMAIN = "corp.example"
@@ -386,11 +389,13 @@ def load_demo() -> DemoResult:
         _load_teams(world, result)
         _load_services(world, result)
         _load_agreements(world, result)
+        result.created["SLA rules"] += install_sla_setup(world.client_agreement)
         operator = User.objects.get(username="operator")
         for spec in TICKETS:
             if not Ticket.objects.filter(subject=spec.subject).exists():
                 _load_ticket(world, spec, operator)
                 result.created["tickets"] += 1
+        result.created["SLA demo items"] += load_sla_extras(world.services, world.contacts, operator, _spread_over_time)
     return result
 
 
@@ -539,8 +544,8 @@ def _load_agreements(world: _World, result: DemoResult) -> None:
         defaults={
             "name_en": name_en,
             "spread_over_org": True,
-            "reaction_hours": 2,
-            "resolution_hours": 8,
+            "reaction_amount": 2,
+            "resolution_amount": 8,
             "description": "Круглосуточная поддержка головного офиса и филиалов ООО «Ромашка».",
             "schedule": ServiceSchedule.objects.filter(around_the_clock=True).first(),
         },
@@ -660,13 +665,21 @@ def _spread_over_time(ticket: Ticket, started: dt.datetime, age_hours: float) ->
         TicketHistory.objects.filter(pk=pk).update(at=moved(at))
     for pk, at in comments:
         Comment.objects.filter(pk=pk).update(created_at=moved(at))
-    shift = begin - started
+    write_periods(row)
+    periods = list(TicketClockPeriod.objects.filter(ticket=ticket).values_list("pk", "started_at", "ended_at"))
+    for index, (pk, start, end) in enumerate(periods):
+        # Registration is the first moment; each status stretch moves with its history row.
+        TicketClockPeriod.objects.filter(pk=pk).update(
+            started_at=begin if index == 0 else moved(start), ended_at=moved(end) if end else None
+        )
     Ticket.objects.filter(pk=ticket.pk).update(
         created_at=begin,
         updated_at=moved(max([row.updated_at, *moments])),
         reacted_at=moved(row.reacted_at),
         resolved_at=moved(row.resolved_at),
         closed_at=moved(row.closed_at),
-        reaction_deadline=row.reaction_deadline + shift if row.reaction_deadline else None,
-        resolution_deadline=row.resolution_deadline + shift if row.resolution_deadline else None,
     )
+    # Deadlines from the moved periods, in working time, as if the ticket had lived through them.
+    fresh = Ticket.objects.select_related("agreement__schedule").get(pk=ticket.pk)
+    fresh.save(update_fields=recompute_clocks(fresh, timezone.now()))
+    deadlines_changed("ticket", [fresh])

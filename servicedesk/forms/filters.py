@@ -23,6 +23,13 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
+DUE_CHOICES = (
+    ("", _("Any deadline")),
+    ("overdue", _("Overdue")),
+    ("within", _("Due within N hours")),
+)
+
+
 class Scope:
     ALL = ""
     MINE = "mine"
@@ -76,6 +83,14 @@ class TicketFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
+    )
+    due = forms.ChoiceField(label=_("Deadline"), choices=DUE_CHOICES, required=False)
+    within = forms.IntegerField(
+        label=_("hours"),
+        min_value=1,
+        max_value=24 * 30,
+        required=False,
+        widget=forms.NumberInput(attrs={"size": 3, "placeholder": "4"}),
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=[(k, k) for k in SORTS], required=False)
     per_page = forms.TypedChoiceField(

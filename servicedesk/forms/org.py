@@ -123,8 +123,10 @@ class AgreementForm(forms.ModelForm):
             "contacts",
             "spread_over_org",
             "schedule",
-            "reaction_hours",
-            "resolution_hours",
+            "reaction_amount",
+            "reaction_unit",
+            "resolution_amount",
+            "resolution_unit",
             "is_active",
         )
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

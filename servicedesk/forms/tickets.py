@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Contact, Employee, Priority, Service, Ticket, TicketStatus, TicketType
+from ..models import Agreement, Contact, Employee, Priority, Service, Ticket, TicketStatus, TicketType
 from .widgets import EmployeeChoiceField, MultipleFileField, active_employees, all_teams
 
 
@@ -52,6 +52,13 @@ class TicketCreateForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    agreement = forms.ModelChoiceField(
+        label=_("Agreement"),
+        queryset=Agreement.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Automatically: the requester's own, else the base one"),
+        help_text=_("The list follows the requester and the service."),
     )
     responsible_employee = EmployeeChoiceField(
         label=_("Responsible employee"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -10,6 +13,22 @@ from django.utils.translation import gettext_lazy as _
 from .base import LocalizedName
 from .clients import Company, Contact
 from .org import Department, Employee, Team
+
+
+class TimeUnit(models.TextChoices):
+    """Units of SLA times. A day is 24 working hours (seed 004), not a calendar or working day."""
+
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    DAYS = "days", _("days (24 working hours each)")
+
+
+UNIT_SECONDS = {TimeUnit.MINUTES: 60, TimeUnit.HOURS: 3600, TimeUnit.DAYS: 24 * 3600}
+
+
+def working_duration(amount: Decimal | float | int, unit: str) -> dt.timedelta:
+    """An SLA time as working time: `amount` of `unit`, a day being 24 working hours."""
+    return dt.timedelta(seconds=float(Decimal(str(amount)) * UNIT_SECONDS[TimeUnit(unit)]))
 
 
 class TicketType(LocalizedName):
@@ -25,14 +44,27 @@ class TicketType(LocalizedName):
 
 
 class ServiceSchedule(LocalizedName):
-    """Working hours of support, e.g. 8x5 (09:00–18:00 Mon–Fri) or 24x7.
+    """Working hours of support, e.g. 8x5 (09:00–19:00 Mon–Fri with a break) or 24x7.
 
-    `intervals` maps ISO weekday numbers ("1" = Monday) to lists of ["HH:MM", "HH:MM"] pairs.
+    `intervals` maps ISO weekday numbers ("1" = Monday) to lists of ["HH:MM", "HH:MM"] pairs; the
+    technologist edits them as hours and breaks per weekday (servicedesk/forms/schedules.py).
+    Dated exceptions come from `calendar`. `updated_at` also moves when the calendar changes, so
+    it is the key of the compiled working time cached in every process (servicedesk/worktime).
     """
 
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow")
     around_the_clock = models.BooleanField(_("24×7"), default=False)
     intervals = models.JSONField(_("working intervals"), default=dict, blank=True)
+    calendar = models.ForeignKey(
+        "HolidayCalendar",
+        verbose_name=_("production calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="schedules",
+        help_text=_("Holidays, days off and working days moved by decree, shortened pre-holiday days."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("service schedule")
@@ -126,11 +158,13 @@ class Agreement(LocalizedName):
         on_delete=models.PROTECT,
         related_name="agreements",
     )
-    reaction_hours = models.DecimalField(_("reaction time, working hours"), max_digits=7, decimal_places=2, default=8)
-    resolution_hours = models.DecimalField(
-        _("resolution time, working hours"), max_digits=7, decimal_places=2, default=8
-    )
+    reaction_amount = models.DecimalField(_("reaction time"), max_digits=9, decimal_places=2, default=8)
+    reaction_unit = models.CharField(_("unit"), max_length=8, choices=TimeUnit.choices, default=TimeUnit.HOURS)
+    resolution_amount = models.DecimalField(_("resolution time"), max_digits=9, decimal_places=2, default=8)
+    resolution_unit = models.CharField(_("unit"), max_length=8, choices=TimeUnit.choices, default=TimeUnit.HOURS)
     is_active = models.BooleanField(_("active"), default=True)
+    # Moves with every change of the agreement or of its SLA rules: the key of the rules cached per process.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("agreement")
@@ -144,6 +178,20 @@ class Agreement(LocalizedName):
         if self.is_base:
             raise ValidationError(_("The base agreement cannot be deleted."))
         return super().delete(*args, **kwargs)
+
+    @property
+    def reaction_time(self) -> dt.timedelta:
+        return working_duration(self.reaction_amount, self.reaction_unit)
+
+    @property
+    def resolution_time(self) -> dt.timedelta:
+        return working_duration(self.resolution_amount, self.resolution_unit)
+
+    @property
+    def resolution_label(self) -> str:
+        """The default resolution time as the form shows it, e.g. "8 hours"."""
+        amount = Decimal(str(self.resolution_amount)).normalize()
+        return f"{amount:f} {TimeUnit(self.resolution_unit).label}"
 
     @classmethod
     def base(cls) -> Agreement:

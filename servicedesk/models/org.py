@@ -106,6 +106,15 @@ class Employee(SyncedMixin, PersonName):
     photo = models.FileField(_("photo"), upload_to="photos/employees/", blank=True)
     language = models.CharField(_("language of notifications"), max_length=8, default="ru")
     is_active = models.BooleanField(_("active"), default=True)
+    work_schedule = models.ForeignKey(
+        "ServiceSchedule",
+        verbose_name=_("working hours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Escalation reminders held to working hours wait for these (empty: the ticket's schedule)."),
+    )
 
     class Meta:
         verbose_name = _("employee")

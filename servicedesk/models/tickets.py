@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -38,6 +40,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     TicketStatus.CANCELLED: (),
 }
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.WAITING, TicketStatus.RESUMED)
+# Seed 004: "execution time = time in New, In progress and Resumed"; the clock stops in the others.
+COUNTED_STATUSES = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.RESUMED)
+FINAL_STATUSES = (TicketStatus.CLOSED, TicketStatus.CANCELLED)
 
 
 class Priority(models.IntegerChoices):
@@ -118,6 +123,27 @@ class Ticket(models.Model):
     reacted_at = models.DateTimeField(_("reacted"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    # SLA clocks (servicedesk/services/sla.py): the targets in working time and the rules that gave
+    # them; the working time counted in finished periods and the start of the running one (null
+    # while the clock is stopped, and then resolution_deadline is null too).
+    reaction_target = models.DurationField(_("reaction time"), null=True, blank=True)
+    resolution_target = models.DurationField(_("resolution time"), null=True, blank=True)
+    reaction_rule = models.ForeignKey(
+        "SlaRule", verbose_name=_("reaction rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_rule = models.ForeignKey(
+        "SlaRule",
+        verbose_name=_("resolution rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution_spent = models.DurationField(_("resolution time spent"), default=dt.timedelta)
+    sla_running_since = models.DateTimeField(_("resolution clock running since"), null=True, blank=True)
+    # Filed in bulk (mail intake): deadline listeners have not seen it yet; escalation takes it up.
+    deadlines_pending = models.BooleanField(_("deadlines not yet followed"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("ticket")
@@ -133,6 +159,7 @@ class Ticket(models.Model):
             models.Index(
                 fields=["reaction_deadline"], name="ticket_reaction_due", condition=Q(reacted_at__isnull=True)
             ),
+            models.Index(fields=["id"], name="ticket_deadlines_pending", condition=Q(deadlines_pending=True)),
         ]
 
     def __str__(self) -> str:
@@ -157,6 +184,11 @@ class Ticket(models.Model):
 
     def allowed_statuses(self) -> tuple[str, ...]:
         return TRANSITIONS.get(self.status, ())
+
+    @property
+    def is_final(self) -> bool:
+        """Closed or cancelled: the ticket accepts no changes any more."""
+        return self.status in FINAL_STATUSES
 
 
 class Comment(models.Model):
@@ -273,6 +305,8 @@ class TicketHistory(models.Model):
         COMMENT = "comment", _("Comment added")
         ATTACHMENT = "attachment", _("Attachment added")
         WATCHER = "watcher", _("Watcher changed")
+        TASK = "task", _("Task")
+        APPROVAL = "approval", _("Approval")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(_("when"), auto_now_add=True)

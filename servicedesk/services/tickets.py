@@ -30,9 +30,10 @@ from ..models import (
     TicketWatcher,
     User,
 )
-from ..sla import add_working_time
+from . import sla
 from .agreements import resolve_agreement
 from .history import actor_label, record
+from .lifecycle import check_transition, ensure_changeable
 
 if TYPE_CHECKING:
     from .batch import TicketBatch
@@ -117,9 +118,17 @@ def create_ticket(
             priority=priority,
             channel=channel,
             created_by=actor,
-            reaction_deadline=add_working_time(now, agreement.reaction_hours, agreement.schedule),
-            resolution_deadline=add_working_time(now, agreement.resolution_hours, agreement.schedule),
+            deadlines_pending=batch is not None,
+            **sla.initial_clocks(
+                agreement=agreement,
+                ticket_type=ticket_type,
+                service=service,
+                priority=priority,
+                requester_contact=requester_contact,
+                now=now,
+            ),
         )
+        sla.start_clocks(ticket, now, deferred=batch is not None)
         write(ticket, actor, TicketHistory.Kind.CREATED, new_value=subject)
         for new_file in files:
             _store_attachment(ticket, actor, new_file, comment=None, write=write)
@@ -149,22 +158,29 @@ def change_status(*, ticket: Ticket, actor: User | None, status: str, comment: s
                     % {"old": TicketStatus(old).label, "new": TicketStatus(status).label}
                 }
             )
+        check_transition(locked, status, comment)
         now = timezone.now()
         locked.status = status
         fields = ["status", "updated_at"]
-        if status == TicketStatus.IN_PROGRESS and locked.reacted_at is None:
+        reacted = status == TicketStatus.IN_PROGRESS and locked.reacted_at is None
+        if reacted:
             locked.reacted_at = now
             fields.append("reacted_at")
         if status == TicketStatus.RESOLVED:
-            locked.resolved_at = now
-            fields.append("resolved_at")
+            locked.resolved_at, locked.solution = now, comment.strip()
+            fields += ["resolved_at", "solution"]
         if status == TicketStatus.CLOSED:
             locked.closed_at = now
             fields.append("closed_at")
         if status == TicketStatus.RESUMED:
             locked.resolved_at = None
             fields.append("resolved_at")
+        fields += sla.apply_status_change(locked, old=old, new=status, now=now)
         locked.save(update_fields=fields)
+        if reacted:
+            sla.note_reaction(locked, now)
+        else:
+            sla.deadlines_changed(sla.TICKETS, [locked])
         record(locked, actor, TicketHistory.Kind.STATUS, "status", TicketStatus(old).label, TicketStatus(status).label)
         if comment.strip():
             add_comment(ticket=locked, actor=actor, body=comment)
@@ -186,6 +202,7 @@ def assign_ticket(*, ticket: Ticket, actor: User | None, employee: Employee | No
         )
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ensure_changeable(locked)
         old = locked.responsible_display
         if (locked.responsible_employee_id, locked.responsible_team_id) == (_pk(employee), _pk(team)):
             return locked
@@ -239,7 +256,9 @@ def add_comment(
         for new_file in files:
             _store_attachment(ticket, actor, new_file, comment=comment, write=write)
         if not is_private and actor is not None and hasattr(actor, "employee"):
-            Ticket.objects.filter(pk=ticket.pk, reacted_at__isnull=True).update(reacted_at=timezone.now())
+            now = timezone.now()
+            if Ticket.objects.filter(pk=ticket.pk, reacted_at__isnull=True).update(reacted_at=now):
+                sla.note_reaction(ticket, now)
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
         kind_label = _("private") if is_private else _("public")
         write(ticket, actor, TicketHistory.Kind.COMMENT, "comment", "", f"{kind_label}: {body[:200]}")

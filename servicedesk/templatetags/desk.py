@@ -13,6 +13,7 @@ from ..mail_html import render_comment_html
 from ..models import Comment, Priority, Ticket, TicketStatus, User
 from ..models.tickets import OPEN_STATUSES
 from ..services.history import actor_label
+from ..services.sla_view import ClockView, clock_views, format_duration
 
 register = template.Library()
 
@@ -50,6 +51,18 @@ def deadline_state(ticket: Ticket, now: datetime) -> str:
     if due < now:
         return "overdue"
     return "soon" if due - now < SOON else ""
+
+
+@register.filter
+def workdur(value: timedelta | None) -> str:
+    """A working duration as "2 d 3 h 15 min" (a day being 24 working hours)."""
+    return format_duration(value)
+
+
+@register.simple_tag
+def sla_clocks(ticket: Ticket, now: datetime) -> tuple[ClockView, ClockView]:
+    """(reaction, resolution) states of the ticket's clocks for the list and the card."""
+    return clock_views(ticket, now)
 
 
 @register.filter

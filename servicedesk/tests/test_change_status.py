@@ -10,7 +10,9 @@ from servicedesk.testing.cast import Cast
 
 @pytest.fixture
 def ticket(cast: Cast):
-    return create_ticket(actor=None, ticket_type=cast.incident, subject="x", requester_contact=cast.client)
+    return create_ticket(
+        actor=None, ticket_type=cast.incident, subject="x", requester_contact=cast.client, responsible_team=cast.team
+    )
 
 
 def test_lifecycle_records_history_and_times(cast: Cast, ticket) -> None:

@@ -51,9 +51,10 @@ def _get_ticket_for_user(request: HttpRequest, pk: int) -> Ticket:
 
 
 def _get_editable_ticket_for_user(request: HttpRequest, pk: int) -> Ticket:
-    """The ticket for a change: 404 when invisible, 403 when visible but read-only (auditors)."""
+    """The ticket for a change: 404 when invisible, 403 when visible but read-only (auditors), or
+    closed or cancelled (such a ticket accepts no changes)."""
     ticket = _get_ticket_for_user(request, pk)
-    if not permissions.can_edit_ticket(request.user, ticket):
+    if ticket.is_final or not permissions.can_edit_ticket(request.user, ticket):
         raise PermissionDenied
     return ticket
 

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from .. import permissions
 from ..forms.filters import SORTS, Scope
 from ..models import OPEN_STATUSES, Ticket, User
+from .due import apply_due
 
 NUMBER_RE = re.compile(r"^#?\s*(\d{1,12})$")
 LIST_RELATED = (
@@ -20,6 +21,7 @@ LIST_RELATED = (
     "requester_contact",
     "responsible_employee",
     "responsible_team",
+    "agreement__schedule",
 )
 
 
@@ -38,6 +40,7 @@ def filter_tickets(user: User, params: dict[str, object]) -> QuerySet[Ticket]:
     ):
         if params.get(key) not in (None, ""):
             qs = qs.filter(**{field: params[key]})
+    qs = apply_due(qs, str(params.get("due") or ""), params.get("within"))
     qs = _apply_text(qs, str(params.get("q") or "").strip())
     return qs.order_by(*SORTS.get(str(params.get("sort")), SORTS["-number"]))
 

@@ -105,7 +105,7 @@ SECTIONS: dict[str, Section] = {
             AgreementForm,
             (
                 ("schedule", gettext_lazy("Schedule")),
-                ("resolution_hours", gettext_lazy("Resolution, h")),
+                ("resolution_label", gettext_lazy("Resolution time")),
                 ("is_active", gettext_lazy("Active")),
             ),
             lambda: Agreement.objects.select_related("schedule"),

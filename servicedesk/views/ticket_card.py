@@ -26,7 +26,10 @@ TABS = ("timeline", "history")
 
 
 def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.Form]) -> dict[str, object]:
-    can_edit = permissions.can_edit_ticket(request.user, ticket)
+    from .ticket_work import sla_context
+
+    # A closed or cancelled ticket accepts no changes: the card offers none.
+    can_edit = permissions.can_edit_ticket(request.user, ticket) and not ticket.is_final
     context: dict[str, object] = {
         "ticket": ticket,
         "can_edit": can_edit,
@@ -38,6 +41,7 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
         "watchers": ticket.watchers.select_related("employee", "contact"),
         "status_label": TicketStatus(ticket.status).label,
     }
+    context |= sla_context(request, ticket, can_edit)
     if can_edit:
         initial = {
             "responsible_employee": ticket.responsible_employee_id,

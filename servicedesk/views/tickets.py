@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from ..forms import TicketCreateForm, TicketFilterForm, apply_validation_error
 from ..forms.filters import PAGE_SIZES
-from ..forms.tickets import requester_value
-from ..models import Contact, Employee
+from ..forms.tickets import parse_requester, requester_value
+from ..models import Contact, Employee, Service
+from ..services.agreements import agreement_choices
 from ..services.tickets import NewFile, create_ticket
 from .access import operator_required
 from .listing import BoundedCountPaginator, filter_tickets
@@ -38,7 +39,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "scope": params.get("scope") or "",
         "now": timezone.now(),
         "has_filters": any(
-            params.get(k) for k in ("q", "status", "type", "service", "responsible", "team", "priority")
+            params.get(k) for k in ("q", "status", "type", "service", "responsible", "team", "priority", "due")
         ),
     }
     # htmx swaps only the results when a filter changes; a plain request gets the whole page.
@@ -73,6 +74,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
                 requester_email="" if person else data["requester_email"],
                 responsible_employee=data["responsible_employee"],
                 responsible_team=data["responsible_team"],
+                agreement=data["agreement"],
                 files=_new_files(data["files"]),
             )
         except ValidationError as error:
@@ -123,3 +125,20 @@ def requester_search(request: HttpRequest) -> HttpResponse:
     """The options of the requester select, for the htmx search box on the registration form."""
     text = request.GET.get("requester_q", "")[:100]
     return render(request, "servicedesk/tickets/_requester_options.html", {"groups": search_requesters(text)})
+
+
+@operator_required
+def agreement_options(request: HttpRequest) -> HttpResponse:
+    """The agreement select's options for the chosen requester and service (htmx on the form)."""
+    person = parse_requester(request.GET.get("requester", ""))
+    service = (
+        Service.objects.filter(pk=request.GET.get("service") or 0).first()
+        if request.GET.get("service", "").isdigit()
+        else None
+    )
+    choices = agreement_choices(
+        employee=person if isinstance(person, Employee) else None,
+        contact=person if isinstance(person, Contact) else None,
+        service=service,
+    )
+    return render(request, "servicedesk/tickets/_agreement_options.html", {"choices": choices})

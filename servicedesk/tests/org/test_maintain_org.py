@@ -123,8 +123,10 @@ def test_teams_services_and_agreements(client: Client, cast: Cast) -> None:
             "services": [service.pk],
             "companies": [cast.client_company.pk],
             "spread_over_org": "on",
-            "reaction_hours": "2",
-            "resolution_hours": "8",
+            "reaction_amount": "2",
+            "reaction_unit": "hours",
+            "resolution_amount": "8",
+            "resolution_unit": "hours",
             "is_active": "on",
         },
     )
