@@ -401,8 +401,10 @@ def all_defaults() -> list[Default]:
 
 
 def install(apps: object, items: list[Default] | None = None) -> None:
-    """Create the default actions that are missing (by code); existing ones are left as edited."""
-    install_items(apps, DEFAULTS)
+    """Create the default actions that are missing (by code); existing ones are left as edited.
+
+    Without `items`: this app's defaults and those other apps registered."""
+    install_items(apps, all_defaults() if items is None else items)
 
 
 def install_items(apps: object, items: list[Default]) -> None:
@@ -411,7 +413,7 @@ def install_items(apps: object, items: list[Default]) -> None:
     Group = apps.get_model("auth", "Group")  # type: ignore[attr-defined]
     # An older migration state lacks later recipient fields; their actions come with a later migration.
     known = {field.name for field in EventAction._meta.get_fields()}
-    for item in all_defaults() if items is None else items:
+    for item in items:
         if any(RECIPIENT_FIELDS[kind] not in known for kind in item.recipients):
             continue
         if EventAction.objects.filter(code=item.code).exists():

@@ -160,5 +160,9 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 # Synchronisation (file imports, LDAP) and labels live in their own modules (registered on import).
-from . import admin_directory, admin_imports, admin_labels  # noqa: E402,F401
-from . import admin_sla  # noqa: E402,F401  (schedules, calendars, agreements and their SLA rules)
+from . import (  # noqa: E402,F401
+    admin_directory,
+    admin_imports,
+    admin_labels,
+    admin_sla,  # noqa: E402,F401  (schedules, calendars, agreements and their SLA rules)
+)

@@ -96,7 +96,7 @@ def test_access_link_from_card_to_cabinet(live_server, settings, cast: Cast, smt
     add_comment(
         ticket=company_ticket, actor=cast.operator.user, body="Журнал", files=[NewFile(ContentFile(b"log"), "mail.log")]
     )
-    change_status(ticket=company_ticket, actor=cast.operator.user, status="resolved")
+    change_status(ticket=company_ticket, actor=cast.operator.user, status="resolved", comment="Журнал разобран.")
     create_ticket(actor=None, ticket_type=cast.incident, subject="Чужая заявка", requester_contact=cast.outsider)
     base = live_server.url
 

@@ -124,7 +124,7 @@ def test_comment_and_close_a_resolved_ticket(client: Client, cast: Cast) -> None
     assert not comment.is_private and comment.author.username == "client"
     empty = client.post(reverse("cabinet_comment", args=[ticket.pk]), {"body": "  "})
     assert "Write a comment or attach a file" in empty.content.decode()
-    change_status(ticket=ticket, actor=cast.operator.user, status=TicketStatus.RESOLVED)
+    change_status(ticket=ticket, actor=cast.operator.user, status=TicketStatus.RESOLVED, comment="Принтер заменён.")
     card = client.get(reverse("cabinet_ticket", args=[ticket.pk])).content.decode()
     assert "Confirm and close" in card and "Resolved" in card
     client.post(reverse("cabinet_decide", args=[ticket.pk]), {"decision": "close"})
