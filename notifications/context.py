@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 
-from servicedesk.models import Attachment, Comment, Ticket, TicketStatus, TicketWatcher, User
+from servicedesk.models import Attachment, Comment, Priority, Ticket, TicketStatus, TicketWatcher, User
 
 
 def ticket_url(ticket_id: int) -> str:
@@ -31,6 +31,13 @@ def _status_label(code: object) -> str:
         return str(TicketStatus(code).label)
     except ValueError:
         return str(code or "")
+
+
+def _priority_label(value: object) -> str:
+    try:
+        return str(Priority(value).label)
+    except ValueError:
+        return str(value or "")
 
 
 def actor_name(actor: User | None) -> str:
@@ -64,6 +71,8 @@ def _data_values(data: Mapping[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
     if "old" in data:
         values["OLD_STATUS"] = _status_label(data["old"])
+    if "old_priority" in data:
+        values["OLD_PRIORITY"] = _priority_label(data["old_priority"])
     comment = Comment.objects.filter(pk=data["comment_id"]).first() if data.get("comment_id") else None
     if comment is not None:
         values["COMMENT_TEXT"] = comment.body

@@ -90,6 +90,8 @@ def catalogue_codes(event: events.DomainEvent, comments: Mapping[int, Comment] |
     if name == events.TICKET_STATUS_CHANGED:
         extra = _STATUS_EVENTS.get(event.data.get("new"))
         return [catalogue.TICKET_STATUS_CHANGED, *([extra] if extra else [])]
+    if name == events.TICKET_PRIORITY_CHANGED:
+        return [catalogue.TICKET_PRIORITY_CHANGED]
     if name == events.TICKET_ASSIGNED:
         return [catalogue.TICKET_ASSIGNED]
     if name == events.COMMENT_ADDED:

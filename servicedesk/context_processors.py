@@ -11,8 +11,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     # its 400 page is rendered with the context processors all the same.
     user = getattr(request, "user", None)
     if user is None:
-        return {"nav_is_operator": False, "nav_is_technologist": False}
+        return {"nav_is_operator": False, "nav_is_technologist": False, "nav_can_register": False}
     return {
         "nav_is_operator": permissions.is_operator(user),
         "nav_is_technologist": permissions.is_technologist(user),
+        "nav_can_register": permissions.can_register_tickets(user),
     }

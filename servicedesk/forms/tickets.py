@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Contact, Employee, Priority, Service, Ticket, TicketStatus, TicketType
-from .widgets import EmployeeChoiceField, MultipleFileField, active_employees, all_teams
+from .widgets import (
+    EmployeeChoiceField,
+    MultipleFileField,
+    TeamFilteredSelect,
+    active_employees,
+    all_teams,
+    team_membership,
+)
 
 
 def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
@@ -67,11 +74,22 @@ class TicketCreateForm(forms.Form):
     )
     files = MultipleFileField(label=_("Files"), required=False)
 
+    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
     def clean_requester(self) -> Employee | Contact | None:
+        from ..permissions import visible_contacts, visible_employees
+
         value = self.cleaned_data.get("requester") or ""
         if not value:
             return None
         person = parse_requester(value)
+        # The requester lookup follows the people directory's rule: a person this user may not
+        # see cannot be chosen by typing their id either.
+        visible = visible_employees if isinstance(person, Employee) else visible_contacts
+        if person is not None and not visible(self.user).filter(pk=person.pk).exists():  # type: ignore[arg-type]
+            person = None
         if person is None:
             raise ValidationError(_("Choose the requester again: this person is not found."))
         return person
@@ -98,18 +116,25 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    responsible_employee = EmployeeChoiceField(
-        label=_("Employee"),
-        queryset=active_employees(),
-        required=False,
-        empty_label=_("Nobody"),
-    )
     responsible_team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=all_teams(),
         required=False,
         empty_label=_("No team"),
+        widget=forms.Select(attrs={"data-team-select": ""}),
     )
+    responsible_employee = EmployeeChoiceField(
+        label=_("Employee"),
+        queryset=active_employees(),
+        required=False,
+        empty_label=_("Nobody"),
+        widget=TeamFilteredSelect(attrs={"data-filtered-by-team": ""}),
+        help_text=_("With a team chosen, only its members are listed."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["responsible_employee"].widget.teams_of = team_membership()  # type: ignore[attr-defined]
 
 
 class CommentForm(forms.Form):

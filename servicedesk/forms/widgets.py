@@ -28,6 +28,30 @@ class MultipleFileField(forms.FileField):
         return [single(item, initial) for item in items]
 
 
+class TeamFilteredSelect(forms.Select):
+    """An employee select whose options carry `data-teams` (the ids of the employee's teams), so
+    the page can narrow the list to the members of the team chosen next to it (static/js/app.js)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.teams_of: dict[int, list[int]] = {}
+
+    def create_option(self, name: str, value: object, *args: object, **kwargs: object) -> dict:  # type: ignore[override]
+        option = super().create_option(name, value, *args, **kwargs)  # type: ignore[arg-type]
+        key = getattr(value, "value", value)
+        if key not in (None, ""):
+            option["attrs"]["data-teams"] = " ".join(str(team) for team in self.teams_of.get(int(key), []))  # type: ignore[call-overload]
+        return option
+
+
+def team_membership() -> dict[int, list[int]]:
+    """employee id -> ids of the teams they belong to, in one query."""
+    found: dict[int, list[int]] = {}
+    for employee_id, team_id in Team.members.through.objects.values_list("employee_id", "team_id"):
+        found.setdefault(employee_id, []).append(team_id)
+    return found
+
+
 class EmployeeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Employee) -> str:  # type: ignore[override]
         return obj.full_name

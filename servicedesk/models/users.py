@@ -14,6 +14,12 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Empty: chosen from the browser."),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Dates and times are shown in this zone. Empty: the installation's time zone."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -18,6 +18,7 @@ register = template.Library()
 
 SOON = timedelta(hours=4)
 HISTORY_FIELDS = {
+    "priority": lambda: _("priority"),
     "responsible": lambda: _("responsible"),
     "comment": lambda: _("comment"),
     "attachment": lambda: _("attachment"),
@@ -62,6 +63,17 @@ def history_field(name: str) -> str:
         return name
 
 
+@register.filter
+def history_value(value: str, field: str) -> str:
+    """A history value in the reader's language: status and priority rows keep codes (older rows
+    hold the label they were written with, shown as it is)."""
+    if field == "status":
+        return status_label(value)
+    if field == "priority" and value.isdigit():
+        return priority_label(int(value))
+    return value
+
+
 @register.simple_tag(takes_context=True)
 def sort_query(context: template.Context, key: str) -> str:
     """Query string that sorts by `key`, toggling direction when the list is already sorted by it."""
@@ -102,6 +114,19 @@ def initials(name: str) -> str:
 def user_label(user: User) -> str:
     """The employee's full name for an operator, else the login (technologists have no card)."""
     return actor_label(user) if user.is_authenticated else ""
+
+
+@register.filter
+def registered_on_behalf(ticket: Ticket) -> str:
+    """Who registered the ticket when it was somebody other than its requester (an operator taking
+    a call), else empty: the timeline then names both."""
+    registrar = ticket.created_by
+    if registrar is None:
+        return ""
+    person = ticket.requester_employee or ticket.requester_contact
+    if person is not None and person.user_id == registrar.pk:
+        return ""
+    return actor_label(registrar)
 
 
 @register.filter

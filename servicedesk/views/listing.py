@@ -6,11 +6,11 @@ import re
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from .. import permissions
 from ..forms.filters import SORTS, Scope
-from ..models import OPEN_STATUSES, Ticket, User
+from ..models import OPEN_STATUSES, Contact, Employee, Ticket, User
 
 NUMBER_RE = re.compile(r"^#?\s*(\d{1,12})$")
 LIST_RELATED = (
@@ -38,8 +38,33 @@ def filter_tickets(user: User, params: dict[str, object]) -> QuerySet[Ticket]:
     ):
         if params.get(key) not in (None, ""):
             qs = qs.filter(**{field: params[key]})
-    qs = _apply_text(qs, str(params.get("q") or "").strip())
-    return qs.order_by(*SORTS.get(str(params.get("sort")), SORTS["-number"]))
+    text = str(params.get("q") or "").replace("\x00", "").strip()
+    qs = _apply_text(qs, text)
+    order: list[object] = list(SORTS.get(str(params.get("sort")), SORTS["-number"]))
+    number = ticket_number(text)
+    if number is not None:
+        # A bare number also matches subjects; the ticket with that number comes first.
+        order.insert(0, Case(When(pk=number, then=Value(0)), default=Value(1)))
+    return qs.order_by(*order)  # type: ignore[misc]
+
+
+def ticket_number(text: str) -> int | None:
+    """The ticket number in a search text that is only a number, `21` or `#21`."""
+    match = NUMBER_RE.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def _people_matching(model: type[Employee] | type[Contact], text: str) -> QuerySet:
+    """Ids of people whose names or e-mail contain every word of the text."""
+    cond = Q()
+    for word in text.split()[:4]:
+        cond &= (
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(patronymic__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return model.objects.filter(cond).values("pk")
 
 
 def _apply_scope(qs: QuerySet[Ticket], user: User, scope: str, has_status: bool) -> QuerySet[Ticket]:
@@ -56,15 +81,23 @@ def _apply_scope(qs: QuerySet[Ticket], user: User, scope: str, has_status: bool)
 
 
 def _apply_text(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """`#123` finds ticket 123 only; a bare `123` also matches subjects; other text searches words."""
+    """`#123` finds ticket 123 only; a bare `123` also matches subjects; other text is looked for in
+    the subject, the description and the requester (name or e-mail), case-insensitively."""
     if not text:
         return qs
-    match = NUMBER_RE.match(text)
-    if match and text.startswith("#"):
-        return qs.filter(pk=int(match.group(1)))
-    cond = Q(subject__icontains=text) | Q(description__icontains=text)
-    if match:
-        cond |= Q(pk=int(match.group(1)))
+    number = ticket_number(text)
+    if number is not None and text.startswith("#"):
+        return qs.filter(pk=number)
+    cond = (
+        Q(subject__icontains=text)
+        | Q(description__icontains=text)
+        | Q(requester_email__icontains=text)
+        | Q(requester_name__icontains=text)
+        | Q(requester_employee__in=_people_matching(Employee, text))
+        | Q(requester_contact__in=_people_matching(Contact, text))
+    )
+    if number is not None:
+        cond |= Q(pk=number)
     return qs.filter(cond)
 
 

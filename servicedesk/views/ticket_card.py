@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..forms import AssignForm, AttachmentForm, CommentForm, StatusForm, WatcherForm, apply_validation_error
-from ..models import Ticket, TicketStatus
+from ..models import OPEN_STATUSES, Ticket, TicketStatus
 from ..services import tickets as ticket_services
 from .access import _get_editable_ticket_for_user, _get_ticket_for_user, operator_required
 from .tickets import _new_files
@@ -27,6 +27,7 @@ TABS = ("timeline", "history")
 
 def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.Form]) -> dict[str, object]:
     can_edit = permissions.can_edit_ticket(request.user, ticket)
+    history = list(ticket.history.all())
     context: dict[str, object] = {
         "ticket": ticket,
         "can_edit": can_edit,
@@ -34,7 +35,9 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
         "tab": request.GET.get("tab") if request.GET.get("tab") in TABS else "timeline",
         "comments": ticket.comments.select_related("author").prefetch_related("attachments"),
         "files": ticket.attachments.filter(comment=None),
-        "history": ticket.history.all(),
+        "history": history,
+        # The live channel reports changes after this one (servicedesk/live.py).
+        "live_version": max((row.pk for row in history), default=0),
         "watchers": ticket.watchers.select_related("employee", "contact"),
         "status_label": TicketStatus(ticket.status).label,
     }
@@ -43,7 +46,11 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
             "responsible_employee": ticket.responsible_employee_id,
             "responsible_team": ticket.responsible_team_id,
         }
+        employee = permissions.employee_of(request.user)
         context |= {
+            "can_take": employee is not None
+            and ticket.status in OPEN_STATUSES
+            and (ticket.responsible_employee_id != employee.pk or ticket.status != TicketStatus.IN_PROGRESS),
             "status_form": StatusForm(ticket=ticket),
             "assign_form": AssignForm(initial=initial),
             "comment_form": CommentForm(),
@@ -81,9 +88,27 @@ def _run_action(
         else:
             messages.success(request, message)
             return redirect(card_url + anchor)
+    # A toast at the top says at once that nothing was saved; the page then scrolls the field
+    # with the error into view (static/js/app.js), wherever its panel is.
+    messages.error(request, _("Not saved: %(reason)s") % {"reason": _first_error(form)})
     response = render(request, "servicedesk/tickets/detail.html", _card_context(request, ticket, {form_name: form}))
     response["HX-Replace-Url"] = card_url  # the browser keeps the card's address, not the action's
     return response
+
+
+def _first_error(form: forms.Form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return _("check the values.")
+
+
+@operator_required
+def take_into_work(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(ticket: Ticket, data: dict) -> str:
+        ticket_services.take_into_work(ticket=ticket, actor=request.user)  # type: ignore[arg-type]
+        return _("The ticket is yours and in progress.")
+
+    return _run_action(request, pk, "take_form", lambda t: forms.Form(request.POST), act)
 
 
 @operator_required
