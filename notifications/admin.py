@@ -12,16 +12,51 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from servicedesk import permissions, roles
+from servicedesk.admin_grammar import FEMININE, NEUTER, Noun, register_nouns
 from servicedesk.models import Ticket
 
 from . import catalogue, services
 from .forms import EventActionForm, PreviewForm
 from .models import Delivery, EventAction, Notification, Occurrence
+
+# Russian noun cases of this app's models in the admin's sentences (servicedesk/admin_grammar.py).
+register_nouns(
+    {
+        EventAction: Noun(
+            pgettext_lazy("accusative", "event action"),
+            pgettext_lazy("accusative plural", "event actions"),
+            pgettext_lazy("genitive", "event action"),
+            npgettext_lazy("count", "%(count)s event action", "%(count)s event actions", "count"),
+            NEUTER,
+        ),
+        Notification: Noun(
+            pgettext_lazy("accusative", "notification"),
+            pgettext_lazy("accusative plural", "notifications"),
+            pgettext_lazy("genitive", "notification"),
+            npgettext_lazy("count", "%(count)s notification", "%(count)s notifications", "count"),
+            NEUTER,
+        ),
+        Occurrence: Noun(
+            pgettext_lazy("accusative", "event"),
+            pgettext_lazy("accusative plural", "events"),
+            pgettext_lazy("genitive", "event"),
+            npgettext_lazy("count", "%(count)s event", "%(count)s events", "count"),
+            NEUTER,
+        ),
+        Delivery: Noun(
+            pgettext_lazy("accusative", "delivery"),
+            pgettext_lazy("accusative plural", "deliveries"),
+            pgettext_lazy("genitive", "delivery"),
+            npgettext_lazy("count", "%(count)s delivery", "%(count)s deliveries", "count"),
+            FEMININE,
+        ),
+    }
+)
 
 RECIPIENT_LABELS = (
     ("to_requester", _("requester")),

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
+from .admin_grammar import django_text_lazy, register_nouns
+from .admin_nouns import NOUNS
 from .models import (
     Agreement,
     Company,
@@ -23,11 +31,85 @@ from .models import (
     User,
 )
 
+register_nouns(NOUNS)  # type: ignore[arg-type]
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """User groups by the seed's names (Администратор, Специалист, …), not by their codes."""
+
+    def label_from_instance(self, obj: Group) -> str:  # type: ignore[override]
+        return roles.group_label(obj.name)
+
+
+def rights_field(**kwargs: Any) -> RoleChoiceField:
+    return RoleChoiceField(
+        queryset=Group.objects.filter(name__in=roles.ALL_ROLES).order_by("pk"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Rights"),
+        help_text=_("User groups of seed 004; several at once."),
+        **kwargs,
+    )
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
-    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+    """People's access is an administrator's business (servicedesk/auth_backends.py). Only a
+    superuser sees or sets superuser status, staff status and raw permissions, or changes another
+    superuser's account, its password included."""
+
+    list_display = ("username", "email", "first_name", "last_name", "rights", "is_active")
+    list_filter = ("is_active", "groups")
+    limited_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (django_text_lazy("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Rights"), {"fields": ("is_active", "groups")}),
+        (_("Preferences"), {"fields": ("language", "time_zone")}),
+        (django_text_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return (*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language", "time_zone")}))
+        return self.limited_fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        return ("last_login", "date_joined") if not request.user.is_superuser else ()
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups":
+            return rights_field()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _guards_superuser(self, request: HttpRequest, obj: User | None) -> bool:
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return not self._guards_superuser(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return not self._guards_superuser(request, obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("Rights"))
+    def rights(self, obj: User) -> str:
+        return ", ".join(roles.group_label(code) for code in sorted(obj.role_codes()))
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """The groups are the seed's fixed roles; what they may do is in code (servicedesk.permissions),
+    so their rows are for superusers only, shown by their names."""
+
+    list_display = ("label", "name")
+
+    @admin.display(description=_("name"))
+    def label(self, obj: Group) -> str:
+        return roles.group_label(obj.name)
 
 
 class EmployeeInline(admin.TabularInline):
@@ -46,6 +128,32 @@ class DepartmentAdmin(admin.ModelAdmin):
     inlines = [EmployeeInline]
 
 
+class EmployeeAdminForm(forms.ModelForm):
+    """The employee card with the «Права» field of seed 004: the groups of the card's login."""
+
+    rights = rights_field()
+
+    class Meta:
+        model = Employee
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.instance.user if self.instance.pk else None
+        if user is not None:
+            self.fields["rights"].initial = list(user.groups.filter(name__in=roles.ALL_ROLES))
+        else:
+            self.fields["rights"].disabled = True
+            self.fields["rights"].help_text = _("The employee has no login; give one to grant rights.")
+
+    def save_rights(self) -> None:
+        user = self.instance.user
+        if user is None or self.fields["rights"].disabled or "rights" not in self.changed_data:
+            return
+        kept = user.groups.exclude(name__in=roles.ALL_ROLES)
+        user.groups.set([*kept, *self.cleaned_data["rights"]])
+
+
 @admin.register(Employee)
 class EmployeeAdmin(admin.ModelAdmin):
     list_display = ("full_name", "department", "position", "email", "phone_extension", "is_licensed", "is_active")
@@ -53,11 +161,25 @@ class EmployeeAdmin(admin.ModelAdmin):
     search_fields = ("last_name", "first_name", "patronymic", "email", "phone_extension", "mobile_phone")
     list_select_related = ("department",)
     autocomplete_fields = ("department", "user")
+    form = EmployeeAdminForm
     fieldsets = (
         (None, {"fields": ("last_name", "first_name", "patronymic", "department", "position", "photo")}),
-        (_("Account"), {"fields": ("user", "is_licensed", "is_active", "language")}),
+        (_("Account"), {"fields": ("user", "rights", "is_licensed", "is_active", "language")}),
         (_("Contact information"), {"fields": ("email", "mobile_phone", "phone_extension")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Employee | None = None) -> Any:
+        # Granting rights is managing access: an administrator's, not a technologist's (README "Rights").
+        return () if request.user.has_perm("servicedesk.change_user") else ("rights",)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if request.user.has_perm("servicedesk.change_user") and isinstance(form, EmployeeAdminForm):
+            form.save_rights()
+
+    @admin.display(description=_("Rights"))
+    def rights(self, obj: Employee) -> str:
+        return ", ".join(roles.group_label(code) for code in sorted(obj.user.role_codes())) if obj.user else "—"
 
     @admin.display(description=_("full name"), ordering="last_name")
     def full_name(self, obj: Employee) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Priority, Service, TicketStatus, TicketType
 from .widgets import EmployeeChoiceField, active_employees, all_teams
@@ -39,7 +40,7 @@ class Scope:
 
 class TicketFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"),
+        label=pgettext_lazy("field label", "Search"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, subject or description")}),

@@ -117,6 +117,14 @@ def user_label(user: User) -> str:
 
 
 @register.filter
+def minutes_left(value: timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up (a lockout's remaining time)."""
+    if not value:
+        return 0
+    return max(1, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter
 def registered_on_behalf(ticket: Ticket) -> str:
     """Who registered the ticket when it was somebody other than its requester (an operator taking
     a call), else empty: the timeline then names both."""

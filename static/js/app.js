@@ -82,7 +82,7 @@
     var chosen = document.querySelectorAll("[data-bulk-item]:checked").length;
     bar.classList.toggle("is-active", chosen > 0);
     var count = bar.querySelector("[data-bulk-count]");
-    count.textContent = count.dataset.template.replace("%(count)s", String(chosen));
+    count.textContent = count.dataset.template.replace("{count}", String(chosen));
     var all = document.querySelector("[data-bulk-all]");
     if (all) { all.checked = chosen > 0 && chosen === items.length; all.indeterminate = chosen > 0 && chosen < items.length; }
     var action = bar.querySelector("[data-bulk-action]").value;

@@ -43,7 +43,7 @@
   function say(actor) {
     var note = document.getElementById("live-note");
     if (!note) { return; }
-    note.textContent = actor ? note.dataset.template.replace("%(who)s", actor) : note.dataset.anonymous;
+    note.textContent = actor ? note.dataset.template.replace("{who}", actor) : note.dataset.anonymous;
     note.hidden = false;
   }
 
