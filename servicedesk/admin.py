@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import admin_access, roles
 from .admin_grammar import django_text_lazy, register_nouns
 from .admin_nouns import NOUNS
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     Contact,
     Department,
     Employee,
+    Role,
     Service,
     ServiceSchedule,
     Team,
@@ -52,6 +53,17 @@ def rights_field(**kwargs: Any) -> RoleChoiceField:
     )
 
 
+class RoleFilter(admin.SimpleListFilter):
+    title = _("Rights")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(code, roles.group_label(code)) for code in roles.ALL_ROLES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        return queryset.filter(groups__name=self.value()) if self.value() in roles.ALL_ROLES else queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """People's access is an administrator's business (servicedesk/auth_backends.py). Only a
@@ -59,7 +71,7 @@ class UserAdmin(DjangoUserAdmin):
     superuser's account, its password included."""
 
     list_display = ("username", "email", "first_name", "last_name", "rights", "is_active")
-    list_filter = ("is_active", "groups")
+    list_filter = ("is_active", RoleFilter)
     limited_fieldsets = (
         (None, {"fields": ("username", "password")}),
         (django_text_lazy("Personal info"), {"fields": ("first_name", "last_name", "email")}),
@@ -100,12 +112,12 @@ class UserAdmin(DjangoUserAdmin):
 admin.site.unregister(Group)
 
 
-@admin.register(Group)
+@admin.register(Role)
 class GroupAdmin(DjangoGroupAdmin):
     """The groups are the seed's fixed roles; what they may do is in code (servicedesk.permissions),
     so their rows are for superusers only, shown by their names."""
 
-    list_display = ("label", "name")
+    list_display = ("label",)
 
     @admin.display(description=_("name"))
     def label(self, obj: Group) -> str:
@@ -135,7 +147,21 @@ class EmployeeAdminForm(forms.ModelForm):
 
     class Meta:
         model = Employee
-        fields = "__all__"
+        fields = (
+            "last_name",
+            "first_name",
+            "patronymic",
+            "department",
+            "position",
+            "photo",
+            "user",
+            "is_licensed",
+            "is_active",
+            "language",
+            "email",
+            "mobile_phone",
+            "phone_extension",
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -295,3 +321,6 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return False
+
+
+__all__ = ["admin_access"]  # registered on import: the login audit

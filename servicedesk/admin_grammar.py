@@ -201,6 +201,14 @@ class GrammarMixin:
             context["object_name"] = str(noun.genitive if blocked else noun.accusative)
         return super().render_delete_form(request, context)  # type: ignore[misc]
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """Django lists the rows of many-to-many link tables it deletes («User-group relationship:
+        User_groups object (1)»), untranslated and meaningless to people: leave them out."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)  # type: ignore[misc]
+        links = _link_table_names()
+        model_count = {name: count for name, count in model_count.items() if str(name) not in links}
+        return _without_links(to_delete, links), model_count, perms_needed, protected
+
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)  # type: ignore[misc]
         noun = noun_for(self.opts)
@@ -210,6 +218,32 @@ class GrammarMixin:
             }
             actions["delete_selected"] = (_delete_selected_with_cases, "delete_selected", description)
         return actions
+
+
+def _link_table_names() -> set[str]:
+    from django.apps import apps
+    from django.utils import translation
+
+    names: set[str] = set()
+    links = [model for model in apps.get_models(include_auto_created=True) if model._meta.auto_created]
+    for language in (translation.get_language(), None):  # Django names them in either
+        with translation.override(language):
+            for model in links:
+                for name in (model._meta.verbose_name, model._meta.verbose_name_plural):
+                    names.update({str(name), str(capfirst(name))})
+    return names
+
+
+def _without_links(items: list, links: set[str]) -> list:
+    kept: list = []
+    for item in items:
+        if isinstance(item, list):
+            nested = _without_links(item, links)
+            if nested:
+                kept.append(nested)
+        elif not any(str(item).startswith(f"{name}:") for name in links):
+            kept.append(item)
+    return kept
 
 
 def _delete_selected_with_cases(modeladmin: Any, request: HttpRequest, queryset: Any) -> HttpResponse | None:

@@ -15,7 +15,7 @@ NOUNS: dict[str, Noun] = {
         npgettext_lazy("count", "%(count)s user", "%(count)s users", "count"),
         MASCULINE,
     ),
-    "auth.group": Noun(
+    "servicedesk.role": Noun(
         pgettext_lazy("accusative", "group"),
         pgettext_lazy("accusative plural", "groups"),
         pgettext_lazy("genitive", "group"),
@@ -90,27 +90,6 @@ NOUNS: dict[str, Noun] = {
         pgettext_lazy("accusative plural", "tickets"),
         pgettext_lazy("genitive", "ticket"),
         npgettext_lazy("count", "%(count)s ticket", "%(count)s tickets", "count"),
-        FEMININE,
-    ),
-    "axes.accessattempt": Noun(
-        pgettext_lazy("accusative", "access attempt"),
-        pgettext_lazy("accusative plural", "access attempts"),
-        pgettext_lazy("genitive", "access attempt"),
-        npgettext_lazy("count", "%(count)s access attempt", "%(count)s access attempts", "count"),
-        FEMININE,
-    ),
-    "axes.accessfailurelog": Noun(
-        pgettext_lazy("accusative", "access failure"),
-        pgettext_lazy("accusative plural", "access failures"),
-        pgettext_lazy("genitive", "access failure"),
-        npgettext_lazy("count", "%(count)s access failure", "%(count)s access failures", "count"),
-        FEMININE,
-    ),
-    "axes.accesslog": Noun(
-        pgettext_lazy("accusative", "access log"),
-        pgettext_lazy("accusative plural", "access logs"),
-        pgettext_lazy("genitive", "access log"),
-        npgettext_lazy("count", "%(count)s access log", "%(count)s access logs", "count"),
         FEMININE,
     ),
 }

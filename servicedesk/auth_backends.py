@@ -24,7 +24,17 @@ from . import roles
 
 CONFIGURATION_APPS = frozenset({"servicedesk", "mailconf", "notifications", "escalation"})
 # (app, model) pairs that decide who may do what: an administrator's business, not a technologist's.
-ACCESS_MODELS = frozenset({("servicedesk", "user"), ("auth", "group"), ("auth", "permission")})
+ACCESS_MODELS = frozenset(
+    {
+        ("servicedesk", "user"),
+        ("servicedesk", "role"),
+        ("auth", "group"),
+        ("auth", "permission"),
+        ("servicedesk", "loginfailure"),
+        ("servicedesk", "loginlockout"),
+        ("servicedesk", "loginrecord"),
+    }
+)
 ADMINISTRATOR_PERMISSIONS = frozenset(
     {
         "servicedesk.view_user",
@@ -32,13 +42,13 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "servicedesk.change_user",
         "servicedesk.view_employee",
         "servicedesk.change_employee",
-        "axes.view_accessattempt",
-        "axes.delete_accessattempt",
-        "axes.view_accessfailurelog",
-        "axes.view_accesslog",
+        "servicedesk.view_loginfailure",
+        "servicedesk.view_loginlockout",
+        "servicedesk.delete_loginlockout",
+        "servicedesk.view_loginrecord",
     }
 )
-ADMINISTRATOR_APPS = frozenset({"servicedesk", "axes"})
+ADMINISTRATOR_APPS = frozenset({"servicedesk"})
 
 
 def _codes(user: Any) -> frozenset[str]:

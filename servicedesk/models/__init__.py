@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .audit import LoginFailure, LoginLockout, LoginRecord
 from .catalog import Agreement, Service, ServiceSchedule, TicketType
 from .clients import Company, Contact
 from .org import Department, Employee, Team
@@ -18,7 +19,7 @@ from .tickets import (
     TicketStatus,
     TicketWatcher,
 )
-from .users import User
+from .users import Role, User
 
 __all__ = [
     "OPEN_STATUSES",
@@ -31,7 +32,11 @@ __all__ = [
     "Department",
     "Employee",
     "Heartbeat",
+    "LoginFailure",
+    "LoginLockout",
+    "LoginRecord",
     "Priority",
+    "Role",
     "Service",
     "ServiceSchedule",
     "Team",

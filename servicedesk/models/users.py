@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +32,17 @@ class User(AbstractUser):
             cached = frozenset(self.groups.values_list("name", flat=True))
             self._role_codes = cached
         return cached
+
+
+class Role(Group):
+    """A user group as people see it: by the seed's name (Администратор, …), not by its code."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("user group")
+        verbose_name_plural = _("user groups")
+
+    def __str__(self) -> str:
+        from ..roles import group_label
+
+        return group_label(self.name)

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from servicedesk.models import Priority, User
+from servicedesk.models import Agreement, Priority, Service, TicketType, User
 from servicedesk.services.tickets import add_comment, create_ticket
 from servicedesk.testing.cast import Cast
 
@@ -21,63 +21,18 @@ pytestmark = pytest.mark.django_db
 
 RU = {"HTTP_ACCEPT_LANGUAGE": "ru"}
 # Names that are the same in Russian texts: protocols, formats, products, units and identifiers.
-TECHNICAL = {
-    "SMTP",
-    "IMAP",
-    "IMAP4",
-    "POP3",
-    "EWS",
-    "TLS",
-    "SSL",
-    "STARTTLS",
-    "OAuth2",
-    "OAuth",
-    "XOAUTH2",
-    "HTML",
-    "URL",
-    "ID",
-    "IDLE",
-    "UID",
-    "UIDL",
-    "UIDVALIDITY",
-    "Microsoft",
-    "Graph",
-    "Exchange",
-    "Azure",
-    "Entra",
-    "Reply-To",
-    "From",
-    "Message-ID",
-    "MIME",
-    "DNS",
-    "IP",
-    "JSON",
-    "SLA",
-    "CSV",
-    "XLSX",
-    "Fernet",
-    "HTTP",
-    "HTTPS",
-    "Exchange.asmx",
-    "asmx",
-    "INBOX",
-    "UTF",
-    "KOI8",
-    "cp1251",
-    "Django",
-    "PBX",
-    "MikoPBX",
-    "ITSM",
-    "GMT",
-    "UTC",
-    "MSK",
-    "user-agent",
-    "User-Agent",
-    "TICKET_NUMBER",
-}
+TECHNICAL = set(
+    """SMTP IMAP IMAP4 POP3 EWS TLS SSL STARTTLS OAuth2 OAuth XOAUTH2 HTML URL ID IDLE UID UIDL UIDVALIDITY
+    Microsoft Graph Exchange Azure Entra Reply-To From Message-ID MIME DNS IP JSON SLA CSV XLSX Fernet HTTP
+    HTTPS INBOX UTF KOI8 Django PBX MikoPBX ITSM GMT UTC MSK GET POST Excel""".split()
+)
+# Inside Django's own Russian translations: keyboard keys and "Single Sign-On" (sic "Sing-On").
+TECHNICAL |= {"Control", "Command", "Mac", "Single", "Sign-On", "Sing-On"}
 ALLOWED_WORD = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")  # placeholders such as TICKET_SUBJECT, codes
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
-LABEL_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+TOKEN = re.compile(r"\S+")
+# Not "alt": the admin's icons carry Django's untranslated alt texts ("Search", "True").
+LABEL_ATTRIBUTES = ("title", "placeholder", "aria-label")
 
 
 class VisibleText(HTMLParser):
@@ -112,18 +67,23 @@ def english_words(html: str, data_words: set[str]) -> set[str]:
     parser.feed(html)
     found = set()
     for text in parser.parts:
-        for word in LATIN_WORD.findall(text):
-            if word in TECHNICAL or ALLOWED_WORD.match(word) or word.lower() in data_words:
+        for token in TOKEN.findall(text):
+            # Addresses, paths, file and zone names (mail@host, INBOX/Support, Europe/Moscow) are data.
+            if any(mark in token for mark in ("/", "@", "_")) or re.search(r"[A-Za-z]\.[A-Za-z]", token):
                 continue
-            found.add(word)
+            for word in LATIN_WORD.findall(token):
+                if len(word) < 3 or word in TECHNICAL or ALLOWED_WORD.match(word) or word.lower() in data_words:
+                    continue
+                found.add(word)
     return found
 
 
 def test_detector_finds_english_and_ignores_data() -> None:
     html = (
-        '<h1>Выберите заявку</h1><p title="Change history">Изменить</p><td>operator</td><script>var x="Add";</script>'
+        '<h1>Выберите заявку</h1><p title="Change history">Изменить</p><td>operator</td>'
+        '<script>var x="Add";</script><td>x@corp.example INBOX/Support</td><p>Сохранить draft</p>'
     )
-    assert english_words(html, {"operator"}) == {"Change", "history"}
+    assert english_words(html, {"operator"}) == {"Change", "history", "draft"}
 
 
 @pytest.fixture
@@ -145,11 +105,15 @@ def ru_admin(cast: Cast, client: Client) -> Client:
 
 
 def _data_words() -> set[str]:
-    """Words of the cast's own data (logins, domains): not interface text."""
+    """Words of the cast's own data (logins, codes, English names of reference books)."""
     words = set()
     for user in User.objects.all():
         words.update(LATIN_WORD.findall(user.username))
-        words.update(LATIN_WORD.findall(user.email))
+    for ticket_type in TicketType.objects.all():
+        words.update(LATIN_WORD.findall(f"{ticket_type.code} {ticket_type.name_en}"))
+    for service in Service.objects.all():
+        words.update(LATIN_WORD.findall(service.name_en))
+    words.update(LATIN_WORD.findall(Agreement.base().name_en))
     words.update({"example", "corp", "romashka", "outsider", "root", "localhost", "testserver"})
     return {w.lower() for w in words}
 
@@ -157,7 +121,7 @@ def _data_words() -> set[str]:
 def admin_pages() -> list[str]:
     """The index, then list / add / change / delete of every registered model (existing rows)."""
     urls = ["/admin/"]
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(f"/admin/{info[0]}/")
         urls.append(reverse(f"admin:{info[0]}_{info[1]}_changelist"))
