@@ -165,6 +165,8 @@ class EmployeeAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "rights" not in self.fields:  # read-only for this user: shown by EmployeeAdmin.rights
+            return
         user = self.instance.user if self.instance.pk else None
         if user is not None:
             self.fields["rights"].initial = list(user.groups.filter(name__in=roles.ALL_ROLES))
@@ -174,7 +176,12 @@ class EmployeeAdminForm(forms.ModelForm):
 
     def save_rights(self) -> None:
         user = self.instance.user
-        if user is None or self.fields["rights"].disabled or "rights" not in self.changed_data:
+        if (
+            user is None
+            or "rights" not in self.fields
+            or self.fields["rights"].disabled
+            or "rights" not in self.changed_data
+        ):
             return
         kept = user.groups.exclude(name__in=roles.ALL_ROLES)
         user.groups.set([*kept, *self.cleaned_data["rights"]])
