@@ -3,4 +3,5 @@
 pytest_plugins = [
     "servicedesk.testing.cast",
     "servicedesk.testing.fixtures_mail",
+    "servicedesk.testing.browser",
 ]

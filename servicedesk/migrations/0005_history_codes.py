@@ -9,7 +9,7 @@ STATUS_LABELS = {
     "new": ("Новая", "New"),
     "in_progress": ("В работе", "In progress"),
     "waiting": ("Ожидание", "Ожидает", "Waiting"),
-    "resolved": ("Решена", "Resolved"),
+    "resolved": ("Разрешена", "Решена", "Resolved"),
     "closed": ("Закрыта", "Closed"),
     "resumed": ("Возобновлена", "Resumed"),
     "cancelled": ("Отменена", "Cancelled"),

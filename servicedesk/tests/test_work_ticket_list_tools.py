@@ -53,7 +53,9 @@ def test_bulk_actions_go_through_the_services(cast: Cast, client: Client) -> Non
     first, second = _ticket(cast, "Один"), _ticket(cast, "Два")
     change_status(ticket=second, actor=None, status=TicketStatus.CANCELLED)
     client.force_login(cast.operator.user)
-    client.post("/tickets/bulk/", {"action": "priority", "priority": Priority.CRITICAL, "tickets": [first.pk, second.pk]})
+    client.post(
+        "/tickets/bulk/", {"action": "priority", "priority": Priority.CRITICAL, "tickets": [first.pk, second.pk]}
+    )
     first.refresh_from_db()
     assert first.priority == Priority.CRITICAL
     assert first.history.filter(field="priority", new_value=str(Priority.CRITICAL)).exists()
