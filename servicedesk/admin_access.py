@@ -76,7 +76,8 @@ class LoginFailureAdmin(ReadOnlyJournal):
 
     @admin.display(description=_("address"), ordering="path_info")
     def path(self, obj: LoginFailure) -> str:
-        return obj.path_info
+        # django-axes writes "<unknown>" when the login came without a request path.
+        return obj.path_info if obj.path_info.startswith("/") else "—"
 
     @admin.display(description=_("locked out"), boolean=True, ordering="locked_out")
     def locked(self, obj: LoginFailure) -> bool:
