@@ -85,7 +85,7 @@ class LoginFailureAdmin(ReadOnlyJournal):
 
     @admin.display(description=_("browser"))
     def agent(self, obj: LoginFailure) -> str:
-        return obj.user_agent[:80]
+        return obj.user_agent[:80] if obj.user_agent != "<unknown>" else "—"
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
