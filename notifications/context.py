@@ -1,8 +1,13 @@
-"""Placeholder values of one event, computed once per recipient language (not per recipient)."""
+"""Placeholder values of one event, computed once per recipient language and time zone (not per
+recipient). Dates read as everywhere in the interface: the product's one format
+(servicedesk/formats), in the zone of the recipient's profile (the installation's TIME_ZONE for
+people without one)."""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +29,13 @@ def _when(value: Any) -> str:
     if value is None:
         return ""
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # a zone removed from tzdata since it was saved
+        return timezone.get_default_timezone()
 
 
 def _status_label(code: object) -> str:
@@ -96,9 +108,12 @@ def build_values(
     data: Mapping[str, Any],
     actor: User | None,
     language: str,
+    time_zone: str = "",
 ) -> dict[str, str]:
-    """Every value the event can offer, formatted in `language` (labels, dates)."""
-    with translation.override(language):
+    """Every value the event can offer, formatted in `language` (labels) and `time_zone` (dates;
+    empty: the installation's)."""
+    zone = _zone(time_zone)
+    with translation.override(language), timezone.override(zone):
         values = ticket_values(ticket) if ticket is not None else {}
         values["ACTOR_NAME"] = actor_name(actor)
         values.update(_data_values(data))

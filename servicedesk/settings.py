@@ -173,6 +173,8 @@ LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
+# One date format in both languages, `01.03.2030 19:05` (servicedesk/formats).
+FORMAT_MODULE_PATH = ["servicedesk.formats"]
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------
