@@ -4,8 +4,9 @@ A DOM assertion passes on white text on a white box; these helpers look at the r
 computed colours with the WCAG contrast ratio, the element's box against the viewport, the page
 against horizontal overflow, and a pixel comparison proving the text is drawn at all.
 
-Fixtures (registered in the root conftest): `chromium` (a browser for the test) and
-`browser_session` (a logged-in page factory). Screenshots land in `SHOTS` for people to look at.
+Fixtures (registered in the root conftest): `chromium` (a browser for the test),
+`browser_session` (a logged-in page factory) and `asgi_server_factory` (uvicorn against the test
+database, for pages that stream). Screenshots land in `SHOTS` for people to look at.
 """
 
 from __future__ import annotations
@@ -121,6 +122,28 @@ def shot(page: Any, name: str, *, full_page: bool = True) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture
+def asgi_server_factory(transactional_db: None, django_db_setup: None) -> Iterator[Callable[..., Any]]:
+    """Start uvicorn against the test database: `factory(redis=True)`; stopped after the test."""
+    from django.conf import settings
+    from django.db import connection
+
+    from notifications.testing import AsgiServer, database_url_for
+
+    servers: list[AsgiServer] = []
+
+    def start(redis: bool = True, **extra_env: str) -> AsgiServer:
+        server = AsgiServer(
+            database_url_for(connection.settings_dict), settings.REDIS_URL if redis else "", extra_env=extra_env
+        )
+        servers.append(server.start())
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture

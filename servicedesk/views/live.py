@@ -12,8 +12,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 
-from .. import permissions
-from ..live import Waiter, latest_change
+from .. import live, permissions
 
 KEEPALIVE_SECONDS = 15.0
 
@@ -38,9 +37,9 @@ def _close_connection() -> None:
 
 
 async def _stream(pk: int, after: int) -> AsyncIterator[bytes]:
-    waiter = Waiter(pk)
+    waiter = live.waiter(pk)
     await waiter.start()  # subscribe before the first read, so nothing falls in between
-    read = sync_to_async(latest_change)
+    read = sync_to_async(live.latest_change)
     last_sent = time.monotonic()
     deadline = last_sent + float(settings.NOTIFY_STREAM_SECONDS)
     try:
@@ -70,7 +69,7 @@ async def ticket_live(request: HttpRequest, pk: int) -> HttpResponseBase:
     if isinstance(request, ASGIRequest):
         response: HttpResponseBase = StreamingHttpResponse(_stream(pk, after), content_type="text/event-stream")
     else:
-        version, actor = await sync_to_async(latest_change)(pk)
+        version, actor = await sync_to_async(live.latest_change)(pk)
         body = b"retry: 2000\n\n" + (_event(version, actor) if version > after else b"")
         response = HttpResponse(body, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-transform"
