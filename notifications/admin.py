@@ -71,8 +71,8 @@ class EventFilter(admin.SimpleListFilter):
     title = _("event")
     parameter_name = "event"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, object]]:
-        return catalogue.event_choices()
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(code, str(label)) for code, label in catalogue.event_choices()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(event=self.value()) if self.value() else queryset
@@ -255,9 +255,11 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         if not self.has_view_permission(request, action):
             return HttpResponse(status=403)
         data = request.POST if request.method == "POST" else request.GET
+        user = request.user
+        assert user.is_authenticated  # the admin site lets only staff in
         initial = {
             "language": "ru",
-            "to": request.user.email,
+            "to": user.email,
             "ticket": Ticket.objects.order_by("-pk").values_list("pk", flat=True).first(),
         }
         form = PreviewForm(data if "language" in data else None, initial=initial)
@@ -268,8 +270,8 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
                 action=action,
                 ticket=ticket,
                 language=language,
-                to=form.cleaned_data["to"] or request.user.email,
-                recipient_name=request.user.get_full_name() or request.user.get_username(),
+                to=form.cleaned_data["to"] or user.email,
+                recipient_name=user.get_full_name() or user.get_username(),
             )
             if request.method == "POST" and self.has_change_permission(request, action):
                 return self._send_test(request, action, form)
@@ -284,7 +286,9 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         return TemplateResponse(request, "notifications/admin/preview.html", context)
 
     def _send_test(self, request: HttpRequest, action: EventAction, form: PreviewForm) -> HttpResponse:
-        to = form.cleaned_data["to"] or request.user.email
+        user = request.user
+        assert user.is_authenticated  # the admin site lets only staff in
+        to = form.cleaned_data["to"] or user.email
         if not to:
             self.message_user(request, gettext("Give an address for the test message."), messages.ERROR)
         else:
@@ -293,7 +297,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
                 ticket=form.cleaned_data["ticket"],
                 language=form.cleaned_data["language"],
                 to=to,
-                recipient_name=request.user.get_full_name() or request.user.get_username(),
+                recipient_name=user.get_full_name() or user.get_username(),
             )
             self.message_user(
                 request, gettext("The test message to %(to)s is in the outbox.") % {"to": to}, messages.SUCCESS

@@ -40,14 +40,14 @@ def _zone(name: str) -> tzinfo:
 
 def _status_label(code: object) -> str:
     try:
-        return str(TicketStatus(code).label)
+        return str(TicketStatus(str(code)).label)
     except ValueError:
         return str(code or "")
 
 
 def _priority_label(value: object) -> str:
     try:
-        return str(Priority(value).label)
+        return str(Priority(int(str(value))).label)
     except ValueError:
         return str(value or "")
 

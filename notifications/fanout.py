@@ -37,7 +37,7 @@ def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
     """((count, seconds) per recipient, (count, seconds) per recipient and ticket)."""
     per_recipient = getattr(settings, "NOTIFY_RATE_PER_RECIPIENT", (120, 3600))
     per_ticket = getattr(settings, "NOTIFY_RATE_PER_TICKET", (20, 600))
-    return tuple(per_recipient), tuple(per_ticket)  # type: ignore[return-value]
+    return tuple(per_recipient), tuple(per_ticket)
 
 
 def matches(action: EventAction, ticket: Ticket | None, data: dict) -> bool:
@@ -205,6 +205,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             language,
         )
         if item.action.channel == Channel.PUSH:
+            assert item.recipient.user_id is not None  # the plan leaves out push to people without a login
             notifications.append(
                 Notification(
                     user_id=item.recipient.user_id,

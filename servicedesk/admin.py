@@ -32,13 +32,13 @@ from .models import (
     User,
 )
 
-register_nouns(NOUNS)  # type: ignore[arg-type]
+register_nouns(NOUNS)
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):
     """User groups by the seed's names (Администратор, Специалист, …), not by their codes."""
 
-    def label_from_instance(self, obj: Group) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Group) -> str:
         return roles.group_label(obj.name)
 
 
@@ -84,7 +84,7 @@ class UserAdmin(DjangoUserAdmin):
         if obj is None:
             return super().get_fieldsets(request, obj)
         if request.user.is_superuser:
-            return (*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language", "time_zone")}))
+            return (*(DjangoUserAdmin.fieldsets or ()), (_("Preferences"), {"fields": ("language", "time_zone")}))
         return self.limited_fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:

@@ -46,7 +46,7 @@ class ReadOnlyJournal(admin.ModelAdmin):
 
     date_hierarchy = "attempt_time"
     search_fields = ("username", "ip_address")
-    list_filter = ("attempt_time",)
+    list_filter = ["attempt_time"]
 
     @admin.display(description=_("when"), ordering="attempt_time")
     def when(self, obj: Any) -> Any:
@@ -70,7 +70,7 @@ class ReadOnlyJournal(admin.ModelAdmin):
 @admin.register(LoginFailure)
 class LoginFailureAdmin(ReadOnlyJournal):
     list_display = ("when", "login", "address_ip", "path", "locked", "agent")
-    list_filter = ("locked_out", "attempt_time")
+    list_filter = ["locked_out", "attempt_time"]
     fields = list_display
     readonly_fields = list_display
 

@@ -16,11 +16,11 @@ translated in the project catalogue, so English stays exactly as Django writes i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.actions import delete_selected
-from django.db.models import Model
 from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -53,7 +53,7 @@ class Noun:
 _nouns: dict[str, Noun] = {}
 
 
-def register_nouns(nouns: dict[type[Model] | str, Noun]) -> None:
+def register_nouns(nouns: Mapping[Any, Noun]) -> None:
     """`{Model or "app_label.model_name": Noun}`; called from each app's admin module."""
     for model, noun in nouns.items():
         key = model if isinstance(model, str) else model._meta.label_lower

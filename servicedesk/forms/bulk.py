@@ -36,7 +36,9 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["responsible_employee"].widget.teams_of = team_membership()  # type: ignore[attr-defined]
+        widget = self.fields["responsible_employee"].widget
+        assert isinstance(widget, TeamFilteredSelect)
+        widget.teams_of = team_membership()
         # Any number is accepted here; the view keeps only tickets the user may change.
         data = self.data.getlist("tickets") if hasattr(self.data, "getlist") else []
         self.fields["tickets"].choices = [(value, value) for value in data if str(value).isdigit()]  # type: ignore[attr-defined]

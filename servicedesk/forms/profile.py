@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..models import User
@@ -17,12 +18,12 @@ def _zones() -> tuple[str, ...]:
     return tuple(sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/")))
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
+def time_zone_choices() -> list[tuple[str, str | Promise]]:
     default = _("Installation default (%(zone)s)") % {"zone": settings.TIME_ZONE}
     return [("", default), *((zone, zone.replace("_", " ")) for zone in _zones())]
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("As the browser says")), *settings.LANGUAGES]
 
 

@@ -31,10 +31,11 @@ def parse_requester(value: str) -> Employee | Contact | None:
     kind, _sep, raw_id = value.partition(":")
     if not raw_id.isdigit():
         return None
-    model = {"employee": Employee, "contact": Contact}.get(kind)
-    if model is None:
-        return None
-    return model.objects.filter(pk=int(raw_id), is_active=True).first()
+    if kind == "employee":
+        return Employee.objects.filter(pk=int(raw_id), is_active=True).first()
+    if kind == "contact":
+        return Contact.objects.filter(pk=int(raw_id), is_active=True).first()
+    return None
 
 
 def requester_value(person: Employee | Contact) -> str:
@@ -72,7 +73,8 @@ class TicketCreateForm(forms.Form):
         required=False,
         empty_label=_("From the service"),
     )
-    files = MultipleFileField(label=_("Files"), required=False)
+    # The form metaclass moves declared fields into base_fields: this never shadows BaseForm.files.
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -112,7 +114,9 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: object, ticket: Ticket, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["status"].choices = [(s, TicketStatus(s).label) for s in ticket.allowed_statuses()]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(s, TicketStatus(s).label) for s in ticket.allowed_statuses()]
 
 
 class AssignForm(forms.Form):
@@ -134,7 +138,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["responsible_employee"].widget.teams_of = team_membership()  # type: ignore[attr-defined]
+        widget = self.fields["responsible_employee"].widget
+        assert isinstance(widget, TeamFilteredSelect)
+        widget.teams_of = team_membership()
 
 
 class CommentForm(forms.Form):
@@ -148,11 +154,12 @@ class CommentForm(forms.Form):
         required=False,
         help_text=_("Seen by the service desk only; the requester is not notified."),
     )
-    files = MultipleFileField(label=_("Files"), required=False)
+    # The form metaclass moves declared fields into base_fields: this never shadows BaseForm.files.
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]  # see CommentForm
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         # The comment form on the same card has a `files` field too; ids must stay unique.

@@ -36,7 +36,7 @@ class TeamFilteredSelect(forms.Select):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.teams_of: dict[int, list[int]] = {}
 
-    def create_option(self, name: str, value: object, *args: object, **kwargs: object) -> dict:  # type: ignore[override]
+    def create_option(self, name: str, value: object, *args: object, **kwargs: object) -> dict:
         option = super().create_option(name, value, *args, **kwargs)  # type: ignore[arg-type]
         key = getattr(value, "value", value)
         if key not in (None, ""):
@@ -53,7 +53,7 @@ def team_membership() -> dict[int, list[int]]:
 
 
 class EmployeeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Employee) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Employee) -> str:
         return obj.full_name
 
 

@@ -58,7 +58,7 @@ def history_field(name: str) -> str:
     if name in HISTORY_FIELDS:
         return HISTORY_FIELDS[name]()
     try:
-        return str(Ticket._meta.get_field(name).verbose_name)
+        return str(getattr(Ticket._meta.get_field(name), "verbose_name", name))
     except Exception:  # unknown field names come from older history rows: show them raw
         return name
 

@@ -55,6 +55,7 @@ def _data() -> dict[str, int]:
     ):
         ticket = create_ticket(actor=operator.user, ticket_type=incident, subject=subject, requester_contact=client)
         ids[key] = ticket.pk
+    assert operator.user is not None
     ids["operator"] = operator.user.pk
     return ids
 

@@ -18,7 +18,7 @@ from ..forms import TicketFilterForm
 from ..forms.bulk import BulkAction, BulkActionForm
 from ..models import Ticket
 from ..services import tickets as ticket_services
-from .access import operator_required
+from .access import acting_user, operator_required
 from .export import EXPORT_LIMIT, tickets_workbook
 from .listing import filter_tickets
 
@@ -26,7 +26,7 @@ Change = Callable[[Ticket], object]
 
 
 def _change_for(request: HttpRequest, data: dict) -> Change:
-    actor = request.user
+    actor = acting_user(request)
     if data["action"] == BulkAction.ASSIGN:
         return lambda ticket: ticket_services.assign_ticket(
             ticket=ticket, actor=actor, employee=data["responsible_employee"], team=data["responsible_team"]
@@ -54,7 +54,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect(_back(request))
     data = form.cleaned_data
     change = _change_for(request, data)

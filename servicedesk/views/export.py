@@ -42,7 +42,10 @@ def _columns() -> list[tuple[str, int]]:
     ]
 
 
-def _row(ticket: Ticket) -> list[object]:
+Cell = str | int | datetime | None
+
+
+def _row(ticket: Ticket) -> list[Cell]:
     return [
         ticket.number,
         ticket.subject,

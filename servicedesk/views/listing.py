@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 
 from .. import permissions
 from ..forms.filters import SORTS, Scope
@@ -27,8 +28,9 @@ def filter_tickets(user: User, params: dict[str, object]) -> QuerySet[Ticket]:
     """Visible tickets narrowed by the list filter, with every column's relation joined in."""
     qs = permissions.visible_tickets(user).select_related(*LIST_RELATED)
     qs = _apply_scope(qs, user, str(params.get("scope") or ""), bool(params.get("status")))
-    if params.get("status"):
-        qs = qs.filter(status__in=params["status"])
+    statuses = params.get("status")
+    if isinstance(statuses, list | tuple) and statuses:
+        qs = qs.filter(status__in=statuses)
     for field, key in (
         ("type", "type"),
         ("service", "service"),
@@ -40,12 +42,12 @@ def filter_tickets(user: User, params: dict[str, object]) -> QuerySet[Ticket]:
             qs = qs.filter(**{field: params[key]})
     text = str(params.get("q") or "").replace("\x00", "").strip()
     qs = _apply_text(qs, text)
-    order: list[object] = list(SORTS.get(str(params.get("sort")), SORTS["-number"]))
+    order: list[str | Combinable] = list(SORTS.get(str(params.get("sort")), SORTS["-number"]))
     number = ticket_number(text)
     if number is not None:
         # A bare number also matches subjects; the ticket with that number comes first.
         order.insert(0, Case(When(pk=number, then=Value(0)), default=Value(1)))
-    return qs.order_by(*order)  # type: ignore[misc]
+    return qs.order_by(*order)
 
 
 def ticket_number(text: str) -> int | None:
@@ -114,7 +116,8 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows: QuerySet = self.object_list  # type: ignore[assignment]  # always a queryset here
+        return rows[: self.cap + 1].count()
 
     @property
     def is_capped(self) -> bool:

@@ -19,7 +19,7 @@ from .. import permissions
 from ..forms import AssignForm, AttachmentForm, CommentForm, StatusForm, WatcherForm, apply_validation_error
 from ..models import OPEN_STATUSES, Ticket, TicketStatus
 from ..services import tickets as ticket_services
-from .access import _get_editable_ticket_for_user, _get_ticket_for_user, operator_required
+from .access import _get_editable_ticket_for_user, _get_ticket_for_user, acting_user, operator_required
 from .tickets import _new_files
 
 TABS = ("timeline", "history")
@@ -105,7 +105,7 @@ def _first_error(form: forms.Form) -> str:
 @operator_required
 def take_into_work(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
-        ticket_services.take_into_work(ticket=ticket, actor=request.user)  # type: ignore[arg-type]
+        ticket_services.take_into_work(ticket=ticket, actor=acting_user(request))
         return _("The ticket is yours and in progress.")
 
     return _run_action(request, pk, "take_form", lambda t: forms.Form(request.POST), act)
@@ -114,7 +114,9 @@ def take_into_work(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_required
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
-        ticket_services.change_status(ticket=ticket, actor=request.user, status=data["status"], comment=data["comment"])
+        ticket_services.change_status(
+            ticket=ticket, actor=acting_user(request), status=data["status"], comment=data["comment"]
+        )
         return _("Status changed to “%(status)s”.") % {"status": TicketStatus(data["status"]).label}
 
     return _run_action(request, pk, "status_form", lambda t: StatusForm(request.POST, ticket=t), act)
@@ -124,7 +126,10 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.assign_ticket(
-            ticket=ticket, actor=request.user, employee=data["responsible_employee"], team=data["responsible_team"]
+            ticket=ticket,
+            actor=acting_user(request),
+            employee=data["responsible_employee"],
+            team=data["responsible_team"],
         )
         return _("Responsible changed.")
 
@@ -136,7 +141,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.add_comment(
             ticket=ticket,
-            actor=request.user,
+            actor=acting_user(request),
             body=data["body"],
             is_private=data["is_private"],
             files=_new_files(data["files"]),
@@ -152,7 +157,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
 def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         for new_file in _new_files(data["files"]):
-            ticket_services.add_attachment(ticket=ticket, actor=request.user, new_file=new_file)
+            ticket_services.add_attachment(ticket=ticket, actor=acting_user(request), new_file=new_file)
         return _("Files attached.")
 
     return _run_action(request, pk, "attachment_form", lambda t: AttachmentForm(request.POST, request.FILES), act)
@@ -161,7 +166,7 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_required
 def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
-        ticket_services.add_watcher(ticket=ticket, actor=request.user, employee=data["employee"])
+        ticket_services.add_watcher(ticket=ticket, actor=acting_user(request), employee=data["employee"])
         return _("%(person)s now watches the ticket.") % {"person": data["employee"].full_name}
 
     return _run_action(request, pk, "watcher_form", lambda t: WatcherForm(request.POST), act)
@@ -171,7 +176,7 @@ def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_watcher(request: HttpRequest, pk: int, watcher_pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         watcher = get_object_or_404(ticket.watchers, pk=watcher_pk)
-        ticket_services.remove_watcher(ticket=ticket, actor=request.user, watcher=watcher)
+        ticket_services.remove_watcher(ticket=ticket, actor=acting_user(request), watcher=watcher)
         return _("%(person)s no longer watches the ticket.") % {"person": watcher}
 
     return _run_action(request, pk, "remove_watcher_form", lambda t: forms.Form(request.POST), act)
