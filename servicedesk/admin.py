@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_access, roles
-from .admin_grammar import django_text_lazy, register_nouns
+from .admin_grammar import django_text, django_text_lazy, register_nouns
 from .admin_nouns import NOUNS
+from .forms.profile import language_choices, time_zone_choices
 from .models import (
     Agreement,
     Company,
@@ -42,6 +45,21 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
         return roles.group_label(obj.name)
 
 
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    """Django stores permission names once, in English ("Can add log entry"); the built-in ones
+    are shown in the reader's language from the model's names and Django's own verbs."""
+
+    VERBS = {"add": "Add", "change": "Change", "delete": "Delete", "view": "View"}
+
+    def label_from_instance(self, obj: Permission) -> str:
+        model = obj.content_type.model_class()
+        action, _sep, model_name = obj.codename.partition("_")
+        if model is None or action not in self.VERBS or model_name != model._meta.model_name:
+            return str(obj)
+        app = model._meta.app_config.verbose_name if model._meta.app_config else model._meta.app_label
+        return f"{capfirst(app)} | {capfirst(model._meta.verbose_name)} | {django_text(self.VERBS[action])}"
+
+
 def rights_field(**kwargs: Any) -> RoleChoiceField:
     return RoleChoiceField(
         queryset=Group.objects.filter(name__in=roles.ALL_ROLES).order_by("pk"),
@@ -51,6 +69,25 @@ def rights_field(**kwargs: Any) -> RoleChoiceField:
         help_text=_("User groups of seed 004; several at once."),
         **kwargs,
     )
+
+
+class PreferenceChoicesMixin:
+    """A person's language and time zone are chosen from a list, never typed: a typo would
+    silently fall back to the defaults."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name not in ("language", "time_zone"):
+            return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name == "time_zone":
+            choices: Any = time_zone_choices
+        else:
+            choices = language_choices if db_field.blank else settings.LANGUAGES
+        return forms.ChoiceField(
+            label=capfirst(db_field.verbose_name),
+            choices=choices,
+            required=not db_field.blank,
+            help_text=db_field.help_text,
+        )
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -65,7 +102,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PreferenceChoicesMixin, DjangoUserAdmin):
     """People's access is an administrator's business (servicedesk/auth_backends.py). Only a
     superuser sees or sets superuser status, staff status and raw permissions, or changes another
     superuser's account, its password included."""
@@ -93,6 +130,8 @@ class UserAdmin(DjangoUserAdmin):
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "groups":
             return rights_field()
+        if db_field.name == "user_permissions":
+            kwargs["form_class"] = PermissionChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _guards_superuser(self, request: HttpRequest, obj: User | None) -> bool:
@@ -118,6 +157,18 @@ class GroupAdmin(DjangoGroupAdmin):
     so their rows are for superusers only, shown by their names."""
 
     list_display = ("label",)
+
+    def get_fields(self, request: HttpRequest, obj: Group | None = None) -> Any:
+        # A role's code is what the code checks: renaming it would silently take the role away.
+        return ("label", "permissions") if obj is not None and obj.name in roles.ALL_ROLES else ("name", "permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Group | None = None) -> Any:
+        return ("label",)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest | None = None, **kwargs: Any) -> Any:
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("name"))
     def label(self, obj: Group) -> str:
@@ -188,7 +239,7 @@ class EmployeeAdminForm(forms.ModelForm):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(PreferenceChoicesMixin, admin.ModelAdmin):
     list_display = ("full_name", "department", "position", "email", "phone_extension", "is_licensed", "is_active")
     list_filter = ("is_licensed", "is_active", "department")
     search_fields = ("last_name", "first_name", "patronymic", "email", "phone_extension", "mobile_phone")
@@ -243,7 +294,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(PreferenceChoicesMixin, admin.ModelAdmin):
     list_display = ("full_name", "company", "position", "email", "phone", "is_active")
     list_filter = ("is_active",)
     search_fields = ("last_name", "first_name", "email", "phone", "company__name")

@@ -27,7 +27,11 @@ class BulkActionForm(forms.Form):
         widget=TeamFilteredSelect(attrs={"id": "bulk-employee", "form": "bulk-form", "data-filtered-by-team": ""}),
     )
     responsible_team = forms.ModelChoiceField(
-        label=_("Team"), queryset=all_teams(), required=False, empty_label=_("No team")
+        label=_("Team"),
+        queryset=all_teams(),
+        required=False,
+        empty_label=_("No team"),
+        widget=forms.Select(attrs={"id": "bulk-team", "form": "bulk-form", "data-team-select": ""}),
     )
     status = forms.ChoiceField(label=_("New status"), choices=[("", "—"), *TicketStatus.choices], required=False)
     priority = forms.TypedChoiceField(

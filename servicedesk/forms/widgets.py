@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from ..models import Employee, Team
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """A file input whose button and "nothing chosen" text are ours, in the page's language: the
+    browser's own control speaks the browser's language, whatever the page's. The real input
+    stays in the page, keyboard-focusable; static/js/app.js lists the chosen names."""
+
     allow_multiple_selected = True
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        attrs = {**(attrs or {}), "class": "filepick__input"}
+        field = super().render(name, value, attrs, renderer)
+        nothing = _("No files chosen")
+        return format_html(
+            '<span class="filepick" data-filepick>{}'
+            '<label class="btn btn--sm filepick__button" for="{}">{}</label>'
+            '<span class="filepick__names" data-filepick-names data-empty="{}" aria-live="polite">{}</span></span>',
+            field,
+            attrs.get("id", f"id_{name}"),
+            _("Choose files"),
+            nothing,
+            nothing,
+        )
 
 
 class MultipleFileField(forms.FileField):
