@@ -11,6 +11,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import capfirst
@@ -20,6 +21,7 @@ from . import admin_access, roles
 from .admin_grammar import django_text, django_text_lazy, register_nouns
 from .admin_nouns import NOUNS
 from .forms.profile import language_choices, time_zone_choices
+from .forms.widgets import AdminFilePicker
 from .models import (
     Agreement,
     Company,
@@ -86,7 +88,7 @@ class PreferenceChoicesMixin:
             label=capfirst(db_field.verbose_name),
             choices=choices,
             required=not db_field.blank,
-            help_text=db_field.help_text,
+            # The model's help says what an empty value means; in a list the empty choice says it.
         )
 
 
@@ -240,6 +242,7 @@ class EmployeeAdminForm(forms.ModelForm):
 
 @admin.register(Employee)
 class EmployeeAdmin(PreferenceChoicesMixin, admin.ModelAdmin):
+    formfield_overrides = {models.FileField: {"widget": AdminFilePicker}}
     list_display = ("full_name", "department", "position", "email", "phone_extension", "is_licensed", "is_active")
     list_filter = ("is_licensed", "is_active", "department")
     search_fields = ("last_name", "first_name", "patronymic", "email", "phone_extension", "mobile_phone")

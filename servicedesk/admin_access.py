@@ -74,7 +74,7 @@ class LoginFailureAdmin(ReadOnlyJournal):
     fields = list_display
     readonly_fields = list_display
 
-    @admin.display(description=_("address"), ordering="path_info")
+    @admin.display(description=_("login page"), ordering="path_info")
     def path(self, obj: LoginFailure) -> str:
         # django-axes writes "<unknown>" when the login came without a request path.
         return obj.path_info if obj.path_info.startswith("/") else "—"

@@ -43,7 +43,7 @@ class TicketFilterForm(forms.Form):
         label=pgettext_lazy("field label", "Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, subject, description or requester")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, subject, text or requester")}),
     )
     scope = forms.ChoiceField(label=_("Quick filter"), choices=Scope.CHOICES, required=False)
     status = forms.MultipleChoiceField(

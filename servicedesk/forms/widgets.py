@@ -5,36 +5,48 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Employee, Team
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    """A file input whose button and "nothing chosen" text are ours, in the page's language: the
-    browser's own control speaks the browser's language, whatever the page's. The real input
-    stays in the page, keyboard-focusable; static/js/app.js lists the chosen names."""
+class FilePicker:
+    """Mixed into a file input: the button and the "nothing chosen" text are ours, in the page's
+    language (the browser's own control speaks the browser's language, whatever the page's). The
+    real input stays in the page, keyboard-focusable; static/js/filepick.js shows the chosen names."""
 
-    allow_multiple_selected = True
+    choose: Any = gettext_lazy("Choose files")
+    nothing: Any = gettext_lazy("No files chosen")
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         attrs = {**(attrs or {}), "class": "filepick__input"}
-        field = super().render(name, value, attrs, renderer)
-        nothing = _("No files chosen")
+        field = super().render(name, value, attrs, renderer)  # type: ignore[misc]
         return format_html(
             '<span class="filepick" data-filepick>{}'
             '<label class="btn btn--sm filepick__button" for="{}">{}</label>'
             '<span class="filepick__names" data-filepick-names data-empty="{}" aria-live="polite">{}</span></span>',
             field,
             attrs.get("id", f"id_{name}"),
-            _("Choose files"),
-            nothing,
-            nothing,
+            self.choose,
+            self.nothing,
+            self.nothing,
         )
+
+
+class MultipleFileInput(FilePicker, forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AdminFilePicker(FilePicker, AdminFileWidget):
+    """One file in the technologist interface (an employee's photo)."""
+
+    choose = gettext_lazy("Choose a file")
+    nothing = gettext_lazy("No file chosen")
 
 
 class MultipleFileField(forms.FileField):

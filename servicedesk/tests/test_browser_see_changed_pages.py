@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test import Client
 
 from servicedesk import roles
 from servicedesk.models import Ticket, User
@@ -125,9 +126,14 @@ def test_admin_pages(cast: Cast, live_server, browser_session, language: str) ->
     assert page.locator("select#id_time_zone").count() == 1 and page.locator("select#id_language").count() == 1
     _check(page, language, "admin-user-administrator")
     page.goto(f"/admin/servicedesk/employee/{cast.second_line.pk}/change/")
+    photo = page.locator("[data-filepick]")
+    assert photo.locator("label").inner_text() == ("Выбрать файл" if language == "ru" else "Choose a file")
+    page.locator("#id_photo").set_input_files([{"name": "петров.jpg", "mimeType": "image/jpeg", "buffer": b"jpg"}])
+    assert photo.locator("[data-filepick-names]").inner_text() == "петров.jpg"
     _check(page, language, "admin-employee-administrator")
 
     User.objects.create_superuser("root", "root@corp.example", PASSWORD)
+    Client().post("/admin/login/", {"username": "line2", "password": "неверный"})  # a row for the journal
     page = browser_session(live_server.url, "root", language=language, width=1366, height=800)
     page.goto("/admin/servicedesk/role/")
     _check(page, language, "admin-roles-superuser")
@@ -139,4 +145,7 @@ def test_admin_pages(cast: Cast, live_server, browser_session, language: str) ->
     assert page.locator("input[name=name]").count() == 0  # a role's code is not for renaming
     _check(page, language, "admin-role-superuser")
     page.goto("/admin/servicedesk/loginfailure/")
+    page.locator("#result_list", has_text="line2").wait_for()
+    if language == "ru":  # the date drill-down says "4 декабря", not "4 Декабрь"
+        assert re.search(r"\b\d{1,2} [а-я]+я\b", page.locator("#changelist").inner_text())
     _check(page, language, "admin-login-failures")

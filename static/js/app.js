@@ -102,16 +102,6 @@
     if (next) { next.value = location.pathname + location.search; }
   }, true);
 
-  // Our file picker shows the chosen names in the page's language (servicedesk/forms/widgets.py).
-  document.addEventListener("change", function (event) {
-    var input = event.target;
-    if (!input.matches || !input.matches(".filepick__input")) { return; }
-    var names = input.closest("[data-filepick]").querySelector("[data-filepick-names]");
-    var chosen = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
-    names.textContent = chosen.length ? chosen.join(", ") : names.dataset.empty;
-    names.title = chosen.join("\n");
-  });
-
   function onPage(root) {
     scheduleToasts(document);
     revealError(root);
