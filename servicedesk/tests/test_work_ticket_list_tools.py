@@ -71,6 +71,15 @@ def test_bulk_actions_go_through_the_services(cast: Cast, client: Client) -> Non
     assert first.responsible_employee == cast.operator
 
 
+def test_bulk_bar_lists_employees_with_their_teams(cast: Cast, client: Client) -> None:
+    client.force_login(cast.operator.user)
+    page = client.get("/").content.decode()
+    bar = page.split('id="bulk-employee"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{cast.second_line.pk}" data-teams="{cast.team.pk}"' in bar
+    teams = page.split('id="bulk-team"', 1)[1].split("</select>", 1)[0]
+    assert cast.team.name in teams and cast.other_team.name in teams
+
+
 def test_export_the_filtered_list_to_xlsx(cast: Cast, client: Client) -> None:
     _ticket(cast, "Принтер один")
     _ticket(cast, "Почта")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..forms import AssignForm, AttachmentForm, CommentForm, StatusForm, WatcherForm, apply_validation_error
+from ..forms.widgets import active_employees, all_teams, share_choices
 from ..models import OPEN_STATUSES, Ticket, TicketStatus
 from ..services import tickets as ticket_services
 from .access import _get_editable_ticket_for_user, _get_ticket_for_user, acting_user, operator_required
@@ -58,6 +59,10 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
             "watcher_form": WatcherForm(),
         }
         context |= bound
+        assign, watcher = context["assign_form"], context["watcher_form"]
+        assert isinstance(assign, forms.Form) and isinstance(watcher, forms.Form)
+        share_choices(active_employees(), assign.fields["responsible_employee"], watcher.fields["employee"])
+        share_choices(all_teams(), assign.fields["responsible_team"])
     return context
 
 

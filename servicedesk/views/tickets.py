@@ -16,6 +16,7 @@ from ..forms import TicketCreateForm, TicketFilterForm, apply_validation_error
 from ..forms.bulk import BulkActionForm
 from ..forms.filters import PAGE_SIZES
 from ..forms.tickets import requester_value
+from ..forms.widgets import active_employees, all_teams, share_choices
 from ..models import Contact, Employee
 from ..permissions import UserLike
 from ..services.tickets import NewFile, create_ticket
@@ -63,8 +64,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "has_filters": any(params.get(k) for k in FILTER_KEYS),
         "can_bulk": permissions.can_register_tickets(request.user),
     }
-    if context["can_bulk"]:
-        context["bulk_form"] = BulkActionForm()
+    bulk = BulkActionForm() if context["can_bulk"] else None
+    context["bulk_form"] = bulk
+    share_choices(
+        active_employees(), form.fields["responsible"], *([bulk.fields["responsible_employee"]] if bulk else [])
+    )
+    share_choices(all_teams(), form.fields["team"], *([bulk.fields["responsible_team"]] if bulk else []))
     # htmx swaps only the results when a filter changes; a plain request gets the whole page.
     if request.headers.get("HX-Target") == "ticket-results":
         # Out of band with the results: the active-filter badge, "Reset" and the status count.
