@@ -4,4 +4,5 @@ pytest_plugins = [
     "servicedesk.testing.cast",
     "servicedesk.testing.fixtures_mail",
     "servicedesk.testing.fixtures_ldap",
+    "servicedesk.testing.browser",
 ]

@@ -250,11 +250,11 @@ def _seed_comments(tickets: list, rng: random.Random) -> None:
                     kind="comment",
                     field="comment",
                     actor_name="Иванова Анна Сергеевна",
-                    new_value="public: уточнили детали",
+                    new_value="уточнили детали",
                 )
             )
         history.append(
-            TicketHistory(ticket=ticket, kind="status", field="status", old_value="New", new_value="In progress")
+            TicketHistory(ticket=ticket, kind="status", field="status", old_value="new", new_value="in_progress")
         )
     Comment.objects.bulk_create(comments)
     TicketHistory.objects.bulk_create(history)

@@ -12,16 +12,51 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from servicedesk import permissions, roles
+from servicedesk.admin_grammar import FEMININE, NEUTER, Noun, register_nouns
 from servicedesk.models import Ticket
 
 from . import catalogue, services
 from .forms import EventActionForm, PreviewForm
 from .models import Delivery, EventAction, Notification, Occurrence
+
+# Russian noun cases of this app's models in the admin's sentences (servicedesk/admin_grammar.py).
+register_nouns(
+    {
+        EventAction: Noun(
+            pgettext_lazy("accusative", "event action"),
+            pgettext_lazy("accusative plural", "event actions"),
+            pgettext_lazy("genitive", "event action"),
+            npgettext_lazy("count", "%(count)s event action", "%(count)s event actions", "count"),
+            NEUTER,
+        ),
+        Notification: Noun(
+            pgettext_lazy("accusative", "notification"),
+            pgettext_lazy("accusative plural", "notifications"),
+            pgettext_lazy("genitive", "notification"),
+            npgettext_lazy("count", "%(count)s notification", "%(count)s notifications", "count"),
+            NEUTER,
+        ),
+        Occurrence: Noun(
+            pgettext_lazy("accusative", "event"),
+            pgettext_lazy("accusative plural", "events"),
+            pgettext_lazy("genitive", "event"),
+            npgettext_lazy("count", "%(count)s event", "%(count)s events", "count"),
+            NEUTER,
+        ),
+        Delivery: Noun(
+            pgettext_lazy("accusative", "delivery"),
+            pgettext_lazy("accusative plural", "deliveries"),
+            pgettext_lazy("genitive", "delivery"),
+            npgettext_lazy("count", "%(count)s delivery", "%(count)s deliveries", "count"),
+            FEMININE,
+        ),
+    }
+)
 
 RECIPIENT_LABELS = (
     ("to_requester", _("requester")),
@@ -38,8 +73,8 @@ class EventFilter(admin.SimpleListFilter):
     title = _("event")
     parameter_name = "event"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, object]]:
-        return catalogue.event_choices()
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(code, str(label)) for code, label in catalogue.event_choices()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(event=self.value()) if self.value() else queryset
@@ -224,9 +259,11 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         if not self.has_view_permission(request, action):
             return HttpResponse(status=403)
         data = request.POST if request.method == "POST" else request.GET
+        user = request.user
+        assert user.is_authenticated  # the admin site lets only staff in
         initial = {
             "language": "ru",
-            "to": request.user.email,
+            "to": user.email,
             "ticket": Ticket.objects.order_by("-pk").values_list("pk", flat=True).first(),
         }
         form = PreviewForm(data if "language" in data else None, initial=initial)
@@ -237,8 +274,8 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
                 action=action,
                 ticket=ticket,
                 language=language,
-                to=form.cleaned_data["to"] or request.user.email,
-                recipient_name=request.user.get_full_name() or request.user.get_username(),
+                to=form.cleaned_data["to"] or user.email,
+                recipient_name=user.get_full_name() or user.get_username(),
             )
             if request.method == "POST" and self.has_change_permission(request, action):
                 return self._send_test(request, action, form)
@@ -253,7 +290,9 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         return TemplateResponse(request, "notifications/admin/preview.html", context)
 
     def _send_test(self, request: HttpRequest, action: EventAction, form: PreviewForm) -> HttpResponse:
-        to = form.cleaned_data["to"] or request.user.email
+        user = request.user
+        assert user.is_authenticated  # the admin site lets only staff in
+        to = form.cleaned_data["to"] or user.email
         if not to:
             self.message_user(request, gettext("Give an address for the test message."), messages.ERROR)
         else:
@@ -262,7 +301,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
                 ticket=form.cleaned_data["ticket"],
                 language=form.cleaned_data["language"],
                 to=to,
-                recipient_name=request.user.get_full_name() or request.user.get_username(),
+                recipient_name=user.get_full_name() or user.get_username(),
             )
             self.message_user(
                 request, gettext("The test message to %(to)s is in the outbox.") % {"to": to}, messages.SUCCESS

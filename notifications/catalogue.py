@@ -47,6 +47,7 @@ PLACEHOLDER_LABELS: dict[str, Promise | str] = {
     "ACTOR_NAME": _("Who made the change"),
     "RECIPIENT_NAME": _("Recipient"),
     "OLD_STATUS": _("Previous status"),
+    "OLD_PRIORITY": _("Previous priority"),
     "COMMENT_TEXT": _("Comment text"),
     "COMMENT_AUTHOR": _("Comment author"),
     "ATTACHMENT_NAME": _("Attachment file name"),
@@ -146,6 +147,7 @@ TICKET_REGISTERED_OPERATOR = "ticket.registered.operator"
 TICKET_REGISTERED_EMAIL = "ticket.registered.email"
 TICKET_REGISTERED_CLIENT = "ticket.registered.client"
 TICKET_STATUS_CHANGED = "ticket.status_changed"
+TICKET_PRIORITY_CHANGED = "ticket.priority_changed"
 TICKET_ASSIGNED = "ticket.assigned"
 COMMENT_PUBLIC = "comment.public"
 COMMENT_PRIVATE = "comment.private"
@@ -174,6 +176,7 @@ _register_builtin(
         EventSpec(TICKET_REGISTERED_EMAIL, _("Ticket registered from an e-mail"), GROUP_TICKETS, _ticket()),
         EventSpec(TICKET_REGISTERED_CLIENT, _("Ticket registered by a client"), GROUP_TICKETS, _ticket()),
         EventSpec(TICKET_STATUS_CHANGED, _("Ticket status changed"), GROUP_TICKETS, _ticket("OLD_STATUS")),
+        EventSpec(TICKET_PRIORITY_CHANGED, _("Ticket priority changed"), GROUP_TICKETS, _ticket("OLD_PRIORITY")),
         EventSpec(TICKET_ASSIGNED, _("Responsible or team assigned"), GROUP_ASSIGNMENT, _ticket()),
         EventSpec(COMMENT_PUBLIC, _("Public comment added"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),
         EventSpec(COMMENT_PRIVATE, _("Private comment added"), GROUP_CONVERSATION, _ticket(*COMMENT_PLACEHOLDERS)),

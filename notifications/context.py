@@ -1,15 +1,20 @@
-"""Placeholder values of one event, computed once per recipient language (not per recipient)."""
+"""Placeholder values of one event, computed once per recipient language and time zone (not per
+recipient). Dates read as everywhere in the interface: the product's one format
+(servicedesk/formats), in the zone of the recipient's profile (the installation's TIME_ZONE for
+people without one)."""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Mapping
+from datetime import tzinfo
 from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 
-from servicedesk.models import Attachment, Comment, Ticket, TicketStatus, TicketWatcher, User
+from servicedesk.models import Attachment, Comment, Priority, Ticket, TicketStatus, TicketWatcher, User
 
 
 def ticket_url(ticket_id: int) -> str:
@@ -26,11 +31,25 @@ def _when(value: Any) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
+def _zone(name: str) -> tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # a zone removed from tzdata since it was saved
+        return timezone.get_default_timezone()
+
+
 def _status_label(code: object) -> str:
     try:
-        return str(TicketStatus(code).label)
+        return str(TicketStatus(str(code)).label)
     except ValueError:
         return str(code or "")
+
+
+def _priority_label(value: object) -> str:
+    try:
+        return str(Priority(int(str(value))).label)
+    except ValueError:
+        return str(value or "")
 
 
 def actor_name(actor: User | None) -> str:
@@ -64,6 +83,8 @@ def _data_values(data: Mapping[str, Any], language: str = "") -> dict[str, str]:
     values: dict[str, str] = {}
     if "old" in data:
         values["OLD_STATUS"] = _status_label(data["old"])
+    if "old_priority" in data:
+        values["OLD_PRIORITY"] = _priority_label(data["old_priority"])
     comment = Comment.objects.filter(pk=data["comment_id"]).first() if data.get("comment_id") else None
     if comment is not None:
         values["COMMENT_TEXT"] = comment.body
@@ -89,9 +110,12 @@ def build_values(
     data: Mapping[str, Any],
     actor: User | None,
     language: str,
+    time_zone: str = "",
 ) -> dict[str, str]:
-    """Every value the event can offer, formatted in `language` (labels, dates)."""
-    with translation.override(language):
+    """Every value the event can offer, formatted in `language` (labels) and `time_zone` (dates;
+    empty: the installation's)."""
+    zone = _zone(time_zone)
+    with translation.override(language), timezone.override(zone):
         values = ticket_values(ticket) if ticket is not None else {}
         values["ACTOR_NAME"] = actor_name(actor)
         values.update(_data_values(data, language))

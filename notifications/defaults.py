@@ -84,6 +84,32 @@ DEFAULTS: list[Default] = [
         ("requester",),
         statuses=("in_progress", "waiting", "cancelled"),
     ),
+    # The people working a ticket hear about every change they did not make (the author of a
+    # change is never notified of it): any new status, and a new priority.
+    Default(
+        "status-changed-push",
+        "ticket.status_changed",
+        "push",
+        "Смена статуса: уведомление ответственному и наблюдателям",
+        "Заявка №TICKET_NUMBER: статус «TICKET_STATUS»",
+        "ACTOR_NAME: OLD_STATUS → TICKET_STATUS. TICKET_SUBJECT",
+        "Ticket #TICKET_NUMBER: status “TICKET_STATUS”",
+        "ACTOR_NAME: OLD_STATUS → TICKET_STATUS. TICKET_SUBJECT",
+        ("responsible", "watchers"),
+        footer=False,
+    ),
+    Default(
+        "priority-changed-push",
+        "ticket.priority_changed",
+        "push",
+        "Смена приоритета: уведомление ответственному и наблюдателям",
+        "Заявка №TICKET_NUMBER: приоритет «TICKET_PRIORITY»",
+        "ACTOR_NAME: OLD_PRIORITY → TICKET_PRIORITY. TICKET_SUBJECT",
+        "Ticket #TICKET_NUMBER: priority “TICKET_PRIORITY”",
+        "ACTOR_NAME: OLD_PRIORITY → TICKET_PRIORITY. TICKET_SUBJECT",
+        ("responsible", "watchers"),
+        footer=False,
+    ),
     Default(
         "assigned-push",
         "ticket.assigned",
@@ -124,12 +150,12 @@ DEFAULTS: list[Default] = [
         "comment-public-push",
         "comment.public",
         "push",
-        "Публичный комментарий: уведомление ответственному",
+        "Публичный комментарий: уведомление ответственному и наблюдателям",
         "Комментарий к заявке №TICKET_NUMBER от COMMENT_AUTHOR",
         "COMMENT_TEXT",
         "Comment on ticket #TICKET_NUMBER by COMMENT_AUTHOR",
         "COMMENT_TEXT",
-        ("responsible",),
+        ("responsible", "watchers"),
         footer=False,
     ),
     Default(
@@ -148,12 +174,12 @@ DEFAULTS: list[Default] = [
         "attachment-push",
         "attachment.added",
         "push",
-        "Добавлен файл: уведомление ответственному",
+        "Добавлен файл: уведомление ответственному и наблюдателям",
         "Файл ATTACHMENT_NAME добавлен в заявку №TICKET_NUMBER",
         "ACTOR_NAME: TICKET_SUBJECT",
         "File ATTACHMENT_NAME added to ticket #TICKET_NUMBER",
         "ACTOR_NAME: TICKET_SUBJECT",
-        ("responsible",),
+        ("responsible", "watchers"),
         footer=False,
     ),
     Default(
@@ -436,6 +462,17 @@ def install_items(apps: object, items: list[Default]) -> None:
         )
         if item.groups:
             action.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in item.groups])
+
+
+# Shipped actions whose recipients grew after they were first installed (data migration 0003).
+WIDENED = {"comment-public-push": ("to_watchers",), "attachment-push": ("to_watchers",)}
+
+
+def widen(apps: object) -> None:
+    """Add the recipients of WIDENED to installed shipped actions (an edited copy keeps its own)."""
+    EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
+    for code, fields in WIDENED.items():
+        EventAction.objects.filter(code=code).update(**dict.fromkeys(fields, True))
 
 
 def uninstall(apps: object, items: list[Default] | None = None) -> None:

@@ -37,7 +37,7 @@ def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
     """((count, seconds) per recipient, (count, seconds) per recipient and ticket)."""
     per_recipient = getattr(settings, "NOTIFY_RATE_PER_RECIPIENT", (120, 3600))
     per_ticket = getattr(settings, "NOTIFY_RATE_PER_TICKET", (20, 600))
-    return tuple(per_recipient), tuple(per_ticket)  # type: ignore[return-value]
+    return tuple(per_recipient), tuple(per_ticket)
 
 
 def matches(action: EventAction, ticket: Ticket | None, data: dict) -> bool:
@@ -157,19 +157,24 @@ def _object_path(ticket: Ticket | None) -> str:
 
 
 class _Values:
-    """Placeholder values per language, computed at most once per language."""
+    """Placeholder values per language and time zone, computed at most once for each pair."""
 
     def __init__(self, occurrence: Occurrence, ticket: Ticket | None) -> None:
         self.occurrence, self.ticket = occurrence, ticket
-        self._cache: dict[str, dict[str, str]] = {}
+        self._cache: dict[tuple[str, str], dict[str, str]] = {}
 
-    def get(self, language: str) -> dict[str, str]:
+    def get(self, language: str, time_zone: str = "") -> dict[str, str]:
         language = "en" if language.startswith("en") else "ru"
-        if language not in self._cache:
-            self._cache[language] = build_values(
-                ticket=self.ticket, data=self.occurrence.data, actor=self.occurrence.actor, language=language
+        key = (language, time_zone)
+        if key not in self._cache:
+            self._cache[key] = build_values(
+                ticket=self.ticket,
+                data=self.occurrence.data,
+                actor=self.occurrence.actor,
+                language=language,
+                time_zone=time_zone,
             )
-        return self._cache[language]
+        return self._cache[key]
 
 
 def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned]) -> list[Delivery]:
@@ -195,9 +200,12 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             continue
         language = item.recipient.language
         rendered = render_template(
-            item.action, {**values.get(language), "RECIPIENT_NAME": item.recipient.name}, language
+            item.action,
+            {**values.get(language, item.recipient.time_zone), "RECIPIENT_NAME": item.recipient.name},
+            language,
         )
         if item.action.channel == Channel.PUSH:
+            assert item.recipient.user_id is not None  # the plan leaves out push to people without a login
             notifications.append(
                 Notification(
                     user_id=item.recipient.user_id,

@@ -1,10 +1,10 @@
 """Who an event action addresses: requester, responsible, team, watchers, agreement recipients,
-user groups and fixed addresses, each reduced to one `Recipient` with a language."""
+user groups and fixed addresses, each reduced to one `Recipient` with a language and a time zone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,8 @@ class Recipient:
     email: str
     name: str
     language: str
+    # The zone of the recipient's profile; empty: the installation's TIME_ZONE (people without a login too).
+    time_zone: str = ""
 
     def key(self, channel: str) -> str:
         """Identity for de-duplication and rate limits: the user for push, the address for mail."""
@@ -86,7 +88,7 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield from _requester(ticket)
     if action.to_responsible:
         yield _person(ticket.responsible_employee)
-    if action.to_team and ticket.responsible_team_id:
+    if action.to_team and ticket.responsible_team is not None:
         for member in ticket.responsible_team.members.filter(is_active=True):
             yield _person(member)
     if action.to_watchers:
@@ -121,4 +123,13 @@ def resolve(action: EventAction, ticket: Ticket | None, data: Mapping[str, Any] 
         users = User.objects.filter(groups__in=group_ids, is_active=True).select_related("employee").distinct()
         found.extend(_user(user) for user in users.order_by("pk"))
     found.extend(Recipient(None, address, address, _default_language()) for address in action.fixed_addresses())
-    return [recipient for recipient in found if recipient is not None]
+    return _with_time_zones([recipient for recipient in found if recipient is not None])
+
+
+def _with_time_zones(recipients: list[Recipient]) -> list[Recipient]:
+    """Each recipient with a login gets the time zone of their profile, in one query."""
+    user_ids = {recipient.user_id for recipient in recipients if recipient.user_id is not None}
+    if not user_ids:
+        return recipients
+    zones = dict(User.objects.filter(pk__in=user_ids).exclude(time_zone="").values_list("pk", "time_zone"))
+    return [replace(r, time_zone=zones[r.user_id]) if r.user_id in zones else r for r in recipients]

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_access, roles
+from .admin_grammar import django_text, django_text_lazy, register_nouns
+from .admin_nouns import NOUNS
+from .forms.profile import language_choices, time_zone_choices
+from .forms.widgets import AdminFilePicker
 from .models import (
     Company,
     Contact,
     Department,
     Employee,
+    Role,
     Service,
     Team,
     Ticket,
@@ -21,11 +34,144 @@ from .models import (
     User,
 )
 
+register_nouns(NOUNS)
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """User groups by the seed's names (Администратор, Специалист, …), not by their codes."""
+
+    def label_from_instance(self, obj: Group) -> str:
+        return roles.group_label(obj.name)
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    """Django stores permission names once, in English ("Can add log entry"); the built-in ones
+    are shown in the reader's language from the model's names and Django's own verbs."""
+
+    VERBS = {"add": "Add", "change": "Change", "delete": "Delete", "view": "View"}
+
+    def label_from_instance(self, obj: Permission) -> str:
+        model = obj.content_type.model_class()
+        action, _sep, model_name = obj.codename.partition("_")
+        if model is None or action not in self.VERBS or model_name != model._meta.model_name:
+            return str(obj)
+        app = model._meta.app_config.verbose_name if model._meta.app_config else model._meta.app_label
+        return f"{capfirst(app)} | {capfirst(model._meta.verbose_name)} | {django_text(self.VERBS[action])}"
+
+
+def rights_field(**kwargs: Any) -> RoleChoiceField:
+    return RoleChoiceField(
+        queryset=Group.objects.filter(name__in=roles.ALL_ROLES).order_by("pk"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Rights"),
+        help_text=_("User groups of seed 004; several at once."),
+        **kwargs,
+    )
+
+
+class PreferenceChoicesMixin:
+    """A person's language and time zone are chosen from a list, never typed: a typo would
+    silently fall back to the defaults."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name not in ("language", "time_zone"):
+            return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name == "time_zone":
+            choices: Any = time_zone_choices
+        else:
+            choices = language_choices if db_field.blank else settings.LANGUAGES
+        return forms.ChoiceField(
+            label=capfirst(db_field.verbose_name),
+            choices=choices,
+            required=not db_field.blank,
+            # The model's help says what an empty value means; in a list the empty choice says it.
+        )
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("Rights")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(code, roles.group_label(code)) for code in roles.ALL_ROLES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        return queryset.filter(groups__name=self.value()) if self.value() in roles.ALL_ROLES else queryset
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
-    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+class UserAdmin(PreferenceChoicesMixin, DjangoUserAdmin):
+    """People's access is an administrator's business (servicedesk/auth_backends.py). Only a
+    superuser sees or sets superuser status, staff status and raw permissions, or changes another
+    superuser's account, its password included."""
+
+    list_display = ("username", "email", "first_name", "last_name", "rights", "is_active")
+    list_filter = ("is_active", RoleFilter)
+    limited_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (django_text_lazy("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Rights"), {"fields": ("is_active", "groups")}),
+        (_("Preferences"), {"fields": ("language", "time_zone")}),
+        (django_text_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return (*(DjangoUserAdmin.fieldsets or ()), (_("Preferences"), {"fields": ("language", "time_zone")}))
+        return self.limited_fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        return ("last_login", "date_joined") if not request.user.is_superuser else ()
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups":
+            return rights_field()
+        if db_field.name == "user_permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _guards_superuser(self, request: HttpRequest, obj: User | None) -> bool:
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return not self._guards_superuser(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return not self._guards_superuser(request, obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("Rights"))
+    def rights(self, obj: User) -> str:
+        return ", ".join(roles.group_label(code) for code in sorted(obj.role_codes()))
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Role)
+class GroupAdmin(DjangoGroupAdmin):
+    """The groups are the seed's fixed roles; what they may do is in code (servicedesk.permissions),
+    so their rows are for superusers only, shown by their names."""
+
+    list_display = ("label",)
+
+    def get_fields(self, request: HttpRequest, obj: Group | None = None) -> Any:
+        # A role's code is what the code checks: renaming it would silently take the role away.
+        return ("label", "permissions") if obj is not None and obj.name in roles.ALL_ROLES else ("name", "permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Group | None = None) -> Any:
+        return ("label",)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest | None = None, **kwargs: Any) -> Any:
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("name"))
+    def label(self, obj: Group) -> str:
+        return roles.group_label(obj.name)
 
 
 class EmployeeInline(admin.TabularInline):
@@ -71,18 +217,80 @@ class DepartmentAdmin(SyncedCardAdmin):
     inlines = [EmployeeInline]
 
 
+class EmployeeAdminForm(forms.ModelForm):
+    """The employee card with the «Права» field of seed 004: the groups of the card's login."""
+
+    rights = rights_field()
+
+    class Meta:
+        model = Employee
+        fields = (
+            "last_name",
+            "first_name",
+            "patronymic",
+            "department",
+            "position",
+            "photo",
+            "user",
+            "is_licensed",
+            "is_active",
+            "language",
+            "email",
+            "mobile_phone",
+            "phone_extension",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "rights" not in self.fields:  # read-only for this user: shown by EmployeeAdmin.rights
+            return
+        user = self.instance.user if self.instance.pk else None
+        if user is not None:
+            self.fields["rights"].initial = list(user.groups.filter(name__in=roles.ALL_ROLES))
+        else:
+            self.fields["rights"].disabled = True
+            self.fields["rights"].help_text = _("The employee has no login; give one to grant rights.")
+
+    def save_rights(self) -> None:
+        user = self.instance.user
+        if (
+            user is None
+            or "rights" not in self.fields
+            or self.fields["rights"].disabled
+            or "rights" not in self.changed_data
+        ):
+            return
+        kept = user.groups.exclude(name__in=roles.ALL_ROLES)
+        user.groups.set([*kept, *self.cleaned_data["rights"]])
+
+
 @admin.register(Employee)
-class EmployeeAdmin(SyncedCardAdmin):
+class EmployeeAdmin(PreferenceChoicesMixin, SyncedCardAdmin):
+    formfield_overrides = {models.FileField: {"widget": AdminFilePicker}}
     list_display = ("full_name", "department", "position", "email", "phone_extension", "is_licensed", "is_active")
     list_filter = ("is_licensed", "is_active", "department")
     search_fields = ("last_name", "first_name", "patronymic", "email", "phone_extension", "mobile_phone")
     list_select_related = ("department",)
     autocomplete_fields = ("department", "user")
+    form = EmployeeAdminForm
     fieldsets = (
         (None, {"fields": ("last_name", "first_name", "patronymic", "department", "position", "photo")}),
-        (_("Account"), {"fields": ("user", "is_licensed", "is_active", "language")}),
+        (_("Account"), {"fields": ("user", "rights", "is_licensed", "is_active", "language")}),
         (_("Contact information"), {"fields": ("email", "mobile_phone", "phone_extension")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Employee | None = None) -> Any:
+        # Granting rights is managing access: an administrator's, not a technologist's (README "Rights").
+        return () if request.user.has_perm("servicedesk.change_user") else ("rights",)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if request.user.has_perm("servicedesk.change_user") and isinstance(form, EmployeeAdminForm):
+            form.save_rights()
+
+    @admin.display(description=_("Rights"))
+    def rights(self, obj: Employee) -> str:
+        return ", ".join(roles.group_label(code) for code in sorted(obj.user.role_codes())) if obj.user else "—"
 
     @admin.display(description=_("full name"), ordering="last_name")
     def full_name(self, obj: Employee) -> str:
@@ -113,7 +321,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(PreferenceChoicesMixin, admin.ModelAdmin):
     list_display = ("full_name", "company", "position", "email", "phone", "is_active")
     list_filter = ("is_active",)
     search_fields = ("last_name", "first_name", "email", "phone", "company__name")
@@ -166,3 +374,5 @@ from . import (  # noqa: E402,F401
     admin_labels,
     admin_sla,  # noqa: E402,F401  (schedules, calendars, agreements and their SLA rules)
 )
+
+__all__ = ["admin_access"]  # registered on import: the login audit

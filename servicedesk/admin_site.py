@@ -6,9 +6,21 @@ own heading, so apps added later appear without touching this file.
 
 from __future__ import annotations
 
+import logging
+from functools import wraps
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+
+from .admin_grammar import GrammarMixin
+
+log = logging.getLogger(__name__)
 
 SECTIONS: list[tuple[str, object, list[tuple[str, str]]]] = [
     (
@@ -18,8 +30,17 @@ SECTIONS: list[tuple[str, object, list[tuple[str, str]]]] = [
             ("servicedesk", "department"),
             ("servicedesk", "employee"),
             ("servicedesk", "team"),
+        ],
+    ),
+    (
+        "access",
+        _("Access and logins"),
+        [
             ("servicedesk", "user"),
-            ("auth", "group"),
+            ("servicedesk", "role"),
+            ("servicedesk", "loginfailure"),
+            ("servicedesk", "loginlockout"),
+            ("servicedesk", "loginrecord"),
         ],
     ),
     ("clients", _("Client base"), [("servicedesk", "company"), ("servicedesk", "contact")]),
@@ -51,9 +72,44 @@ class ServiceDeskAdminSite(admin.AdminSite):
     index_title = _("System settings")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from . import permissions
+        from . import permissions, roles
 
-        return request.user.is_active and (request.user.is_staff or permissions.is_technologist(request.user))
+        user = request.user
+        if not user.is_active:
+            return False
+        return bool(user.is_staff or permissions.is_technologist(user) or roles.ADMINISTRATOR in user.role_codes())
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Every ModelAdmin gets the Russian noun cases of its model (servicedesk/admin_grammar.py)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, GrammarMixin):
+            admin_class = type(
+                admin_class.__name__, (GrammarMixin, admin_class), {"__module__": admin_class.__module__}
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """A filter value the database cannot hold (`?created_at__year=99999999999999999999`)
+        answers 400 with a page saying so, not 500; the page is rendered here so that a lazy
+        TemplateResponse fails inside this guard too."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                response = inner(request, *args, **kwargs)
+                if isinstance(response, TemplateResponse):
+                    response.render()
+                return response
+            except (OverflowError, DataError, ValidationError, ValueError) as error:
+                # Only a filter or search in the address is refused this way; anything else is a bug.
+                if request.method not in ("GET", "HEAD") or not request.GET:
+                    raise
+                log.info("admin: refused a bad parameter in %s: %s", request.get_full_path(), error)
+                body = render_to_string("400.html", {"exception": error}, request=request)
+                return HttpResponseBadRequest(body)
+
+        return guarded
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
         from .labels import disabled_modules, hidden_admin

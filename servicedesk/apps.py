@@ -10,7 +10,11 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
+        from . import events, live, lookups
         from .reference import ensure_reference_data
+
+        lookups.install()
+        events.subscribe_many(live.announce_changes)
 
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="servicedesk-reference-data")
         from .services.labels import register_labels_section

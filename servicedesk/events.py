@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 TICKET_CREATED = "ticket.created"
 TICKET_STATUS_CHANGED = "ticket.status_changed"
+TICKET_PRIORITY_CHANGED = "ticket.priority_changed"
 TICKET_ASSIGNED = "ticket.assigned"
 COMMENT_ADDED = "ticket.comment_added"
 ATTACHMENT_ADDED = "ticket.attachment_added"

@@ -1,11 +1,18 @@
 """Who may see and change what. Every view and query goes through these functions.
 
-Rules (seed 004, step 3): administrators and specialists work with every ticket; auditors and
-technologists see everything and change nothing; second-line specialists (and change / problem
-specialists, who are always combined with them) see only the tickets they or their teams are
-responsible for, plus the ones they requested; contact persons (and employees without an operator
-role) see in their personal cabinet the tickets they requested or watch, and a contact with the
-company-wide flag those of the whole company.
+Rules (seed 004, step 3; README "Rights" states them for people): administrators and specialists
+work with every ticket; auditors and technologists see everything and change nothing; second-line
+specialists (and change / problem specialists, who are always combined with them) work only with
+the tickets they or their teams are responsible for, plus the ones they requested; contact persons
+(and employees without an operator role) see in their personal cabinet the tickets they requested
+or watch, and a contact with the company-wide flag those of the whole company.
+
+Watching grants reading: an employee or contact added as a watcher of a ticket may open it (read
+only), so everybody who is sent a ticket's mail or push may also see it on screen.
+
+People: whoever sees every ticket sees every card; anybody else sees their own card and the people
+named on the tickets they may see (requesters and responsible employees). The people directory
+and the requester lookup of the registration form both use `visible_employees`/`visible_contacts`.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import roles
-from .models import ApprovalVote, Contact, Employee, Ticket, TicketTask, User
+from .models import ApprovalVote, Contact, Employee, Ticket, TicketTask, TicketWatcher, User
 
 UserLike = User | AnonymousUser
 
@@ -22,14 +29,14 @@ UserLike = User | AnonymousUser
 def _roles(user: UserLike) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
-    return user.role_codes()  # type: ignore[union-attr]
+    return user.role_codes()
 
 
 def employee_of(user: UserLike) -> Employee | None:
     if not user.is_authenticated:
         return None
     try:
-        return user.employee  # type: ignore[union-attr]
+        return user.employee
     except Employee.DoesNotExist:
         return None
 
@@ -38,7 +45,7 @@ def contact_of(user: UserLike) -> Contact | None:
     if not user.is_authenticated:
         return None
     try:
-        return user.contact  # type: ignore[union-attr]
+        return user.contact
     except Contact.DoesNotExist:
         return None
 
@@ -64,6 +71,11 @@ def is_operator(user: UserLike) -> bool:
     return sees_all_tickets(user) or is_limited_operator(user)
 
 
+def can_register_tickets(user: UserLike) -> bool:
+    """Registering a ticket is working with tickets: not for read-only roles (auditor, technologist)."""
+    return edits_all_tickets(user) or is_limited_operator(user)
+
+
 def is_technologist(user: UserLike) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or roles.TECHNOLOGIST in _roles(user)))
 
@@ -84,13 +96,17 @@ def _limited_filter(employee: Employee) -> Q:
     )
 
 
+def _watched(**person: Employee | Contact) -> Q:
+    return Q(pk__in=TicketWatcher.objects.filter(**person).values("ticket_id"))
+
+
 def visible_tickets(user: UserLike) -> QuerySet[Ticket]:
     qs = Ticket.objects.all()
     if sees_all_tickets(user):
         return qs
     employee = employee_of(user)
     if employee is not None and is_limited_operator(user):
-        return qs.filter(_limited_filter(employee))
+        return qs.filter(_limited_filter(employee) | _watched(employee=employee))
     if contact_of(user) is not None or employee is not None:
         return cabinet_tickets(user)
     return qs.none()
@@ -106,12 +122,20 @@ def can_edit_ticket(user: UserLike, ticket: Ticket) -> bool:
 
 
 def visible_employees(user: UserLike) -> QuerySet[Employee]:
+    """Cards this user may see, and choose as a requester: see the module docstring."""
     if sees_all_tickets(user):
         return Employee.objects.all()
     employee = employee_of(user)
-    if employee is not None:
-        return Employee.objects.filter(pk=employee.pk)  # second line: own card only (seed 004)
-    return Employee.objects.none()
+    if employee is None:
+        return Employee.objects.none()
+    if not is_limited_operator(user):
+        return Employee.objects.filter(pk=employee.pk)
+    tickets = visible_tickets(user)
+    return Employee.objects.filter(
+        Q(pk=employee.pk)
+        | Q(pk__in=tickets.exclude(requester_employee=None).values("requester_employee"))
+        | Q(pk__in=tickets.exclude(responsible_employee=None).values("responsible_employee"))
+    )
 
 
 def visible_contacts(user: UserLike) -> QuerySet[Contact]:

@@ -26,6 +26,14 @@ ROLE_LABELS = {
     TECHNOLOGIST: _("Technologist"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)
+
+
+def group_label(code: str) -> str:
+    """The seed's name of a group (Администратор, Специалист второй линии, …); unknown ones raw."""
+    label = ROLE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
 # Groups that see and work with every ticket.
 ALL_TICKETS_WRITE = frozenset({ADMINISTRATOR, SPECIALIST})
 ALL_TICKETS_READ = ALL_TICKETS_WRITE | {AUDITOR}

@@ -7,10 +7,12 @@ The embedded default (no variables at all) is SQLite plus Celery's filesystem br
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
+
+from . import keys as _keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -19,7 +21,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789")
+# Unset: a random key generated once into VAR_DIR; a published or empty one refuses to start
+# outside DEBUG (servicedesk/keys.py).
+SECRET_KEY = _keys.secret_key(env.str("SECRET_KEY", default=None), VAR_DIR, debug=DEBUG)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base URL used in links inside mail and notifications.
@@ -39,6 +43,7 @@ INSTALLED_APPS = [
     "escalation",
     "telephony",
     "ninja",
+    "servicedesk.login_audit.LoginAuditConfig",  # django-axes, under a name of ours
 ]
 
 MIDDLEWARE = [
@@ -51,8 +56,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicedesk.middleware.UserLanguageMiddleware",
     "servicedesk.labels.LabelMiddleware",
+    "servicedesk.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -106,6 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "servicedesk.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "servicedesk.auth_backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "servicedesk.auth_backends.RolePermissionBackend",
 ]
@@ -119,6 +129,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+
+# Login throttling (django-axes), on /login/ and /admin/login/ alike: after LOGIN_FAILURE_LIMIT
+# wrong passwords for one login, or from one address, that login or address is refused for
+# LOGIN_LOCKOUT_MINUTES. Every failure is journalled (admin: "Access failures").
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The journal is shown through our own admin pages (servicedesk/admin_access.py).
+AXES_ENABLE_ADMIN = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Redis and Celery -----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -157,10 +181,13 @@ CACHES = {
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="ru")
-LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+# Each language by its own name, as language switches show them.
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
+# One date format in both languages, `01.03.2030 19:05` (servicedesk/formats).
+FORMAT_MODULE_PATH = ["servicedesk.formats"]
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------
@@ -185,8 +212,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Secrets at rest --------------------------------------------------------------------------
-# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: README).
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: README). Empty: one
+# random key generated once into VAR_DIR, never one derived from a default.
+FIELD_ENCRYPTION_KEYS = _keys.field_encryption_keys(env.list("FIELD_ENCRYPTION_KEYS", default=[]), VAR_DIR)
 
 # --- Mail -------------------------------------------------------------------------------------
 # Every mail goes through the durable outbox (mailconf); set e.g. the console backend to bypass it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import access_links, attachments, my_tasks, people, ticket_card, ticket_work, tickets
+from .views import access_links, account, attachments, bulk, live, my_tasks, people, ticket_card, ticket_work, tickets
 
 urlpatterns = [
     path(
@@ -13,12 +13,17 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", account.logout, name="logout"),
+    path("profile/", account.profile, name="profile"),
     path("", tickets.ticket_list, name="ticket_list"),
+    path("tickets/bulk/", bulk.bulk_action, name="ticket_bulk"),
+    path("tickets/export.xlsx", bulk.export_xlsx, name="ticket_export"),
     path("tickets/new/", tickets.ticket_create, name="ticket_create"),
     path("tickets/requesters/", tickets.requester_search, name="requester_search"),
     path("tickets/agreements/", tickets.agreement_options, name="agreement_options"),
     path("tickets/<int:pk>/", ticket_card.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/live/", live.ticket_live, name="ticket_live"),
+    path("tickets/<int:pk>/take/", ticket_card.take_into_work, name="ticket_take"),
     path("tickets/<int:pk>/status/", ticket_card.change_status, name="ticket_change_status"),
     path("tickets/<int:pk>/assign/", ticket_card.assign, name="ticket_assign"),
     path("tickets/<int:pk>/comments/", ticket_card.add_comment, name="ticket_add_comment"),

@@ -34,28 +34,6 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-@pytest.fixture
-def asgi_server_factory(transactional_db, django_db_setup):
-    """Start uvicorn against the test database: `factory(redis=True)`; stopped after the test."""
-    from django.conf import settings
-    from django.db import connection
-
-    from notifications.testing import AsgiServer, database_url_for
-
-    servers: list[AsgiServer] = []
-
-    def start(redis: bool = True, **extra_env: str) -> AsgiServer:
-        server = AsgiServer(
-            database_url_for(connection.settings_dict), settings.REDIS_URL if redis else "", extra_env=extra_env
-        )
-        servers.append(server.start())
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
 def session_cookie(client, username: str) -> str:
     """A fresh session of `username` (the given client is left alone; logging it out would end
     sessions handed out earlier)."""

@@ -15,6 +15,7 @@ BUILT_IN = {
     catalogue.TICKET_REGISTERED_EMAIL,
     catalogue.TICKET_REGISTERED_CLIENT,
     catalogue.TICKET_STATUS_CHANGED,
+    catalogue.TICKET_PRIORITY_CHANGED,
     catalogue.TICKET_ASSIGNED,
     catalogue.COMMENT_PUBLIC,
     catalogue.COMMENT_PRIVATE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Priority, Service, TicketStatus, TicketType
 from .widgets import EmployeeChoiceField, active_employees, all_teams
@@ -46,10 +47,10 @@ class Scope:
 
 class TicketFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"),
+        label=pgettext_lazy("field label", "Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, subject or description")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, subject, text or requester")}),
     )
     scope = forms.ChoiceField(label=_("Quick filter"), choices=Scope.CHOICES, required=False)
     status = forms.MultipleChoiceField(
@@ -98,7 +99,8 @@ class TicketFilterForm(forms.Form):
         choices=[(n, n) for n in PAGE_SIZES],
         coerce=int,
         required=False,
-        empty_value=PAGE_SIZES[0],
+        # Django hands empty_value back as it is; the stubs only allow a str.
+        empty_value=PAGE_SIZES[0],  # type: ignore[arg-type]
     )
 
     def cleaned_or_defaults(self) -> dict[str, object]:

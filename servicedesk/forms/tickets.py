@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Agreement, Contact, Employee, Priority, Service, Ticket, TicketStatus, TicketType
-from .widgets import EmployeeChoiceField, MultipleFileField, active_employees, all_teams
+from .widgets import (
+    EmployeeChoiceField,
+    MultipleFileField,
+    TeamFilteredSelect,
+    active_employees,
+    all_teams,
+    team_membership,
+)
 
 
 def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
@@ -24,10 +31,11 @@ def parse_requester(value: str) -> Employee | Contact | None:
     kind, _sep, raw_id = value.partition(":")
     if not raw_id.isdigit():
         return None
-    model = {"employee": Employee, "contact": Contact}.get(kind)
-    if model is None:
-        return None
-    return model.objects.filter(pk=int(raw_id), is_active=True).first()
+    if kind == "employee":
+        return Employee.objects.filter(pk=int(raw_id), is_active=True).first()
+    if kind == "contact":
+        return Contact.objects.filter(pk=int(raw_id), is_active=True).first()
+    return None
 
 
 def requester_value(person: Employee | Contact) -> str:
@@ -72,13 +80,25 @@ class TicketCreateForm(forms.Form):
         required=False,
         empty_label=_("From the service"),
     )
-    files = MultipleFileField(label=_("Files"), required=False)
+    # The form metaclass moves declared fields into base_fields: this never shadows BaseForm.files.
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
+
+    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
 
     def clean_requester(self) -> Employee | Contact | None:
+        from ..permissions import visible_contacts, visible_employees
+
         value = self.cleaned_data.get("requester") or ""
         if not value:
             return None
         person = parse_requester(value)
+        # The requester lookup follows the people directory's rule: a person this user may not
+        # see cannot be chosen by typing their id either.
+        visible = visible_employees if isinstance(person, Employee) else visible_contacts
+        if person is not None and not visible(self.user).filter(pk=person.pk).exists():  # type: ignore[arg-type]
+            person = None
         if person is None:
             raise ValidationError(_("Choose the requester again: this person is not found."))
         return person
@@ -101,22 +121,33 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: object, ticket: Ticket, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["status"].choices = [(s, TicketStatus(s).label) for s in ticket.allowed_statuses()]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(s, TicketStatus(s).label) for s in ticket.allowed_statuses()]
 
 
 class AssignForm(forms.Form):
-    responsible_employee = EmployeeChoiceField(
-        label=_("Employee"),
-        queryset=active_employees(),
-        required=False,
-        empty_label=_("Nobody"),
-    )
     responsible_team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=all_teams(),
         required=False,
         empty_label=_("No team"),
+        widget=forms.Select(attrs={"data-team-select": ""}),
     )
+    responsible_employee = EmployeeChoiceField(
+        label=_("Employee"),
+        queryset=active_employees(),
+        required=False,
+        empty_label=_("Nobody"),
+        widget=TeamFilteredSelect(attrs={"data-filtered-by-team": ""}),
+        help_text=_("With a team chosen, only its members are listed."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        widget = self.fields["responsible_employee"].widget
+        assert isinstance(widget, TeamFilteredSelect)
+        widget.teams_of = team_membership()
 
 
 class CommentForm(forms.Form):
@@ -130,11 +161,12 @@ class CommentForm(forms.Form):
         required=False,
         help_text=_("Seen by the service desk only; the requester is not notified."),
     )
-    files = MultipleFileField(label=_("Files"), required=False)
+    # The form metaclass moves declared fields into base_fields: this never shadows BaseForm.files.
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]  # see CommentForm
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         # The comment form on the same card has a `files` field too; ids must stay unique.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .audit import LoginFailure, LoginLockout, LoginRecord
 from .catalog import UNIT_SECONDS, Agreement, Service, ServiceSchedule, TicketType, TimeUnit, working_duration
 from .clients import Company, Contact
 from .directory import LdapConnection, LdapSecurity, LdapSyncRun, SyncStatus, SyncTrigger
@@ -24,7 +25,7 @@ from .tickets import (
     TicketStatus,
     TicketWatcher,
 )
-from .users import User
+from .users import Role, User
 from .work import Approval, ApprovalMode, ApprovalStatus, ApprovalVote, TaskStatus, TicketTask, Vote
 from .worktime import CalendarDay, HolidayCalendar, Weekday
 
@@ -66,7 +67,11 @@ __all__ = [
     "LdapSecurity",
     "LdapSyncRun",
     "ModuleSwitch",
+    "LoginFailure",
+    "LoginLockout",
+    "LoginRecord",
     "Priority",
+    "Role",
     "Service",
     "SyncStatus",
     "SyncTrigger",

@@ -8,7 +8,7 @@ class PersonName(models.Model):
     """Surname, name and patronymic, as Russian cards show them."""
 
     last_name = models.CharField(_("surname"), max_length=150)
-    first_name = models.CharField(_("name"), max_length=150, blank=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
 
     class Meta:

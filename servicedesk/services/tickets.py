@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import events
 from ..models import (
+    OPEN_STATUSES,
     Agreement,
     Attachment,
     Comment,
@@ -181,7 +182,8 @@ def change_status(*, ticket: Ticket, actor: User | None, status: str, comment: s
             sla.note_reaction(locked, now)
         else:
             sla.deadlines_changed(sla.TICKETS, [locked])
-        record(locked, actor, TicketHistory.Kind.STATUS, "status", TicketStatus(old).label, TicketStatus(status).label)
+        # Codes, not labels: the history is read in the reader's language, not the actor's.
+        record(locked, actor, TicketHistory.Kind.STATUS, "status", old, status)
         if comment.strip():
             add_comment(ticket=locked, actor=actor, body=comment)
         events.emit(
@@ -223,6 +225,54 @@ def _pk(obj: object | None) -> int | None:
     return getattr(obj, "pk", None)
 
 
+def change_priority(*, ticket: Ticket, actor: User | None, priority: int) -> Ticket:
+    """Set the priority; the history keeps the codes, shown as labels in the reader's language."""
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Choose a valid priority.")})
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        old = locked.priority
+        if old == priority:
+            return locked
+        locked.priority = priority
+        locked.save(update_fields=["priority", "updated_at"])
+        record(locked, actor, TicketHistory.Kind.FIELD, "priority", str(old), str(priority))
+        events.emit(
+            events.DomainEvent(
+                events.TICKET_PRIORITY_CHANGED, locked.pk, _uid(actor), {"old_priority": old, "new_priority": priority}
+            )
+        )
+    _refresh(ticket, locked)
+    return locked
+
+
+def take_into_work(*, ticket: Ticket, actor: User) -> Ticket:
+    """ "Take into work": the actor becomes responsible and the ticket goes In progress, in one step.
+
+    The responsible team stays when the actor is one of its members; otherwise it is cleared, since
+    an employee outside the team cannot be responsible within it (see `assign_ticket`)."""
+    employee = Employee.objects.filter(user=actor).first()
+    if employee is None:
+        raise ValidationError(_("Only an employee can take a ticket into work."))
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.status not in OPEN_STATUSES:
+            raise ValidationError(
+                {
+                    "status": _("A ticket that is “%(status)s” cannot be taken into work.")
+                    % {"status": locked.get_status_display()}
+                }
+            )
+        team = locked.responsible_team
+        if team is not None and not team.members.filter(pk=employee.pk).exists():
+            team = None
+        assign_ticket(ticket=locked, actor=actor, employee=employee, team=team)
+        if locked.status != TicketStatus.IN_PROGRESS:
+            change_status(ticket=locked, actor=actor, status=TicketStatus.IN_PROGRESS)
+    _refresh(ticket, locked)
+    return locked
+
+
 def add_comment(
     *,
     ticket: Ticket,
@@ -260,8 +310,8 @@ def add_comment(
             if Ticket.objects.filter(pk=ticket.pk, reacted_at__isnull=True).update(reacted_at=now):
                 sla.note_reaction(ticket, now)
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
-        kind_label = _("private") if is_private else _("public")
-        write(ticket, actor, TicketHistory.Kind.COMMENT, "comment", "", f"{kind_label}: {body[:200]}")
+        field = "private_comment" if is_private else "comment"
+        write(ticket, actor, TicketHistory.Kind.COMMENT, field, "", body[:200])
         events.emit(
             events.DomainEvent(
                 events.COMMENT_ADDED,

@@ -19,6 +19,7 @@ register = template.Library()
 
 SOON = timedelta(hours=4)
 HISTORY_FIELDS = {
+    "priority": lambda: _("priority"),
     "responsible": lambda: _("responsible"),
     "comment": lambda: _("comment"),
     "attachment": lambda: _("attachment"),
@@ -70,9 +71,20 @@ def history_field(name: str) -> str:
     if name in HISTORY_FIELDS:
         return HISTORY_FIELDS[name]()
     try:
-        return str(Ticket._meta.get_field(name).verbose_name)
+        return str(getattr(Ticket._meta.get_field(name), "verbose_name", name))
     except Exception:  # unknown field names come from older history rows: show them raw
         return name
+
+
+@register.filter
+def history_value(value: str, field: str) -> str:
+    """A history value in the reader's language: status and priority rows keep codes (older rows
+    hold the label they were written with, shown as it is)."""
+    if field == "status":
+        return status_label(value)
+    if field == "priority" and value.isdigit():
+        return priority_label(int(value))
+    return value
 
 
 @register.simple_tag(takes_context=True)
@@ -115,6 +127,27 @@ def initials(name: str) -> str:
 def user_label(user: User) -> str:
     """The employee's full name for an operator, else the login (technologists have no card)."""
     return actor_label(user) if user.is_authenticated else ""
+
+
+@register.filter
+def minutes_left(value: timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up (a lockout's remaining time)."""
+    if not value:
+        return 0
+    return max(1, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter
+def registered_on_behalf(ticket: Ticket) -> str:
+    """Who registered the ticket when it was somebody other than its requester (an operator taking
+    a call), else empty: the timeline then names both."""
+    registrar = ticket.created_by
+    if registrar is None:
+        return ""
+    person = ticket.requester_employee or ticket.requester_contact
+    if person is not None and person.user_id == registrar.pk:
+        return ""
+    return actor_label(registrar)
 
 
 @register.filter

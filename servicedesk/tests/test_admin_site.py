@@ -13,7 +13,13 @@ def test_technologist_sees_grouped_sections(cast: Cast, client: Client) -> None:
     response = client.get("/admin/")
     assert response.status_code == 200
     names = [app["name"] for app in response.context["app_list"]]
-    assert names[:4] == ["Org structure", "Client base", "Agreements and services (SLA)", "Tickets"]
+    assert names[:5] == [
+        "Org structure",
+        "Access and logins",
+        "Client base",
+        "Agreements and services (SLA)",
+        "Tickets",
+    ]
 
 
 def test_operator_cannot_open_admin(cast: Cast, client: Client) -> None:

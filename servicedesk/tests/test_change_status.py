@@ -25,9 +25,9 @@ def test_lifecycle_records_history_and_times(cast: Cast, ticket) -> None:
     assert ticket.resolved_at is None
     rows = list(ticket.history.filter(field="status").values_list("old_value", "new_value", "actor_name"))
     assert rows == [
-        ("New", "In progress", "Иванова Анна"),
-        ("In progress", "Resolved", "Иванова Анна"),
-        ("Resolved", "Resumed", "Иванова Анна"),
+        ("new", "in_progress", "Иванова Анна"),
+        ("in_progress", "resolved", "Иванова Анна"),
+        ("resolved", "resumed", "Иванова Анна"),
     ]
     assert ticket.comments.get().body == "Готово"
 

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..forms import AssignForm, AttachmentForm, CommentForm, StatusForm, WatcherForm, apply_validation_error
-from ..models import Ticket, TicketStatus
+from ..forms.widgets import active_employees, all_teams, share_choices
+from ..models import OPEN_STATUSES, Ticket, TicketStatus
 from ..services import tickets as ticket_services
-from .access import _get_editable_ticket_for_user, _get_ticket_for_user, operator_required
+from .access import _get_editable_ticket_for_user, _get_ticket_for_user, acting_user, operator_required
 from .tickets import _new_files
 
 TABS = ("timeline", "history")
@@ -30,6 +31,7 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
 
     # A closed or cancelled ticket accepts no changes: the card offers none.
     can_edit = permissions.can_edit_ticket(request.user, ticket) and not ticket.is_final
+    history = list(ticket.history.all())
     context: dict[str, object] = {
         "ticket": ticket,
         "can_edit": can_edit,
@@ -37,7 +39,9 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
         "tab": request.GET.get("tab") if request.GET.get("tab") in TABS else "timeline",
         "comments": ticket.comments.select_related("author").prefetch_related("attachments"),
         "files": ticket.attachments.filter(comment=None),
-        "history": ticket.history.all(),
+        "history": history,
+        # The live channel reports changes after this one (servicedesk/live.py).
+        "live_version": max((row.pk for row in history), default=0),
         "watchers": ticket.watchers.select_related("employee", "contact"),
         "status_label": TicketStatus(ticket.status).label,
     }
@@ -47,7 +51,11 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
             "responsible_employee": ticket.responsible_employee_id,
             "responsible_team": ticket.responsible_team_id,
         }
+        employee = permissions.employee_of(request.user)
         context |= {
+            "can_take": employee is not None
+            and ticket.status in OPEN_STATUSES
+            and (ticket.responsible_employee_id != employee.pk or ticket.status != TicketStatus.IN_PROGRESS),
             "status_form": StatusForm(ticket=ticket),
             "assign_form": AssignForm(initial=initial),
             "comment_form": CommentForm(),
@@ -55,6 +63,10 @@ def _card_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.F
             "watcher_form": WatcherForm(),
         }
         context |= bound
+        assign, watcher = context["assign_form"], context["watcher_form"]
+        assert isinstance(assign, forms.Form) and isinstance(watcher, forms.Form)
+        share_choices(active_employees(), assign.fields["responsible_employee"], watcher.fields["employee"])
+        share_choices(all_teams(), assign.fields["responsible_team"])
     return context
 
 
@@ -85,15 +97,35 @@ def _run_action(
         else:
             messages.success(request, message)
             return redirect(card_url + anchor)
+    # A toast at the top says at once that nothing was saved; the page then scrolls the field
+    # with the error into view (static/js/app.js), wherever its panel is.
+    messages.error(request, _("Not saved: %(reason)s") % {"reason": _first_error(form)})
     response = render(request, "servicedesk/tickets/detail.html", _card_context(request, ticket, {form_name: form}))
     response["HX-Replace-Url"] = card_url  # the browser keeps the card's address, not the action's
     return response
 
 
+def _first_error(form: forms.Form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return _("check the values.")
+
+
+@operator_required
+def take_into_work(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(ticket: Ticket, data: dict) -> str:
+        ticket_services.take_into_work(ticket=ticket, actor=acting_user(request))
+        return _("The ticket is yours and in progress.")
+
+    return _run_action(request, pk, "take_form", lambda t: forms.Form(request.POST), act)
+
+
 @operator_required
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
-        ticket_services.change_status(ticket=ticket, actor=request.user, status=data["status"], comment=data["comment"])
+        ticket_services.change_status(
+            ticket=ticket, actor=acting_user(request), status=data["status"], comment=data["comment"]
+        )
         return _("Status changed to “%(status)s”.") % {"status": TicketStatus(data["status"]).label}
 
     return _run_action(request, pk, "status_form", lambda t: StatusForm(request.POST, ticket=t), act)
@@ -103,7 +135,10 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.assign_ticket(
-            ticket=ticket, actor=request.user, employee=data["responsible_employee"], team=data["responsible_team"]
+            ticket=ticket,
+            actor=acting_user(request),
+            employee=data["responsible_employee"],
+            team=data["responsible_team"],
         )
         return _("Responsible changed.")
 
@@ -115,7 +150,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.add_comment(
             ticket=ticket,
-            actor=request.user,
+            actor=acting_user(request),
             body=data["body"],
             is_private=data["is_private"],
             files=_new_files(data["files"]),
@@ -131,7 +166,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
 def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         for new_file in _new_files(data["files"]):
-            ticket_services.add_attachment(ticket=ticket, actor=request.user, new_file=new_file)
+            ticket_services.add_attachment(ticket=ticket, actor=acting_user(request), new_file=new_file)
         return _("Files attached.")
 
     return _run_action(request, pk, "attachment_form", lambda t: AttachmentForm(request.POST, request.FILES), act)
@@ -140,7 +175,7 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @operator_required
 def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
-        ticket_services.add_watcher(ticket=ticket, actor=request.user, employee=data["employee"])
+        ticket_services.add_watcher(ticket=ticket, actor=acting_user(request), employee=data["employee"])
         return _("%(person)s now watches the ticket.") % {"person": data["employee"].full_name}
 
     return _run_action(request, pk, "watcher_form", lambda t: WatcherForm(request.POST), act)
@@ -150,7 +185,7 @@ def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_watcher(request: HttpRequest, pk: int, watcher_pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         watcher = get_object_or_404(ticket.watchers, pk=watcher_pk)
-        ticket_services.remove_watcher(ticket=ticket, actor=request.user, watcher=watcher)
+        ticket_services.remove_watcher(ticket=ticket, actor=acting_user(request), watcher=watcher)
         return _("%(person)s no longer watches the ticket.") % {"person": watcher}
 
     return _run_action(request, pk, "remove_watcher_form", lambda t: forms.Form(request.POST), act)

@@ -11,6 +11,8 @@
   if (window.sdPush) { window.sdPush.bind(); return; }
 
   var state = { source: null, lastId: 0, streamUrl: "" };
+  // At most this many push toasts at once, so a burst never pushes the newest off the screen.
+  var MAX_TOASTS = 3;
 
   function bell() { return document.getElementById("notification-bell"); }
 
@@ -40,6 +42,21 @@
       .then(function (data) { if (data) { setUnread(data.unread); } });
   }
 
+  // The one date format of the interface (d.m.Y H:i, as the server renders it), in the user's
+  // time zone from the profile rather than the browser's.
+  function formatWhen(iso, zone) {
+    var parts = {};
+    var options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    try {
+      if (zone) { options.timeZone = zone; }
+      new Intl.DateTimeFormat("en-GB", options).formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
+    } catch (error) {
+      delete options.timeZone;
+      new Intl.DateTimeFormat("en-GB", options).formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
+    }
+    return parts.day + "." + parts.month + "." + parts.year + " " + parts.hour + ":" + parts.minute;
+  }
+
   function listItem(item, el) {
     var li = document.createElement("li");
     li.className = "nbell__item" + (item.read ? "" : " is-unread");
@@ -55,7 +72,7 @@
     body.textContent = item.body;
     var when = document.createElement("time");
     when.dateTime = item.created_at;
-    when.textContent = new Date(item.created_at).toLocaleString();
+    when.textContent = formatWhen(item.created_at, el.dataset.timeZone);
     link.append(title, body, when);
     li.append(link);
     if (!item.read) {
@@ -118,9 +135,22 @@
     var body = document.createElement("span");
     body.textContent = item.body.length > 160 ? item.body.slice(0, 157) + "…" : item.body;
     node.append(title, body);
-    toastHost().append(node);
+    var host = toastHost();
+    // Newest on top; beyond MAX_TOASTS the oldest fold into the bell (its count already has them).
+    host.prepend(node);
+    var shown = host.querySelectorAll(".ntoast");
+    for (var i = MAX_TOASTS; i < shown.length; i++) { shown[i].remove(); }
+    if (shown.length > MAX_TOASTS) { pulseBell(); }
     setTimeout(function () { node.classList.add("is-leaving"); }, 6000);
     setTimeout(function () { node.remove(); }, 6600);
+  }
+
+  function pulseBell() {
+    var el = bell();
+    if (!el) { return; }
+    el.classList.remove("is-pulsing");
+    void el.offsetWidth;  // restart the animation
+    el.classList.add("is-pulsing");
   }
 
   function onNotification(event) {
