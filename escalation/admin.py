@@ -128,7 +128,8 @@ class EscalationSchemeAdmin(TechnologistAccess, admin.ModelAdmin):
 
     @admin.display(description=_("levels"))
     def levels_column(self, obj: EscalationScheme) -> str:
-        parts = [f"{level.when_label()}{'' if level.enabled else ' ' + gettext('(off)')}" for level in obj.levels.all()]
+        off = " " + gettext("(off)")
+        parts = [level.when_label() + ("" if level.enabled else off) for level in obj.levels.all()]
         return ", ".join(parts)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -180,7 +180,7 @@ class EscalationTrack(models.Model):
         indexes = [models.Index(fields=["next_at"], name="track_due", condition=Q(next_at__isnull=False))]
 
     def __str__(self) -> str:
-        return f"{self.scheme_id}/{self.object_id}: {self.next_at}"
+        return f"{self.scheme} · #{self.object_id}"
 
 
 class EscalationFiring(models.Model):
@@ -208,7 +208,7 @@ class EscalationFiring(models.Model):
         indexes = [models.Index(fields=["ticket", "fired_at"], name="firing_ticket")]
 
     def __str__(self) -> str:
-        return f"{self.level_id}/{self.object_id} at {self.fired_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.level} · #{self.object_id}"
 
     @property
     def late_by_seconds(self) -> float:

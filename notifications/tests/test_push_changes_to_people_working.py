@@ -22,7 +22,7 @@ def test_status_priority_and_comment_reach_responsible_and_watchers(cast) -> Non
     add_watcher(ticket=ticket, actor=cast.operator.user, employee=cast.second_line_peer)
     Notification.objects.all().delete()
     actor = cast.operator.user
-    change_status(ticket=ticket, actor=actor, status=TicketStatus.RESOLVED)
+    change_status(ticket=ticket, actor=actor, status=TicketStatus.RESOLVED, comment="Картридж заменён.")
     change_status(ticket=ticket, actor=actor, status=TicketStatus.CLOSED)
     change_priority(ticket=ticket, actor=actor, priority=Priority.CRITICAL)
     add_comment(ticket=ticket, actor=actor, body="Готово")

@@ -83,6 +83,20 @@ def box_in_viewport(locator: Any) -> bool:
     )
 
 
+def box_across_viewport(locator: Any) -> bool:
+    """The element starts on screen and is as wide as the window lets it be (a tall panel may run on below)."""
+    return bool(
+        locator.evaluate(
+            "el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 &&"
+            " r.top >= 0 && r.top < innerHeight && r.left >= 0 && r.right <= innerWidth; }"
+        )
+    )
+
+
+def assert_across_viewport(locator: Any) -> None:
+    assert box_across_viewport(locator), f"element is not across the viewport: {locator.bounding_box()}"
+
+
 def assert_in_viewport(locator: Any) -> None:
     assert box_in_viewport(locator), f"element is outside the viewport: {locator.bounding_box()}"
 

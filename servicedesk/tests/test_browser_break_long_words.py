@@ -8,7 +8,13 @@ import pytest
 
 from servicedesk.models import Ticket
 from servicedesk.services.tickets import add_comment, create_ticket
-from servicedesk.testing.browser import assert_fits, assert_in_viewport, assert_no_horizontal_overflow, shot
+from servicedesk.testing.browser import (
+    assert_across_viewport,
+    assert_fits,
+    assert_in_viewport,
+    assert_no_horizontal_overflow,
+    shot,
+)
 from servicedesk.testing.cast import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +62,7 @@ def test_a_subject_without_spaces_breaks_instead_of_widening(
     assert_no_horizontal_overflow(page)
     assert_fits(title, page.locator(".pagehead--ticket"))
     assert title.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing hidden inside the title either
-    assert_in_viewport(page.locator(".ticket-side .panel").first)  # the side panel stays beside it
+    assert_across_viewport(page.locator(".ticket-side .panel").first)  # the side panel stays beside it
     entry = page.locator(".timeline .entry", has_text=LONG[:40]).last
     assert_fits(entry, page.locator(".ticket-main"))
     shot(page, f"long-subject-card-{language}")

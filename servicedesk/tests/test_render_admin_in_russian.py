@@ -24,7 +24,8 @@ RU = {"HTTP_ACCEPT_LANGUAGE": "ru"}
 TECHNICAL = set(
     """SMTP IMAP IMAP4 POP3 EWS TLS SSL STARTTLS OAuth2 OAuth XOAUTH2 HTML URL ID IDLE UID UIDL UIDVALIDITY
     Microsoft Graph Exchange Azure Entra Reply-To From Message-ID MIME DNS IP JSON SLA CSV XLSX Fernet HTTP
-    HTTPS INBOX UTF KOI8 Django PBX MikoPBX ITSM GMT UTC MSK GET POST Excel""".split()
+    HTTPS INBOX UTF KOI8 Django PBX MikoPBX ITSM GMT UTC MSK GET POST Excel Active Directory Windows iCalendar
+    holidays Asterisk""".split()
 )
 # Inside Django's own Russian translations: keyboard keys and "Single Sign-On" (sic "Sing-On").
 TECHNICAL |= {"Control", "Command", "Mac", "Single", "Sign-On", "Sing-On"}
@@ -68,8 +69,8 @@ def english_words(html: str, data_words: set[str]) -> set[str]:
     found = set()
     for text in parser.parts:
         for token in TOKEN.findall(text):
-            # Addresses, paths, file and zone names (mail@host, INBOX/Support, Europe/Moscow) are data.
-            if any(mark in token for mark in ("/", "@", "_")) or re.search(r"[A-Za-z]\.[A-Za-z]", token):
+            # Addresses, paths, file and zone names, DNs, masked hashes (mail@host, INBOX/Support, CN=Users, ab12****) are data.
+            if any(mark in token for mark in ("/", "@", "_", "=", "*")) or re.search(r"[A-Za-z]\.[A-Za-z]", token):
                 continue
             for word in LATIN_WORD.findall(token):
                 if len(word) < 3 or word in TECHNICAL or ALLOWED_WORD.match(word) or word.lower() in data_words:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from notifications.tests.conftest import asgi_server_factory, committed, outgoing  # noqa: F401
+from notifications.tests.conftest import committed, outgoing  # noqa: F401
 from telephony.models import TelephonySettings, _settings_cache
 from telephony.services.tokens import _remembered
 from telephony.testing import pbx_token

@@ -63,7 +63,7 @@ def test_every_missed_call_placeholder():
     composed = missed_mail([_call(CallKind.MISSED)], language="en", recipient_name="Anna", config=config)
     assert composed.subject == '"Alexey Portnov" <101>'
     assert composed.text == (
-        '|NOANSWER|"Alexey Portnov" <101>|201|75|March 14, 2025, 9:26 a.m.|Alexey Portnov|101|Anna|'
+        '|NOANSWER|"Alexey Portnov" <101>|201|75|14.03.2025 09:26|Alexey Portnov|101|Anna|'
         "http://127.0.0.1:8000/calls/#call-7|"
     )
 
@@ -77,7 +77,7 @@ def test_every_voicemail_placeholder_and_the_asterisk_aliases():
     )
     composed = voicemail_mail(_call(CallKind.VOICEMAIL), language="ru", recipient_name="Анна", config=config)
     assert composed.text == (
-        '|14 марта 2025 г. 9:26|"Alexey Portnov" <101>|1:15|Alexey Portnov|101|Alexey Portnov|101|201|Анна|'
+        '|14.03.2025 09:26|"Alexey Portnov" <101>|1:15|Alexey Portnov|101|Alexey Portnov|101|201|Анна|'
         "http://127.0.0.1:8000/calls/#call-7|\n\nAlexey Portnov (101)"
     )
 

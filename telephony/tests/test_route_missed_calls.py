@@ -39,7 +39,7 @@ def test_extension_reaches_the_employee_with_every_placeholder(cast, smtp, outgo
     assert message["Subject"] == 'Missed: "Alexey Portnov" <+7 912 345-67-89> → 201'
     text = _text(received)
     assert (
-        'cause=NOANSWER id="Alexey Portnov" <+7 912 345-67-89> to=201 dur=23 date=March 14, 2025, 9:26 a.m. '
+        'cause=NOANSWER id="Alexey Portnov" <+7 912 345-67-89> to=201 dur=23 date=14.03.2025 09:26 '
         "name=Alexey Portnov num=+7 912 345-67-89 who=Иванова Анна"
     ) in text
     call = PbxCall.objects.get()
