@@ -35,9 +35,11 @@ class Planned:
 
 def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
     """((count, seconds) per recipient, (count, seconds) per recipient and ticket)."""
-    per_recipient = getattr(settings, "NOTIFY_RATE_PER_RECIPIENT", (120, 3600))
-    per_ticket = getattr(settings, "NOTIFY_RATE_PER_TICKET", (20, 600))
-    return tuple(per_recipient), tuple(per_ticket)  # type: ignore[return-value]
+    (recipient_count, recipient_seconds), (ticket_count, ticket_seconds) = (
+        settings.NOTIFY_RATE_PER_RECIPIENT,
+        settings.NOTIFY_RATE_PER_TICKET,
+    )
+    return (recipient_count, recipient_seconds), (ticket_count, ticket_seconds)
 
 
 def matches(action: EventAction, ticket: Ticket | None, data: dict) -> bool:

@@ -175,21 +175,35 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: README).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
-# --- Mail -------------------------------------------------------------------------------------
+# --- Mail (meaning of each: .env.example) ---------------------------------------------------
 # Every mail goes through the durable outbox (mailconf); set e.g. the console backend to bypass it.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="mailconf.backends.OutboxEmailBackend")
-# Outgoing mail policy and delivery tuning (defaults and meaning: mailconf/conf.py).
-MAIL_ALLOW_PORT_25 = env.bool("MAIL_ALLOW_PORT_25", default=False)
-MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3.0)
-MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+# Connections, both directions.
+MAIL_TIMEOUT = env.float("MAIL_TIMEOUT", default=30.0)
 MAIL_CA_FILE = env.str("MAIL_CA_FILE", default="")
+MAIL_OAUTH_AUTHORITY_HOST = env.str("MAIL_OAUTH_AUTHORITY_HOST", default="https://login.microsoftonline.com")
+MAIL_GRAPH_URL = env.str("MAIL_GRAPH_URL", default="https://graph.microsoft.com")
+MAIL_TOKEN_REFRESH_MARGIN_SECONDS = env.int("MAIL_TOKEN_REFRESH_MARGIN_SECONDS", default=300)
+# Outgoing mail and the outbox.
+MAIL_ALLOW_PORT_25 = env.bool("MAIL_ALLOW_PORT_25", default=False)
 MAIL_MESSAGE_ID_DOMAIN = env.str("MAIL_MESSAGE_ID_DOMAIN", default="")
+MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3.0)
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=3600)
+MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=300)
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
+MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
 MAIL_FAILURE_ALERT_THRESHOLD = env.int("MAIL_FAILURE_ALERT_THRESHOLD", default=5)
-# Incoming mail (mailconf/services/intake.py, polling.py, mailboxes.py).
+MAIL_STUCK_ALERT_MINUTES = env.int("MAIL_STUCK_ALERT_MINUTES", default=60)
+# Incoming mail. MAIL_INCOMING_MAX_BYTES is the one message size limit: what a mailbox may hand
+# over and what the parser accepts.
 MAIL_INCOMING_MAX_BYTES = env.int("MAIL_INCOMING_MAX_BYTES", default=25 * 1024 * 1024)
 MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR = env.int("MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR", default=20)
 MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THRESHOLD", default=3)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=300)
+MAIL_INCOMING_BATCH = env.int("MAIL_INCOMING_BATCH", default=1000)
+MAIL_INCOMING_COMMIT_EVERY = env.int("MAIL_INCOMING_COMMIT_EVERY", default=100)
 
 # --- Notifications (notifications/push.py, notifications/fanout.py) -------------------------
 # Without REDIS_URL the push stream polls the database this often (seconds).
@@ -199,6 +213,12 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 # Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
+
+# --- `make run` (manage.py runstack) and the demo data -------------------------------------------
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
+# Password of the demo logins created by the first `make run`; random when empty.
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
 # --- Security for production ------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -9,11 +9,11 @@ real thing; afterwards their timestamps are spread over the past weeks to look l
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -395,7 +395,7 @@ def load_demo() -> DemoResult:
 
 
 def _new_password() -> str:
-    return os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    return settings.DEMO_PASSWORD or secrets.token_urlsafe(9)
 
 
 def _ensure_login(
