@@ -177,7 +177,7 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Mail (meaning of each: .env.example) ---------------------------------------------------
 # Every mail goes through the durable outbox (mailconf); set e.g. the console backend to bypass it.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="mailconf.backends.OutboxEmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="mailconf.outbox.backend.OutboxEmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
 # Connections, both directions.
 MAIL_TIMEOUT = env.float("MAIL_TIMEOUT", default=30.0)
@@ -242,6 +242,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
-    # Enqueues a poll for each incoming connection whose interval has passed (mailconf/tasks_incoming.py).
+    # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
 }

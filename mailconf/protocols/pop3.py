@@ -10,16 +10,17 @@ import base64
 import poplib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import TransportError
 from .incoming import (
-    DEFAULT_MAX_MESSAGE_BYTES,
     INBOX,
-    IncomingConfig,
+    INCOMING_PROTOCOLS,
     IncomingMailbox,
     Outcome,
     RemoteMessage,
+    ServerMailboxConfig,
     check_size,
     folder_label,
     network_error,
@@ -59,11 +60,22 @@ class _POP3SSL(_LongLines, poplib.POP3_SSL):
     """Implicit-TLS POP3 with long lines allowed."""
 
 
-class Pop3Mailbox(IncomingMailbox):
+@dataclass
+class Pop3Config(ServerMailboxConfig):
+    """A POP3 mailbox: server, port, encryption and login (the folder fields are not used)."""
+
+
+@INCOMING_PROTOCOLS.register
+class Pop3Mailbox(IncomingMailbox[Pop3Config]):
     kind = "pop3"
+    config_class = Pop3Config
     supports_folders = False
 
-    def __init__(self, config: IncomingConfig) -> None:
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        return (*super().required_settings(oauth2=oauth2, auth=auth), "host")
+
+    def __init__(self, config: Pop3Config) -> None:
         super().__init__(config)
         self._pop: poplib.POP3 | None = None
         self._marked: set[str] = set()
@@ -167,9 +179,9 @@ class Pop3Mailbox(IncomingMailbox):
             )
         return messages
 
-    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES) -> bytes:
+    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = None) -> bytes:
         number = self._number(msg)
-        check_size(msg, max_bytes)
+        check_size(msg, self.size_limit(max_bytes))
         with self._errors(f"POP3 RETR {msg.server_id}"):
             _resp, lines, _octets = self.pop.retr(number)
         # poplib strips line endings and dot-stuffing; rebuild the CRLF message.
