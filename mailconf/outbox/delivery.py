@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -152,10 +151,7 @@ def _opened(conn: OutgoingConnection) -> OutgoingTransport[Any]:
 def _send_rows(
     rows: list[OutboxMessage], conn: OutgoingConnection, transport: OutgoingTransport[Any], stats: DeliveryStats
 ) -> None:
-    crash_at, after_send = _crash_point()
     for index, row in enumerate(rows):
-        if index == crash_at and not after_send:
-            os._exit(17)  # test hook: a worker killed mid-batch (see _crash_point)
         error: TransportError | None = None
         result = SendResult()
         try:
@@ -164,8 +160,6 @@ def _send_rows(
                 row.raw_built = True
             envelope = Envelope(conn.from_address, row.addresses(RecipientStatus.PENDING), bytes(row.raw))
             result = transport.send(envelope)
-            if index == crash_at:
-                os._exit(17)  # killed after the server accepted, before the row was updated
         except TransportError as exc:
             error = exc
         except Exception as exc:  # one unbuildable message must not stop the batch; it is kept and logged
@@ -181,14 +175,6 @@ def _send_rows(
                 for rest in rows[index + 1 :]:
                     _finish(rest, stats, exc)
                 return
-
-
-def _crash_point() -> tuple[int | None, bool]:
-    """OUTBOX_TEST_CRASH_AT="N" kills the process before sending the batch's message N (0-based),
-    "Ns" right after the server accepted it. Only the crash tests set it."""
-    value = os.environ.get("OUTBOX_TEST_CRASH_AT", "")
-    number = value.rstrip("s")
-    return (int(number), value.endswith("s")) if number.isdigit() else (None, False)
 
 
 def _finish(

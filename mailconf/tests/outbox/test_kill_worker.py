@@ -22,15 +22,16 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def flush(crash_at: str = "") -> subprocess.CompletedProcess[str]:
+    """`outbox_flush` in a worker process; with `crash_at` the worker dies there (see crashing_worker)."""
     db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "servicedesk.settings_test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "OUTBOX_TEST_CRASH_AT": crash_at,
     }
+    command = ["-m", "mailconf.tests.outbox.crashing_worker", crash_at] if crash_at else ["manage.py"]
     return subprocess.run(
-        [sys.executable, "manage.py", "outbox_flush", "--batch-size", "50"],
+        [sys.executable, *command, "outbox_flush", "--batch-size", "50"],
         cwd=ROOT,
         env=env,
         capture_output=True,
