@@ -243,7 +243,6 @@ def _comment(
         author_email=sender,
         source=Comment.Source.EMAIL,
         files=files,
-        batch=lookups.tickets,
     )
 
 
@@ -307,7 +306,6 @@ def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: s
         responsible_team=connection.team,
         channel=TicketChannel.EMAIL,
         files=attachment_files(parsed),
-        batch=lookups.tickets,
     )
     lookups.new_ticket(ticket)
     return Outcome(MailResult.TICKET, "", ticket_id=ticket.pk)
