@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from servicedesk import permissions, roles
+from servicedesk.http import AuthenticatedRequest
 from servicedesk.models import Ticket
 
 from . import catalogue, services
@@ -36,8 +37,8 @@ class EventFilter(admin.SimpleListFilter):
     title = _("event")
     parameter_name = "event"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, object]]:
-        return catalogue.event_choices()
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(code, str(label)) for code, label in catalogue.event_choices()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(event=self.value()) if self.value() else queryset
@@ -214,7 +215,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         action.save(update_fields=["enabled", "updated_at"])
         return HttpResponseRedirect(reverse("admin:notifications_eventaction_changelist"))
 
-    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def preview_view(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         """Render the saved template from a ticket chosen by number; POST sends it as a test."""
         action = get_object_or_404(EventAction, pk=pk)
         if not self.has_view_permission(request, action):
@@ -248,7 +249,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         }
         return TemplateResponse(request, "notifications/admin/preview.html", context)
 
-    def _send_test(self, request: HttpRequest, action: EventAction, form: PreviewForm) -> HttpResponse:
+    def _send_test(self, request: AuthenticatedRequest, action: EventAction, form: PreviewForm) -> HttpResponse:
         to = form.cleaned_data["to"] or request.user.email
         if not to:
             self.message_user(request, gettext("Give an address for the test message."), messages.ERROR)

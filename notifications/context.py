@@ -28,7 +28,7 @@ def _when(value: Any) -> str:
 
 def _status_label(code: object) -> str:
     try:
-        return str(TicketStatus(code).label)
+        return str(TicketStatus(str(code)).label)
     except ValueError:
         return str(code or "")
 

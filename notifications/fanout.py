@@ -200,18 +200,19 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             item.action, {**values.get(language), "RECIPIENT_NAME": item.recipient.name}, language
         )
         if item.action.channel == Channel.PUSH:
-            notifications.append(
-                Notification(
-                    user_id=item.recipient.user_id,
-                    event=occurrence.event,
-                    action=item.action,
-                    ticket=ticket,
-                    title=rendered.subject[:500],
-                    body=rendered.text,
-                    url=path,
-                    created_at=now,
+            if item.recipient.user_id is not None:  # always set: `plan` keeps push recipients with a login
+                notifications.append(
+                    Notification(
+                        user_id=item.recipient.user_id,
+                        event=occurrence.event,
+                        action=item.action,
+                        ticket=ticket,
+                        title=rendered.subject[:500],
+                        body=rendered.text,
+                        url=path,
+                        created_at=now,
+                    )
                 )
-            )
         else:
             frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
             letters.append((entry, letter(rendered, frame, item.recipient.email)))

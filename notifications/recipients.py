@@ -74,7 +74,7 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield from _requester(ticket)
     if action.to_responsible:
         yield _person(ticket.responsible_employee)
-    if action.to_team and ticket.responsible_team_id:
+    if action.to_team and ticket.responsible_team is not None:
         for member in ticket.responsible_team.members.filter(is_active=True):
             yield _person(member)
     if action.to_watchers:

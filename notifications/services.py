@@ -27,11 +27,11 @@ from .mail import Letter, as_sent, enqueue
 from .models import Channel, EventAction, Notification, Occurrence, Preference
 from .tasks import fan_out_many_task, fan_out_task
 
-_REGISTERED_BY_CHANNEL = {
+_REGISTERED_BY_CHANNEL: dict[str, str] = {
     TicketChannel.EMAIL: catalogue.TICKET_REGISTERED_EMAIL,
     TicketChannel.PORTAL: catalogue.TICKET_REGISTERED_CLIENT,
 }
-_STATUS_EVENTS = {
+_STATUS_EVENTS: dict[str, str] = {
     TicketStatus.RESOLVED: catalogue.TICKET_RESOLVED,
     TicketStatus.CLOSED: catalogue.TICKET_CLOSED,
     TicketStatus.RESUMED: catalogue.TICKET_RESUMED,
@@ -52,8 +52,8 @@ def _comment_event(event: events.DomainEvent, comments: Mapping[int, Comment] | 
 
 def _comments_of(batch: Iterable[events.DomainEvent]) -> dict[int, Comment]:
     """The public comments the events mention, with what `_is_requester` reads, in one query."""
-    ids = [e.data.get("comment_id") for e in batch if e.name == events.COMMENT_ADDED and not e.data.get("private")]
-    ids = [pk for pk in ids if pk is not None]
+    found = [e.data.get("comment_id") for e in batch if e.name == events.COMMENT_ADDED and not e.data.get("private")]
+    ids: list[int] = [pk for pk in found if pk is not None]
     if not ids:
         return {}
     rows = (
@@ -86,9 +86,9 @@ def catalogue_codes(event: events.DomainEvent, comments: Mapping[int, Comment] |
     loaded a batch of them at once."""
     name = event.name
     if name == events.TICKET_CREATED:
-        return [_REGISTERED_BY_CHANNEL.get(event.data.get("channel"), catalogue.TICKET_REGISTERED_OPERATOR)]
+        return [_REGISTERED_BY_CHANNEL.get(str(event.data.get("channel")), catalogue.TICKET_REGISTERED_OPERATOR)]
     if name == events.TICKET_STATUS_CHANGED:
-        extra = _STATUS_EVENTS.get(event.data.get("new"))
+        extra = _STATUS_EVENTS.get(str(event.data.get("new")))
         return [catalogue.TICKET_STATUS_CHANGED, *([extra] if extra else [])]
     if name == events.TICKET_ASSIGNED:
         return [catalogue.TICKET_ASSIGNED]

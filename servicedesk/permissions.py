@@ -20,14 +20,14 @@ UserLike = User | AnonymousUser
 def _roles(user: UserLike) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
-    return user.role_codes()  # type: ignore[union-attr]
+    return user.role_codes()
 
 
 def employee_of(user: UserLike) -> Employee | None:
     if not user.is_authenticated:
         return None
     try:
-        return user.employee  # type: ignore[union-attr]
+        return user.employee
     except Employee.DoesNotExist:
         return None
 
@@ -36,7 +36,7 @@ def contact_of(user: UserLike) -> Contact | None:
     if not user.is_authenticated:
         return None
     try:
-        return user.contact  # type: ignore[union-attr]
+        return user.contact
     except Contact.DoesNotExist:
         return None
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
@@ -193,7 +193,7 @@ class ProcessedMessageAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [path("<int:pk>/raw/", view(self.raw_view), name="mailconf_processedmessage_raw"), *super().get_urls()]
 
-    def raw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def raw_view(self, request: HttpRequest, pk: int) -> FileResponse:
         entry = get_object_or_404(ProcessedMessage, pk=pk)
         if not self.has_view_permission(request, entry):
             raise PermissionDenied

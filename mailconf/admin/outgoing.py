@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from mailconf.connections import check_connection, settings_saved
 from mailconf.connections.forms import OutgoingConnectionForm
-from mailconf.models import OutboxMessage, OutgoingConnection, RecipientStatus
+from mailconf.models import OutboxMessage, OutboxStatus, OutgoingConnection, RecipientStatus
 from mailconf.outbox import cancel_messages, deliver_due, outbox_summary, resend_messages, send_test_mail
 
 
@@ -86,7 +86,7 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("outbox"))
     def outbox(self, obj: OutgoingConnection) -> str:
         summary = outbox_summary()
-        labels = dict(OutboxMessage._meta.get_field("status").choices)
+        labels = dict(OutboxStatus.choices)
         return format_html_join(", ", "{}: {}", ((labels.get(k, k), n) for k, n in sorted(summary.items()))) or "—"
 
     def save_model(self, request: HttpRequest, obj: OutgoingConnection, form: Any, change: bool) -> None:
@@ -124,7 +124,8 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
 
     def send_test_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         conn = self._allowed(request, pk)
-        to = request.POST.get("to", "").strip() or conn.admin_email or request.user.email
+        user_email = request.user.email if request.user.is_authenticated else ""
+        to = request.POST.get("to", "").strip() or conn.admin_email or user_email
         if not to:
             messages.error(request, _("Enter the address to send the test message to."))
             return self._back(pk)

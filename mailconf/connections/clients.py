@@ -67,7 +67,7 @@ def mailbox_settings(conn: IncomingConnection) -> ConnectionSettings:
     error = parse_folder_list(conn.error_folder)
     return replace(
         base_settings(conn),
-        folders=parse_folder_list(conn.folders) if protocol_class(conn).supports_folders else [],
+        folders=parse_folder_list(conn.folders) if INCOMING_PROTOCOLS.class_for(conn.protocol).supports_folders else [],
         processed_folder=processed[0] if processed else None,
         error_folder=error[0] if error else None,
         max_message_bytes=settings.MAIL_INCOMING_MAX_BYTES,

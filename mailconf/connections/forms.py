@@ -3,7 +3,7 @@ serves `mailconf_import`. What each protocol requires comes from its class in th
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from mailconf.models import IncomingConnection, MailConnection, OutgoingConnection
 from mailconf.protocols.errors import TransportError
-from mailconf.protocols.incoming import parse_folder_list
+from mailconf.protocols.incoming import IncomingMailbox, parse_folder_list
 from mailconf.protocols.smtp import port_25_refusal
 from mailconf.signals import outgoing_settings_changed
 
 from .kinds import ProtocolClass, protocol_class_for
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 OUTGOING_FIELDS = (
     "protocol",
@@ -59,7 +62,7 @@ SECRET_FIELDS = ("password", "client_secret")
 _TOKEN_FIELDS = ("protocol", "client_id", "tenant_id", "login", "client_secret")
 
 
-def _secret_field(label: str) -> forms.CharField:
+def _secret_field(label: _StrOrPromise) -> forms.CharField:
     # Write-only: never rendered back; empty keeps the stored value.
     return forms.CharField(
         label=label,
@@ -197,6 +200,8 @@ class IncomingConnectionForm(ConnectionForm):
         return interval
 
     def check_for_protocol(self, cls: ProtocolClass, data: dict[str, Any]) -> None:
+        if not issubclass(cls, IncomingMailbox):
+            return
         if not cls.supports_folders:
             for name in ("processed_folder", "error_folder"):
                 if data.get(name):

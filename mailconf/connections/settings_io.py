@@ -147,7 +147,7 @@ def _row_form(values: dict[str, Any]) -> OutgoingConnectionForm:
 
 def _form_errors(form: OutgoingConnectionForm, shared: dict[str, Any]) -> list[str]:
     where = {name: "company" for name in COMPANY_FIELDS} | {"admin_email": "admin_email"}
-    errors = []
+    errors: list[str] = []
     for name, messages in form.errors.items():
         key = name if where.get(name) == "admin_email" else f"{where.get(name, 'outgoing')}.{name}"
         errors.extend(f"{key}: {m}" for m in messages)
@@ -261,7 +261,7 @@ def _reference_pk(where: str, key: str, value: str | None, errors: list[str]) ->
     if value in (None, ""):
         return None
     model, field = _REFERENCES[key]
-    found = list(model.objects.filter(**{field: value}).values_list("pk", flat=True)[:2])
+    found = list(model._default_manager.filter(**{field: value}).values_list("pk", flat=True)[:2])
     if len(found) != 1:
         problem = "not found" if not found else "is ambiguous"
         errors.append(f"bad value for {where}.{key}: {value!r} {problem}")

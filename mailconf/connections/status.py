@@ -8,6 +8,7 @@ failures in a row raise the "failures" alert, a success clears it.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db.models import F
@@ -37,23 +38,20 @@ def record_result(conn: MailConnection, error: TransportError | None, *, message
 
     `message` is what the server said on success (a mailbox check shows its greeting)."""
     now = timezone.now()
-    rows = type(conn).objects.filter(pk=conn.pk)
+    rows = type(conn)._default_manager.filter(pk=conn.pk)
+    # `last_error` is declared by each kind of connection (its label differs), hence the dicts.
     if error is None:
-        rows.update(
-            check_status=CheckStatus.SUCCESS,
-            last_error=message[:2000],
-            last_checked_at=now,
-            last_success_at=now,
-            consecutive_failures=0,
-        )
+        success: dict[str, Any] = {"last_error": message[:2000], "last_success_at": now, "consecutive_failures": 0}
+        rows.update(check_status=CheckStatus.SUCCESS, last_checked_at=now, **success)
         conn.refresh_from_db(fields=_STATUS_FIELDS)
         clear_alert(conn, "failures")
         return
+    failure: dict[str, Any] = {"last_error": error.message[:2000]}
     rows.update(
         check_status=CheckStatus.ERROR,
-        last_error=error.message[:2000],
         last_checked_at=now,
         consecutive_failures=F("consecutive_failures") + 1,
+        **failure,
     )
     conn.refresh_from_db(fields=_STATUS_FIELDS)
     if conn.consecutive_failures >= failure_alert_threshold(conn):

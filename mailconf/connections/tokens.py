@@ -47,7 +47,7 @@ def access_token(conn: MailConnection) -> str:
         raise
     conn.oauth_token_encrypted = crypto.encrypt(token.token)
     conn.oauth_token_expires_at = token.expires_at
-    type(conn).objects.filter(pk=conn.pk).update(
+    type(conn)._default_manager.filter(pk=conn.pk).update(
         oauth_token_encrypted=conn.oauth_token_encrypted, oauth_token_expires_at=token.expires_at
     )
     clear_alert(conn, "token")

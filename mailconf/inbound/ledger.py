@@ -39,9 +39,10 @@ def store_raw(raw: bytes) -> str:
 
 
 def read_raw(entry: ProcessedMessage) -> bytes:
-    if not entry.raw:
+    name = entry.raw.name if entry.raw else None
+    if not name:
         raise FileNotFoundError(f"mail log entry {entry.pk} has no stored message")
-    with default_storage.open(entry.raw.name, "rb") as handle:
+    with default_storage.open(name, "rb") as handle:
         return handle.read()
 
 

@@ -10,6 +10,7 @@ same chunk is still a duplicate.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import Lower
@@ -72,9 +73,13 @@ class Lookups:
         self._load_tickets(sorted(pk for pk in candidates if pk is not None))
 
     def _load_people(self, senders: list[str]) -> None:
-        for model, cache in ((Employee, self._employees), (Contact, self._contacts)):
+        caches: tuple[tuple[type[Employee] | type[Contact], dict[str, Any]], ...] = (
+            (Employee, self._employees),
+            (Contact, self._contacts),
+        )
+        for model, cache in caches:
             rows = (
-                model.objects.annotate(email_lower=Lower("email"))
+                model._default_manager.annotate(email_lower=Lower("email"))
                 .filter(email_lower__in=senders, is_active=True)
                 .select_related("user")
                 .order_by("pk")
@@ -109,7 +114,7 @@ class Lookups:
         outbox = OutboxMessage.objects.filter(message_id__in=variants, ticket_id__isnull=False)
         for pk, message_id, ticket_id in outbox.values_list("pk", "message_id", "ticket_id"):
             key = bare_id(message_id)
-            if pk > self._outbox.get(key, (-1, 0))[0]:
+            if ticket_id is not None and pk > self._outbox.get(key, (-1, 0))[0]:
                 self._outbox[key] = (pk, ticket_id)
         processed = ProcessedMessage.objects.filter(message_id__in=refs, ticket__isnull=False)
         for pk, message_id, ticket_id in processed.values_list("pk", "message_id", "ticket_id"):

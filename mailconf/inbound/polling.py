@@ -232,10 +232,11 @@ def _record_chunk(
     new: list[ProcessedMessage] = []
     with events.collected(), transaction.atomic():
         for msg in chunk:
-            entry = known.get(msg.server_id)
             if msg.server_id in prepared:
                 entry = _record_new(conn, msg, prepared[msg.server_id], lookups)
                 new.append(entry)
+            else:
+                entry = known[msg.server_id]  # recorded by an earlier poll: only acknowledged now
             listed.append((msg, entry))
         lookups.save_rows()
         lookups.tickets.flush()
@@ -284,9 +285,9 @@ def _prepare(
             )
             result[msg.server_id] = (entry, parse_raw(entry, raw))
     for server_id, name in stored.items():
-        entry = result[server_id][0]
-        assert entry is not None
-        entry.raw = name.result()
+        stored_entry = result[server_id][0]
+        if stored_entry is not None:
+            stored_entry.raw = name.result()
     return result
 
 
@@ -295,7 +296,10 @@ def _record_new(conn: IncomingConnection, msg: RemoteMessage, prepared: Prepared
     if template is None:
         return _record_without_body(conn, msg, str(item))
     entry = _fresh(template)  # a rolled-back first run leaves its copy behind
-    outcome = item if isinstance(item, Outcome) else process_parsed(conn, entry, item, lookups=lookups)
+    if isinstance(item, ParsedMessage):
+        outcome = process_parsed(conn, entry, item, lookups=lookups)
+    else:
+        outcome = item if isinstance(item, Outcome) else Outcome(MailResult.ERROR, item)
     # The row is inserted with the chunk's others, after intake, so it is written once; its UNIQUE
     # key still guards the whole transaction: if another worker recorded the message meanwhile
     # (only possible once our lease expired) the insert fails and the chunk, tickets included,

@@ -98,5 +98,6 @@ class OutgoingConnection(MailConnection):
 
     def missing_send_parameters(self) -> list[str]:
         """Labels of the mandatory send parameters that are empty (sending is refused until set)."""
-        fields = ("reply_to", "from_address", "sender_name")
-        return [str(self._meta.get_field(f).verbose_name) for f in fields if not getattr(self, f).strip()]
+        values = {"reply_to": self.reply_to, "from_address": self.from_address, "sender_name": self.sender_name}
+        labels = {f.name: str(f.verbose_name) for f in self._meta.fields}
+        return [labels[name] for name, value in values.items() if not value.strip()]

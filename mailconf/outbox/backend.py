@@ -58,11 +58,12 @@ def _html_of(message: EmailMessage) -> str:
 
 
 def _attachments_of(message: EmailMessage) -> list[OutgoingAttachment]:
-    result = []
+    result: list[OutgoingAttachment] = []
     for item in message.attachments:
         if isinstance(item, MIMEBase):
-            payload = item.get_payload(decode=True) or b""
-            result.append(OutgoingAttachment(item.get_filename() or "attachment", payload, item.get_content_type()))
+            payload = item.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
+            result.append(OutgoingAttachment(item.get_filename() or "attachment", data, item.get_content_type()))
             continue
         filename, content, mimetype = item
         data = content.encode() if isinstance(content, str) else bytes(content)

@@ -154,10 +154,11 @@ def _send_rows(
     for index, row in enumerate(rows):
         error: TransportError | None = None
         result = SendResult()
+        built = False
         try:
             if not row.raw:
                 row.raw = build_raw(row, conn)
-                row.raw_built = True
+                built = True
             envelope = Envelope(conn.from_address, row.addresses(RecipientStatus.PENDING), bytes(row.raw))
             result = transport.send(envelope)
         except TransportError as exc:
@@ -165,7 +166,7 @@ def _send_rows(
         except Exception as exc:  # one unbuildable message must not stop the batch; it is kept and logged
             log.exception("outbox message %s could not be sent", row.pk)
             error = TransportError(f"{type(exc).__name__}: {exc}")
-        _finish(row, stats, error, result)
+        _finish(row, stats, error, result, built=built)
         if error is not None and not error.permanent:
             # The connection may be dead: one fresh connection for the rest, or they all wait.
             transport.close()
@@ -178,9 +179,15 @@ def _send_rows(
 
 
 def _finish(
-    row: OutboxMessage, stats: DeliveryStats, error: TransportError | None, result: SendResult | None = None
+    row: OutboxMessage,
+    stats: DeliveryStats,
+    error: TransportError | None,
+    result: SendResult | None = None,
+    *,
+    built: bool = False,
 ) -> None:
-    """Apply one attempt's outcome to `row` and write it (only if our lease still holds)."""
+    """Apply one attempt's outcome to `row` and write it (only if our lease still holds); `built`:
+    the row's bytes were built in this attempt and are stored with it."""
     now = timezone.now()
     _apply(row, error, result or SendResult())
     pending = row.addresses(RecipientStatus.PENDING)
@@ -200,16 +207,16 @@ def _finish(
             row.sent_at = now
         stats.sent += row.status == OutboxStatus.SENT
         stats.failed += row.status != OutboxStatus.SENT
-    _record(row)
+    _record(row, built=built)
 
 
-def _record(row: OutboxMessage) -> None:
+def _record(row: OutboxMessage, *, built: bool) -> None:
     """One UPDATE of the attempt's outcome, guarded by our lease; plain SQL because it runs once per
     message on the delivery hot path, where the ORM's query building cost as much as the round trip."""
     table = OutboxMessage._meta.db_table
     ops = connection.ops
     columns = ["status", "recipients", "attempts", "last_error", "next_attempt_at", "sent_at", "lease_until"]
-    values: list[object] = [
+    values: list[Any] = [
         row.status,
         json.dumps(row.recipients),
         row.attempts,
@@ -218,7 +225,7 @@ def _record(row: OutboxMessage) -> None:
         ops.adapt_datetimefield_value(row.sent_at),
         None,
     ]
-    if getattr(row, "raw_built", False):
+    if built and row.raw:
         columns.append("raw")
         values.append(bytes(row.raw))
     assignments = ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)

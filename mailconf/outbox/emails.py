@@ -37,6 +37,7 @@ def render_email(name: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
     ctx = dict(context)
     subject = clean_header_text(render_to_string(f"emails/{name}-subject.txt", ctx))
     text = render_to_string(f"emails/{name}-body.txt", ctx)
+    html: str
     try:
         html = render_to_string(f"emails/{name}-body.html", ctx)
     except TemplateDoesNotExist:

@@ -201,7 +201,7 @@ def _copy_rows(rows: list[OutboxMessage]) -> None:
     meta = OutboxMessage._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+    columns = ", ".join(quote(str(c)) for c in [meta.pk.column, *(f.column for f in fields)])
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",

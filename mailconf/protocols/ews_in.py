@@ -92,7 +92,7 @@ class _MailboxProtocol(Protocol):
         self.verify = verify
         self.TIMEOUT = timeout
 
-    def raw_session(self, prefix: str, *args: Any, **kwargs: Any) -> requests.Session:  # type: ignore[override]
+    def raw_session(self, prefix: str, *args: Any, **kwargs: Any) -> requests.Session:
         session = super().raw_session(prefix, *args, **kwargs)
         # Same pool settings as exchangelib's own adapter (one connection, no urllib3 retries).
         session.mount(
@@ -111,7 +111,7 @@ class _MailboxProtocol(Protocol):
 def _new_protocol(config: Configuration, verify: bool | str, timeout: float) -> _MailboxProtocol:
     # Bypass the metaclass cache on purpose: this instance must not be shared with other mailboxes.
     protocol = _MailboxProtocol.__new__(_MailboxProtocol)
-    protocol.__init__(config=config, verify=verify, timeout=timeout)
+    _MailboxProtocol.__init__(protocol, config=config, verify=verify, timeout=timeout)
     return protocol
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 from urllib.parse import quote
 
 import requests
@@ -86,7 +86,7 @@ class GraphTransport(OutgoingTransport[GraphConfig]):
         if session is not None:
             session.close()
 
-    def _request(self, method: str, url: str, **kwargs: object) -> requests.Response:
+    def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         if self._session is None:
             raise TransportError("the Graph session is closed")
         try:

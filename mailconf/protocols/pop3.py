@@ -126,11 +126,12 @@ class Pop3Mailbox(IncomingMailbox[Pop3Config]):
     def _xoauth2(self, login: str, token: str) -> None:
         """AUTH XOAUTH2 with an initial response (RFC 5034); poplib has no SASL API, hence its low-level calls."""
         sasl = f"user={login}\x01auth=Bearer {token}\x01\x01".encode()
-        reply = self.pop._shortcmd("AUTH XOAUTH2 " + base64.b64encode(sasl).decode("ascii"))
+        pop: Any = self.pop  # the low-level calls are poplib's own, absent from its type stubs
+        reply = pop._shortcmd("AUTH XOAUTH2 " + base64.b64encode(sasl).decode("ascii"))
         if reply.startswith(b"+ ") or reply == b"+":
             # A "+ <base64 JSON>" challenge carries the failure detail; an empty answer ends the exchange.
-            self.pop._putcmd("")
-            self.pop._getresp()
+            pop._putcmd("")
+            pop._getresp()
 
     def close(self) -> None:
         """QUIT, which makes the server delete the messages marked by ``acknowledge``."""

@@ -29,7 +29,7 @@ class MultipleFileField(forms.FileField):
 
 
 class EmployeeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Employee) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Employee) -> str:
         return obj.full_name
 
 

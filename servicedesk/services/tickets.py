@@ -162,7 +162,8 @@ def change_status(*, ticket: Ticket, actor: User | None, status: str, comment: s
             locked.resolved_at = None
             fields.append("resolved_at")
         locked.save(update_fields=fields)
-        record(locked, actor, TicketHistory.Kind.STATUS, "status", TicketStatus(old).label, TicketStatus(status).label)
+        old_label, new_label = str(TicketStatus(old).label), str(TicketStatus(status).label)
+        record(locked, actor, TicketHistory.Kind.STATUS, "status", old_label, new_label)
         if comment.strip():
             add_comment(ticket=locked, actor=actor, body=comment)
         events.emit(

@@ -27,8 +27,9 @@ def filter_tickets(user: User, params: dict[str, object]) -> QuerySet[Ticket]:
     """Visible tickets narrowed by the list filter, with every column's relation joined in."""
     qs = permissions.visible_tickets(user).select_related(*LIST_RELATED)
     qs = _apply_scope(qs, user, str(params.get("scope") or ""), bool(params.get("status")))
-    if params.get("status"):
-        qs = qs.filter(status__in=params["status"])
+    statuses = params.get("status")
+    if isinstance(statuses, list | tuple) and statuses:
+        qs = qs.filter(status__in=statuses)
     for field, key in (
         ("type", "type"),
         ("service", "service"),
@@ -78,6 +79,8 @@ class BoundedCountPaginator(Paginator):
     """
 
     cap = 10_000
+
+    object_list: QuerySet[Ticket]
 
     @cached_property
     def count(self) -> int:

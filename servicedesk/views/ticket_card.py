@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..forms import AssignForm, AttachmentForm, CommentForm, StatusForm, WatcherForm, apply_validation_error
+from ..http import AuthenticatedRequest
 from ..models import Ticket, TicketStatus
 from ..services import tickets as ticket_services
 from .access import _get_editable_ticket_for_user, _get_ticket_for_user, operator_required
@@ -87,7 +88,7 @@ def _run_action(
 
 
 @operator_required
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.change_status(ticket=ticket, actor=request.user, status=data["status"], comment=data["comment"])
         return _("Status changed to “%(status)s”.") % {"status": TicketStatus(data["status"]).label}
@@ -96,7 +97,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.assign_ticket(
             ticket=ticket, actor=request.user, employee=data["responsible_employee"], team=data["responsible_team"]
@@ -107,7 +108,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.add_comment(
             ticket=ticket,
@@ -124,7 +125,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_attachment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         for new_file in _new_files(data["files"]):
             ticket_services.add_attachment(ticket=ticket, actor=request.user, new_file=new_file)
@@ -134,7 +135,7 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
+def add_watcher(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.add_watcher(ticket=ticket, actor=request.user, employee=data["employee"])
         return _("%(person)s now watches the ticket.") % {"person": data["employee"].full_name}
@@ -143,7 +144,7 @@ def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def remove_watcher(request: HttpRequest, pk: int, watcher_pk: int) -> HttpResponse:
+def remove_watcher(request: AuthenticatedRequest, pk: int, watcher_pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         watcher = get_object_or_404(ticket.watchers, pk=watcher_pk)
         ticket_services.remove_watcher(ticket=ticket, actor=request.user, watcher=watcher)
