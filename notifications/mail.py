@@ -12,13 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from mailconf.models import IncomingConnection, OutgoingConnection
-from mailconf.outbox import (
-    company_signature,
-    enqueue_mail_many,
-    ticket_subject_tag,
-    ticket_thread_headers,
-    with_signature,
-)
+from mailconf.outbox import body_as_sent, enqueue_mail_many, ticket_subject_tag, ticket_thread_headers
 from mailconf.parsing import ORIGIN_HEADER, REPLY_MARKER
 
 ORIGIN_VALUE = "notification"
@@ -66,10 +60,7 @@ class Letter:
 
 def as_sent(letter: Letter) -> Letter:
     """The letter as it will arrive, with the signature the outbox appends (for previews)."""
-    signed = letter.kind == "notification" if letter.sign is None else letter.sign
-    if not signed:
-        return letter
-    text, html = with_signature(letter.text, letter.html, company_signature())
+    text, html = body_as_sent(letter.text, letter.html, kind=letter.kind, sign=letter.sign)
     return replace(letter, text=text, html=html)
 
 

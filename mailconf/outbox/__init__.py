@@ -16,8 +16,8 @@ Public API (import from `mailconf.outbox`):
 - `OutgoingAttachment(filename, content, content_type)`: a file to attach.
 - `ticket_thread_headers(ticket_id) -> (in_reply_to, references)` and
   `ticket_subject_tag(ticket_id) -> "[#N]"`: threading for mail about a ticket.
-- `company_signature()` and `with_signature(text, html, signature)`: the signature the outbox
-  appends to notification mail (for previews that must look the same).
+- `body_as_sent(text, html, kind=..., sign=None)`: the body as the outbox will store it, company
+  signature included (for previews that must look the same).
 - `send_code_mail(name, to=..., context=...)`, `send_test_mail(to=...)`: code-owned mails.
 - `deliver_due(ids=None)`, `resend_messages(ids)`, `cancel_messages(ids)`, `prune_sent()`,
   `outbox_summary()`, `check_outbox_stuck()`: delivery and the technologists' actions.
@@ -26,7 +26,7 @@ Public API (import from `mailconf.outbox`):
 
 from __future__ import annotations
 
-from .compose import company_signature, ticket_subject_tag, ticket_thread_headers, with_signature
+from .compose import body_as_sent, ticket_subject_tag, ticket_thread_headers
 from .delivery import DeliveryStats, check_outbox_stuck, deliver_due, outbox_summary, prune_sent
 from .emails import send_code_mail, send_test_mail
 from .enqueue import cancel_messages, enqueue_mail, enqueue_mail_many, resend_messages
@@ -38,7 +38,7 @@ __all__ = [
     "OutgoingAttachment",
     "cancel_messages",
     "check_outbox_stuck",
-    "company_signature",
+    "body_as_sent",
     "deliver_due",
     "enqueue_mail",
     "enqueue_mail_many",
@@ -50,5 +50,4 @@ __all__ = [
     "send_test_mail",
     "ticket_subject_tag",
     "ticket_thread_headers",
-    "with_signature",
 ]

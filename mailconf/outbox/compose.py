@@ -20,11 +20,24 @@ def company_signature(conn: OutgoingConnection | None = None) -> str:
     return (conn or OutgoingConnection.load()).signature.strip()
 
 
-def with_signature(text: str, html: str, signature: str) -> tuple[str, str]:
-    """`text` and `html` with `signature` below the "-- " separator (unchanged without one).
+def signs(kind: str, sign: bool | None = None) -> bool:
+    """Whether the outbox appends the company signature: when asked to, by default to notifications."""
+    return kind == OutboxKind.NOTIFICATION if sign is None else sign
 
-    The one place a signature is added: the outbox signs notification mail (and any mail asked to
-    be signed) on enqueue, and the template preview shows its letter through this same function."""
+
+def body_as_sent(
+    text: str, html: str, *, kind: str, sign: bool | None = None, conn: OutgoingConnection | None = None
+) -> tuple[str, str]:
+    """(text, html) as the outbox stores them for a message of `kind` (see `signs`); a preview
+    shows a message through this, so it looks exactly as it will arrive."""
+    if not signs(kind, sign):
+        return text, html
+    return with_signature(text, html, company_signature(conn))
+
+
+def with_signature(text: str, html: str, signature: str) -> tuple[str, str]:
+    """`text` and `html` with `signature` below the "-- " separator (unchanged without one); the
+    one place a signature is added."""
     signature = signature.strip()
     if not signature:
         return text, html

@@ -28,7 +28,7 @@ from mailconf.models import (
 )
 from servicedesk.models import Contact, Employee, User
 
-from .compose import build_raw, with_signature
+from .compose import build_raw, signs, with_signature
 from .mime import InvalidAddress, OutgoingAttachment, clean_header_text, make_message_id, parse_address
 from .tasks import schedule_delivery
 
@@ -153,8 +153,7 @@ def _row(
     sign: bool | None = None,
 ) -> OutboxMessage:
     """The unsaved row for one message (status and bytes follow once suppression is known)."""
-    signed = kind == OutboxKind.NOTIFICATION if sign is None else sign
-    if signed:
+    if signs(kind, sign):
         text, html = with_signature(text, html, batch.signature)
     return OutboxMessage(
         message_id=make_message_id(batch.domain),
