@@ -93,5 +93,6 @@ def client_for(conn: MailConnection) -> OutgoingTransport[Any] | IncomingMailbox
     """The unopened protocol client of any stored connection."""
     if isinstance(conn, IncomingConnection):
         return open_mailbox(conn)
-    assert isinstance(conn, OutgoingConnection)
-    return open_transport(conn)
+    if isinstance(conn, OutgoingConnection):
+        return open_transport(conn)
+    raise TypeError(f"no protocol client for a {type(conn).__name__}")
