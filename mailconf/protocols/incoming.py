@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
 
-from .base import EXCHANGE_SCOPE, ConnectionSettings, FolderParts, TokenProvider, fetch_token
+from .base import DEFAULT_TIMEOUT, EXCHANGE_SCOPE, ConnectionSettings, FolderParts, TokenProvider, fetch_token
 from .errors import TransportError
 from .registry import Registry
 from .tls import client_context, requests_verify
@@ -79,7 +79,7 @@ class MailboxConfig:
     folders: list[FolderParts] = field(default_factory=lambda: [list(INBOX)])
     processed_folder: FolderParts | None = None
     error_folder: FolderParts | None = None
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT
     max_message_bytes: int | None = None
 
     @classmethod
