@@ -14,8 +14,9 @@ $(STAMP): requirements.txt | $(VENV)/bin/python
 	$(VENV)/bin/pip install -r requirements.txt
 	touch $(STAMP)
 
-# Installs/starts what the suite needs (Dovecot, Chromium, gettext, PostgreSQL, Redis), then runs it.
-test: setup
+# Lint and type-check first (what CI enforces), then install/start what the suite needs
+# (Dovecot, Chromium, gettext, PostgreSQL, Redis) and run every test.
+test: setup lint
 	bash scripts/test-prereqs.sh
 	$(VENV)/bin/pytest
 

@@ -4,7 +4,7 @@
 
 Uses the database ``servicedesk_bench_intake`` (dropped and re-created; do not run it at the same
 time as bench/intake_throughput.py) and a private Dovecot from the test harness. The watcher is
-the one `manage.py mail_idle` runs (mailconf.services.idle.IdleWatcher, polling in-process); each
+the one `manage.py mail_idle` runs (mailconf.inbound.idle.IdleWatcher, polling in-process); each
 delivery is written straight into the Maildir, one at a time, and timed until its ledger row is
 committed. Prints p50, p95 and max.
 """
@@ -58,8 +58,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from mailconf.inbound import IdleWatcher
     from mailconf.models import IncomingConnection, ProcessedMessage
-    from mailconf.services.idle import IdleWatcher
     from servicedesk.testing.mailservers import start_dovecot
 
     (work / "dovecot").mkdir()

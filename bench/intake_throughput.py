@@ -234,7 +234,7 @@ def peak_rss_for_big_message(env: dict[str, str], dovecot: object, size_mb: int)
     dovecot.deliver("support", raw)
     code = (
         "import json, resource\n"
-        "from mailconf.services.polling import poll_connection\n"
+        "from mailconf.inbound import poll_connection\n"
         "from mailconf.models import IncomingConnection\n"
         "counts = poll_connection(IncomingConnection.objects.get(name='support').pk)\n"
         "print(json.dumps({'counts': counts.as_dict(),"

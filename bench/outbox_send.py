@@ -90,8 +90,7 @@ def main() -> None:
     from django.db import transaction
 
     from mailconf.models import OutboxMessage, OutgoingConnection
-    from mailconf.services.delivery import deliver_due
-    from mailconf.services.outbox import enqueue_mail
+    from mailconf.outbox import deliver_due, enqueue_mail
 
     call_command("migrate", verbosity=0)
     port = free_port()

@@ -109,7 +109,7 @@ def _export_action(action: EventAction) -> dict[str, Any]:
 
 # --- validation -----------------------------------------------------------------------------------------
 def validate_escalation(value: Any, shared: dict[str, Any]) -> Callable[[], None]:
-    from mailconf.services.settings_io import SettingsError
+    from mailconf.connections.settings_io import SettingsError
 
     errors = _Errors()
     schemes = value.get("schemes") if isinstance(value, Mapping) else None
@@ -265,7 +265,7 @@ def _apply_action(data: dict[str, Any]) -> EventAction:
 def register() -> None:
     """Plug the section into the settings export/import of the mail app, when it is installed."""
     try:
-        from mailconf.services.settings_io import Section, register_section
+        from mailconf.connections.settings_io import Section, register_section
     except ImportError:
         return
     register_section(Section(SECTION, export_escalation, validate_escalation))

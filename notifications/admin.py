@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from servicedesk import permissions, roles
 from servicedesk.admin_grammar import FEMININE, NEUTER, Noun, register_nouns
+from servicedesk.http import AuthenticatedRequest
 from servicedesk.models import Ticket
 
 from . import catalogue, services
@@ -253,7 +254,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         action.save(update_fields=["enabled", "updated_at"])
         return HttpResponseRedirect(reverse("admin:notifications_eventaction_changelist"))
 
-    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def preview_view(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         """Render the saved template from a ticket chosen by number; POST sends it as a test."""
         action = get_object_or_404(EventAction, pk=pk)
         if not self.has_view_permission(request, action):
@@ -289,10 +290,8 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         }
         return TemplateResponse(request, "notifications/admin/preview.html", context)
 
-    def _send_test(self, request: HttpRequest, action: EventAction, form: PreviewForm) -> HttpResponse:
-        user = request.user
-        assert user.is_authenticated  # the admin site lets only staff in
-        to = form.cleaned_data["to"] or user.email
+    def _send_test(self, request: AuthenticatedRequest, action: EventAction, form: PreviewForm) -> HttpResponse:
+        to = form.cleaned_data["to"] or request.user.email
         if not to:
             self.message_user(request, gettext("Give an address for the test message."), messages.ERROR)
         else:
@@ -301,7 +300,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
                 ticket=form.cleaned_data["ticket"],
                 language=form.cleaned_data["language"],
                 to=to,
-                recipient_name=user.get_full_name() or user.get_username(),
+                recipient_name=request.user.get_full_name() or request.user.get_username(),
             )
             self.message_user(
                 request, gettext("The test message to %(to)s is in the outbox.") % {"to": to}, messages.SUCCESS

@@ -23,11 +23,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("System settings → Event actions")
 
     def ready(self) -> None:
+        from mailconf import signals as mail_signals
         from servicedesk import events
 
         from . import work_items
+        from .receivers import connection_alert_raised, message_unprocessable
         from .services import handle_domain_events
 
         work_items.register()
         events.subscribe_many(handle_domain_events)
+        mail_signals.alert_raised.connect(connection_alert_raised, dispatch_uid="notifications-mail-alert")
+        mail_signals.message_unprocessable.connect(message_unprocessable, dispatch_uid="notifications-unprocessable")
         post_migrate.connect(_install_defaults_into_empty_table, sender=self, dispatch_uid="notifications-defaults")

@@ -1,5 +1,6 @@
 """Turn an event action's template and the event's values into a message: an e-mail `Letter`
-(subject tag, reply marker, footer, company signature) or the title and text of an in-app row."""
+(subject tag, reply marker, footer; the outbox adds the company signature) or the title and text
+of an in-app row."""
 
 from __future__ import annotations
 
@@ -29,19 +30,14 @@ class MailFrame:
     tag: str
     thread: tuple[str, tuple[str, ...]]
     marker: str
-    signature: str
 
     @classmethod
-    def for_ticket(cls, ticket_id: int | None, *, sign: bool | None = None) -> MailFrame:
-        """`sign=None`: add the company signature unless the outbox adds it to notifications itself
-        (it does for kind "notification"; a test message is signed here so it looks the same)."""
-        sign = not mail.outbox_signs_notifications() if sign is None else sign
+    def for_ticket(cls, ticket_id: int | None) -> MailFrame:
         return cls(
             ticket_id=ticket_id,
             tag=mail.subject_tag(ticket_id),
             thread=mail.thread_headers(ticket_id),
             marker=mail.reply_marker() if ticket_id is not None else "",
-            signature=mail.company_signature() if sign else "",
         )
 
 
@@ -63,23 +59,31 @@ def _join(*parts: str) -> str:
     return "\n\n".join(part.strip("\n") for part in parts if part.strip())
 
 
-def letter(rendered: Rendered, frame: MailFrame, to: str, *, kind: str = "notification") -> mail.Letter:
+def letter(
+    rendered: Rendered, frame: MailFrame, to: str, *, kind: str = "notification", sign: bool | None = None
+) -> mail.Letter:
+    """The message for `to`; `sign` as in `mail.Letter` (the outbox appends the signature)."""
     subject = rendered.subject
     if frame.tag and frame.tag not in subject:
         subject = header_safe(f"{frame.tag} {subject}")
-    signature = f"-- \n{frame.signature}" if frame.signature else ""
-    text = _join(frame.marker, rendered.text, rendered.footer, signature)
+    text = _join(frame.marker, rendered.text, rendered.footer)
     html = ""
     if rendered.html:
         html_parts = [
             f'<p style="color:#888">{escape(frame.marker)}</p>' if frame.marker else "",
             rendered.html,
             f"<p>{linebreaksbr(rendered.footer)}</p>" if rendered.footer.strip() else "",
-            f'<p style="color:#666">-- <br>{linebreaksbr(frame.signature)}</p>' if frame.signature else "",
         ]
         html = "\n".join(part for part in html_parts if part)
     return mail.Letter(
-        to=to, subject=subject, text=text, html=html, ticket_id=frame.ticket_id, kind=kind, thread=frame.thread
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        ticket_id=frame.ticket_id,
+        kind=kind,
+        thread=frame.thread,
+        sign=sign,
     )
 
 

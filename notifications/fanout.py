@@ -35,9 +35,11 @@ class Planned:
 
 def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
     """((count, seconds) per recipient, (count, seconds) per recipient and ticket)."""
-    per_recipient = getattr(settings, "NOTIFY_RATE_PER_RECIPIENT", (120, 3600))
-    per_ticket = getattr(settings, "NOTIFY_RATE_PER_TICKET", (20, 600))
-    return tuple(per_recipient), tuple(per_ticket)
+    (recipient_count, recipient_seconds), (ticket_count, ticket_seconds) = (
+        settings.NOTIFY_RATE_PER_RECIPIENT,
+        settings.NOTIFY_RATE_PER_TICKET,
+    )
+    return (recipient_count, recipient_seconds), (ticket_count, ticket_seconds)
 
 
 def matches(action: EventAction, ticket: Ticket | None, data: dict) -> bool:
@@ -205,19 +207,19 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             language,
         )
         if item.action.channel == Channel.PUSH:
-            assert item.recipient.user_id is not None  # the plan leaves out push to people without a login
-            notifications.append(
-                Notification(
-                    user_id=item.recipient.user_id,
-                    event=occurrence.event,
-                    action=item.action,
-                    ticket=ticket,
-                    title=rendered.subject[:500],
-                    body=rendered.text,
-                    url=path,
-                    created_at=now,
+            if item.recipient.user_id is not None:  # always set: `plan` keeps push recipients with a login
+                notifications.append(
+                    Notification(
+                        user_id=item.recipient.user_id,
+                        event=occurrence.event,
+                        action=item.action,
+                        ticket=ticket,
+                        title=rendered.subject[:500],
+                        body=rendered.text,
+                        url=path,
+                        created_at=now,
+                    )
                 )
-            )
         else:
             frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
             letters.append((entry, letter(rendered, frame, item.recipient.email)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -59,11 +61,12 @@ class EventActionForm(forms.ModelForm):
             *EventAction.TEMPLATE_FIELDS,
         )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "groups" in self.fields:
+        groups = self.fields.get("groups")
+        if isinstance(groups, forms.ModelMultipleChoiceField):
             # Group names are role codes; the technologist picks by the translated role label.
-            self.fields["groups"].label_from_instance = lambda group: str(ROLE_LABELS.get(group.name, group.name))
+            groups.label_from_instance = lambda obj: str(ROLE_LABELS.get(obj.name, obj.name))  # type: ignore[method-assign]
 
     def clean_addresses(self) -> str:
         raw = self.cleaned_data.get("addresses", "")
@@ -79,8 +82,8 @@ class EventActionForm(forms.ModelForm):
             raise ValidationError(_("Not e-mail addresses: %(list)s") % {"list": ", ".join(dict.fromkeys(bad))})
         return raw
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         event = cleaned.get("event")
         if not event:
             return cleaned

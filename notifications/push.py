@@ -32,7 +32,7 @@ BATCH = 100
 def stream_seconds() -> float:
     """A stream ends after this long and the browser reconnects at once with Last-Event-ID, so no
     request lives forever behind a proxy and every process sheds idle streams."""
-    return float(getattr(settings, "NOTIFY_STREAM_SECONDS", 300))
+    return float(settings.NOTIFY_STREAM_SECONDS)
 
 
 def channel_name(user_id: int) -> str:

@@ -23,7 +23,7 @@ from . import catalogue, work_items
 from .compose import MailFrame, Rendered, letter, render_template
 from .context import build_values
 from .fanout import SWEEP_GRACE
-from .mail import Letter, enqueue
+from .mail import Letter, as_sent, enqueue
 from .models import Channel, EventAction, Notification, Occurrence, Preference
 from .tasks import fan_out_many_task, fan_out_task
 
@@ -257,20 +257,26 @@ def preview(*, action: EventAction, ticket: Ticket | None, language: str, recipi
     return render_template(action, values, language)
 
 
-def preview_letter(
+def _test_letter(
     *, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = ""
 ) -> Letter:
     rendered = preview(action=action, ticket=ticket, language=language, recipient_name=recipient_name)
-    return letter(rendered, MailFrame.for_ticket(ticket.pk if ticket else None, sign=True), to, kind="test")
+    # Signed like a notification, so the test looks like the real thing.
+    return letter(rendered, MailFrame.for_ticket(ticket.pk if ticket else None), to, kind="test", sign=True)
 
 
-def send_test(
+def preview_letter(
     *, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = ""
-) -> int | None:
+) -> Letter:
+    """The test message as it will arrive, signature included."""
+    return as_sent(_test_letter(action=action, ticket=ticket, language=language, to=to, recipient_name=recipient_name))
+
+
+def send_test(*, action: EventAction, ticket: Ticket | None, language: str, to: str, recipient_name: str = "") -> int:
     """Send the preview through the outbox, exactly as a real notification would go."""
     with transaction.atomic():
         return enqueue(
-            preview_letter(action=action, ticket=ticket, language=language, to=to, recipient_name=recipient_name)
+            _test_letter(action=action, ticket=ticket, language=language, to=to, recipient_name=recipient_name)
         )
 
 

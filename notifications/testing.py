@@ -70,7 +70,8 @@ class AsgiServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited: {self.process.stderr.read().decode(errors='replace')[-2000:]}")
+                stderr = self.process.stderr.read() if self.process.stderr else b""
+                raise RuntimeError(f"uvicorn exited: {stderr.decode(errors='replace')[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/notifications/stream", timeout=2):
                     return self

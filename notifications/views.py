@@ -23,6 +23,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from servicedesk.http import AuthenticatedRequest
+
 from . import catalogue, push, services
 from .models import Channel, Notification
 
@@ -72,10 +74,10 @@ def endpoint(*methods: str, api: bool = False) -> Callable[[ViewFunc], ViewFunc]
     return decorate
 
 
-def _preference_rows(request: HttpRequest) -> list[dict[str, object]]:
-    muted = services.muted_pairs(request.user)  # type: ignore[arg-type]
+def _preference_rows(request: AuthenticatedRequest) -> list[dict[str, object]]:
+    muted = services.muted_pairs(request.user)
     mandatory = services.mandatory_pairs()
-    rows = []
+    rows: list[dict[str, object]] = []
     for code, label in catalogue.group_choices():
         cells = [
             {
@@ -92,7 +94,7 @@ def _preference_rows(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @endpoint("GET", "HEAD")
-def centre(request: HttpRequest) -> HttpResponse:
+def centre(request: AuthenticatedRequest) -> HttpResponse:
     rows = Notification.objects.filter(user=request.user).select_related("ticket")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -100,7 +102,7 @@ def centre(request: HttpRequest) -> HttpResponse:
         "notifications/centre.html",
         {
             "page": page,
-            "unread": services.unread_count(request.user),  # type: ignore[arg-type]
+            "unread": services.unread_count(request.user),
             "preference_rows": _preference_rows(request),
             "channels": Channel.choices,
         },
@@ -108,45 +110,45 @@ def centre(request: HttpRequest) -> HttpResponse:
 
 
 @endpoint("GET", "HEAD", api=True)
-def feed(request: HttpRequest) -> JsonResponse:
+def feed(request: AuthenticatedRequest) -> JsonResponse:
     """The latest notifications and the unread count, for the bell's drop-down."""
     rows = Notification.objects.filter(user=request.user).order_by("-pk")[:FEED_SIZE]
     return JsonResponse(
         {
-            "unread": services.unread_count(request.user),  # type: ignore[arg-type]
+            "unread": services.unread_count(request.user),
             "items": [row.as_payload() for row in rows],
         }
     )
 
 
-def _after_change(request: HttpRequest) -> HttpResponse:
+def _after_change(request: AuthenticatedRequest) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"unread": services.unread_count(request.user)})  # type: ignore[arg-type]
+        return JsonResponse({"unread": services.unread_count(request.user)})
     return redirect("notifications:centre")
 
 
 @endpoint("POST")
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Somebody else's (or no) notification is "not found", whether or not the row exists.
     if not Notification.objects.filter(pk=pk, user=request.user).exists():
         if _wants_json(request):
             return _json_error(_("There is no such notification."), 404)
         raise Http404
-    services.mark_read(user=request.user, ids=[pk])  # type: ignore[arg-type]
+    services.mark_read(user=request.user, ids=[pk])
     return _after_change(request)
 
 
 @endpoint("POST")
-def mark_all_read(request: HttpRequest) -> HttpResponse:
-    services.mark_all_read(user=request.user)  # type: ignore[arg-type]
+def mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
+    services.mark_all_read(user=request.user)
     return _after_change(request)
 
 
 @endpoint("GET", "HEAD")
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Mark read and go to the object the notification is about."""
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    services.mark_read(user=request.user, ids=[pk])  # type: ignore[arg-type]
+    services.mark_read(user=request.user, ids=[pk])
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -154,7 +156,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @endpoint("POST")
-def save_preferences(request: HttpRequest) -> HttpResponse:
+def save_preferences(request: AuthenticatedRequest) -> HttpResponse:
     """Checked boxes are the channels that stay on; everything else offered is muted."""
     kept = set(request.POST.getlist("on"))
     muted = [
@@ -163,7 +165,7 @@ def save_preferences(request: HttpRequest) -> HttpResponse:
         for channel in Channel.values
         if f"{code}:{channel}" not in kept
     ]
-    services.set_mutes(user=request.user, muted=muted)  # type: ignore[arg-type]
+    services.set_mutes(user=request.user, muted=muted)
     messages.success(request, _("Notification settings saved."))
     return redirect("notifications:centre")
 

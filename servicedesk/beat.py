@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 import django
 from celery.beat import PersistentScheduler
@@ -23,7 +24,7 @@ class HeartbeatScheduler(PersistentScheduler):
         django.setup()
         super().setup_schedule()
 
-    def tick(self, *args: object, **kwargs: object) -> float:
+    def tick(self, *args: Any, **kwargs: Any) -> float:
         interval = float(settings.HEARTBEAT_INTERVAL)
         if time.monotonic() - self._last_heartbeat >= interval:
             from .services.heartbeat import SCHEDULER, record_heartbeat

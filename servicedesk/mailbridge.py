@@ -32,7 +32,7 @@ def outgoing_mail_configured() -> bool:
 
 def enqueue_system_mail(*, to: Sequence[str], subject: str, text: str, html: str = "") -> int:
     """Put a code-owned mail in the outbox in the caller's transaction; returns the outbox row id."""
-    from mailconf.services.outbox import enqueue_mail
+    from mailconf.outbox import enqueue_mail
 
     return enqueue_mail(to=to, subject=subject, text=text, html=html, kind="system", auto_submitted=True).pk
 
@@ -49,7 +49,7 @@ def register_settings_section(
     key: str, export: Callable[[], Any], validate: Callable[[Any], Callable[[], None]]
 ) -> None:
     """Add a section to the settings-as-code export/import (`mailconf_export` / `mailconf_import`)."""
-    from mailconf.services import settings_io
+    from mailconf.connections import settings_io
 
     def checked(value: Any, _shared: dict[str, Any]) -> Callable[[], None]:
         try:

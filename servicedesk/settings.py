@@ -216,21 +216,35 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # random key generated once into VAR_DIR, never one derived from a default.
 FIELD_ENCRYPTION_KEYS = _keys.field_encryption_keys(env.list("FIELD_ENCRYPTION_KEYS", default=[]), VAR_DIR)
 
-# --- Mail -------------------------------------------------------------------------------------
+# --- Mail (meaning of each: .env.example) ---------------------------------------------------
 # Every mail goes through the durable outbox (mailconf); set e.g. the console backend to bypass it.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="mailconf.backends.OutboxEmailBackend")
-# Outgoing mail policy and delivery tuning (defaults and meaning: mailconf/conf.py).
-MAIL_ALLOW_PORT_25 = env.bool("MAIL_ALLOW_PORT_25", default=False)
-MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3.0)
-MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="mailconf.outbox.backend.OutboxEmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+# Connections, both directions.
+MAIL_TIMEOUT = env.float("MAIL_TIMEOUT", default=30.0)
 MAIL_CA_FILE = env.str("MAIL_CA_FILE", default="")
+MAIL_OAUTH_AUTHORITY_HOST = env.str("MAIL_OAUTH_AUTHORITY_HOST", default="https://login.microsoftonline.com")
+MAIL_GRAPH_URL = env.str("MAIL_GRAPH_URL", default="https://graph.microsoft.com")
+MAIL_TOKEN_REFRESH_MARGIN_SECONDS = env.int("MAIL_TOKEN_REFRESH_MARGIN_SECONDS", default=300)
+# Outgoing mail and the outbox.
+MAIL_ALLOW_PORT_25 = env.bool("MAIL_ALLOW_PORT_25", default=False)
 MAIL_MESSAGE_ID_DOMAIN = env.str("MAIL_MESSAGE_ID_DOMAIN", default="")
+MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3.0)
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=3600)
+MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=300)
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
+MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
 MAIL_FAILURE_ALERT_THRESHOLD = env.int("MAIL_FAILURE_ALERT_THRESHOLD", default=5)
-# Incoming mail (mailconf/services/intake.py, polling.py, mailboxes.py).
+MAIL_STUCK_ALERT_MINUTES = env.int("MAIL_STUCK_ALERT_MINUTES", default=60)
+# Incoming mail. MAIL_INCOMING_MAX_BYTES is the one message size limit: what a mailbox may hand
+# over and what the parser accepts.
 MAIL_INCOMING_MAX_BYTES = env.int("MAIL_INCOMING_MAX_BYTES", default=25 * 1024 * 1024)
 MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR = env.int("MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR", default=20)
 MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THRESHOLD", default=3)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=300)
+MAIL_INCOMING_BATCH = env.int("MAIL_INCOMING_BATCH", default=1000)
+MAIL_INCOMING_COMMIT_EVERY = env.int("MAIL_INCOMING_COMMIT_EVERY", default=100)
 
 # --- Notifications (notifications/push.py, notifications/fanout.py) -------------------------
 # Without REDIS_URL the push stream polls the database this often (seconds).
@@ -250,6 +264,11 @@ TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
 # Beat starts a scheduler tick this often (seconds); a tick fires due levels for at most the budget.
 ESCALATION_TICK_SECONDS = env.float("ESCALATION_TICK_SECONDS", default=5.0)
 ESCALATION_TICK_BUDGET = env.float("ESCALATION_TICK_BUDGET", default=4.0)
+# --- `make run` (manage.py runstack) and the demo data -------------------------------------------
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
+# Password of the demo logins created by the first `make run`; random when empty.
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
 # --- Security for production ------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
@@ -273,7 +292,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
-    # Enqueues a poll for each incoming connection whose interval has passed (mailconf/tasks_incoming.py).
+    # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},

@@ -5,8 +5,8 @@ Telephony mail is queued as kind "system": the fallback and voicemail addresses 
 technologist and must receive mail even when "send notifications to unregistered users" is off
 (the outbox applies that filter to kind "notification" only). The global "use e-mail
 notifications" switch still stops every telephony mail: `notifications_enabled()` is checked by
-the callers before anything is queued, and the company signature is added here as the outbox
-would add it to notifications.
+the callers before anything is queued, and the outbox is asked to sign them as it signs
+notifications.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mailconf.models import OutgoingConnection
-from mailconf.services.outbox import OutgoingAttachment, enqueue_mail_many
-from notifications.mail import ORIGIN_VALUE, origin_header
+from mailconf.outbox import OutgoingAttachment, enqueue_mail_many
+from mailconf.parsing import ORIGIN_HEADER
+from notifications.mail import ORIGIN_VALUE
 
 KIND = "system"
 
@@ -41,27 +42,19 @@ def notifications_enabled() -> bool:
     return OutgoingConnection.load().notifications_enabled
 
 
-def company_signature() -> str:
-    return (OutgoingConnection.load().signature or "").strip()
-
-
-def _signed(text: str, signature: str) -> str:
-    return f"{text.rstrip()}\n\n-- \n{signature}\n" if signature else text
-
-
 def queue(mails: Sequence[Mail]) -> list[int]:
     """Write the messages to the outbox in the caller's transaction; returns their row ids."""
     if not mails:
         return []
-    signature = company_signature()
     rows = enqueue_mail_many(
         [
             {
                 "to": [mail.to],
                 "subject": mail.subject,
-                "text": _signed(mail.text, signature),
+                "text": mail.text,
                 "kind": KIND,
-                "headers": {origin_header(): ORIGIN_VALUE},
+                "sign": True,
+                "headers": {ORIGIN_HEADER: ORIGIN_VALUE},
                 "attachments": [OutgoingAttachment(a.filename, a.content, a.content_type) for a in mail.attachments],
             }
             for mail in mails

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
-from mailconf.services.delivery import deliver_due
+from mailconf.outbox import deliver_due
 from servicedesk.models import Agreement, ImportJob, LdapConnection
 from servicedesk.services.imports import check_import
 from servicedesk.services.tickets import NewFile, add_comment, change_status, create_ticket
@@ -73,7 +73,7 @@ def assert_readable(page, selector: str) -> None:
 
 
 def test_access_link_from_card_to_cabinet(live_server, settings, cast: Cast, smtp, page) -> None:
-    from mailconf.tests.outgoing.conftest import point_at
+    from mailconf.tests.outbox.conftest import point_at
 
     settings.SITE_URL = live_server.url
     point_at(smtp.plain)

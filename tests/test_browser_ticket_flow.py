@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connections
 from django.utils import timezone
 
 from servicedesk.models import Priority, Ticket, TicketStatus
@@ -84,6 +85,9 @@ def browser_page():
             yield page
         finally:
             browser.close()
+            # The test body ran in Playwright's greenlet, whose context has its own database
+            # connection; close it here, or it outlives the test and blocks dropping the test database.
+            connections.close_all()
 
 
 def shot(page, name: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from escalation.models import EscalationFiring, EscalationLevel, EscalationScheme
-from mailconf.services.settings_io import SettingsError, export_settings, import_settings
+from mailconf.connections.settings_io import SettingsError, export_settings, import_settings
 from notifications.models import EventAction
 from servicedesk.testing.cast import Cast
 

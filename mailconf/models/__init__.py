@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .base import CheckStatus, Encryption, MailConnection
 from .incoming import (
     DONE_RESULTS,
     AutoReplyAction,
@@ -12,7 +13,7 @@ from .incoming import (
     UnregisteredRule,
 )
 from .outbox import OutboxAttachment, OutboxKind, OutboxMessage, OutboxStatus, RecipientStatus
-from .outgoing import CheckStatus, Encryption, OutgoingConnection, OutgoingProtocol
+from .outgoing import OutgoingConnection, OutgoingProtocol
 
 __all__ = [
     "DONE_RESULTS",
@@ -29,6 +30,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "OutgoingConnection",
+    "MailConnection",
     "OutgoingProtocol",
     "RecipientStatus",
 ]

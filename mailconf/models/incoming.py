@@ -7,12 +7,13 @@ the message, written in the same transaction as the ticket or comment the messag
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .outgoing import CheckStatus, Encryption
-from .secrets import EncryptedCredentialsMixin
+from .base import Encryption, MailConnection
 
 
 class IncomingProtocol(models.TextChoices):
@@ -33,7 +34,7 @@ class UnregisteredRule(models.TextChoices):
     CONTACT = "contact", _("register and create a contact in the company matched by mail domain")
 
 
-class IncomingConnection(EncryptedCredentialsMixin, models.Model):
+class IncomingConnection(MailConnection):
     """One mailbox the product reads ("System settings → Mail → Connection parameters → Incoming mail").
 
     Secrets are stored only encrypted; use the `password` / `client_secret` properties. The
@@ -41,8 +42,10 @@ class IncomingConnection(EncryptedCredentialsMixin, models.Model):
     the connection while `locked_until` is in the future (claimed with a conditional UPDATE).
     """
 
+    # A mailbox remembers one administrator alert: its polls keep failing (`failure_alert_sent`).
+    ALERT_KEYS: ClassVar[frozenset[str]] = frozenset({"failures"})
+
     name = models.CharField(_("name"), max_length=100, unique=True)
-    enabled = models.BooleanField(_("enabled"), default=True)
     protocol = models.CharField(_("protocol"), max_length=8, choices=IncomingProtocol.choices, default="imap")
     host = models.CharField(_("server"), max_length=255, blank=True, help_text=_("IP address or DNS name."))
     port = models.PositiveIntegerField(
@@ -54,17 +57,7 @@ class IncomingConnection(EncryptedCredentialsMixin, models.Model):
     # The help text of ITSM 365 leaves SSL off by default, and also recommends encryption; a new
     # connection starts encrypted because a password in clear text is the worse surprise.
     encryption = models.CharField(_("encryption"), max_length=8, choices=Encryption.choices, default="ssl")
-    verify_certificate = models.BooleanField(
-        _("verify server certificate"),
-        default=True,
-        help_text=_("Turn off only for a server with a self-signed certificate."),
-    )
     login = models.CharField(_("login"), max_length=255, blank=True, help_text=_("The mailbox's e-mail address."))
-    password_encrypted = models.TextField(editable=False, blank=True)
-    oauth2 = models.BooleanField(_("OAuth2 authentication"), default=False)
-    client_id = models.CharField(_("application (client) id"), max_length=100, blank=True)
-    tenant_id = models.CharField(_("directory (tenant) id"), max_length=100, blank=True)
-    client_secret_encrypted = models.TextField(editable=False, blank=True)
     ews_url = models.URLField(
         _("EWS server URL"),
         max_length=500,
@@ -149,18 +142,11 @@ class IncomingConnection(EncryptedCredentialsMixin, models.Model):
     )
 
     # --- status, written by "Check" and by every poll -----------------------------------------------
-    oauth_token_encrypted = models.TextField(editable=False, blank=True)
-    oauth_token_expires_at = models.DateTimeField(_("access token valid until"), null=True, blank=True, editable=False)
-    check_status = models.CharField(_("status"), max_length=8, choices=CheckStatus.choices, blank=True, editable=False)
     last_error = models.TextField(_("server message"), blank=True, editable=False)
-    last_checked_at = models.DateTimeField(_("last connection"), null=True, blank=True, editable=False)
-    last_success_at = models.DateTimeField(_("last successful connection"), null=True, blank=True, editable=False)
-    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
     failure_alert_sent = models.BooleanField(default=False, editable=False)
     next_poll_at = models.DateTimeField(_("next poll"), null=True, blank=True, editable=False, db_index=True)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     locked_by = models.CharField(max_length=100, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("incoming mail connection")
@@ -169,6 +155,22 @@ class IncomingConnection(EncryptedCredentialsMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def claim_alert(self, key: str) -> bool:
+        # A conditional UPDATE: of two workers failing at once, one wins.
+        if key not in self.ALERT_KEYS:
+            return False
+        claimed = IncomingConnection.objects.filter(pk=self.pk, failure_alert_sent=False).update(
+            failure_alert_sent=True
+        )
+        if claimed:
+            self.failure_alert_sent = True
+        return bool(claimed)
+
+    def release_alert(self, key: str) -> None:
+        if key in self.ALERT_KEYS:
+            IncomingConnection.objects.filter(pk=self.pk).update(failure_alert_sent=False)
+            self.failure_alert_sent = False
 
 
 class MailResult(models.TextChoices):

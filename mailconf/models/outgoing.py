@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import models
+from typing import Any, ClassVar
+
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .secrets import EncryptedCredentialsMixin
+from .base import Encryption, MailConnection
 
 
 class OutgoingProtocol(models.TextChoices):
@@ -14,19 +17,7 @@ class OutgoingProtocol(models.TextChoices):
     GRAPH = "graph", _("Microsoft 365 (Microsoft Graph)")
 
 
-class Encryption(models.TextChoices):
-    SSL = "ssl", "SSL"
-    STARTTLS = "starttls", "TLS (STARTTLS)"
-    NONE = "none", _("none")
-
-
-class CheckStatus(models.TextChoices):
-    NEVER = "", _("never checked")
-    SUCCESS = "success", _("success")
-    ERROR = "error", _("error")
-
-
-class OutgoingConnection(EncryptedCredentialsMixin, models.Model):
+class OutgoingConnection(MailConnection):
     """One row (pk=1): how the product sends mail. `OutgoingConnection.load()` returns it.
 
     Secrets are kept only encrypted (`*_encrypted`); read and write them through the properties.
@@ -34,9 +25,10 @@ class OutgoingConnection(EncryptedCredentialsMixin, models.Model):
     """
 
     SINGLETON_PK = 1
+    # Administrator alerts: the connection keeps failing, the token cannot be renewed, mail is stuck.
+    ALERT_KEYS: ClassVar[frozenset[str]] = frozenset({"failures", "token", "stuck"})
 
     protocol = models.CharField(_("protocol"), max_length=8, choices=OutgoingProtocol.choices, default="smtp")
-    enabled = models.BooleanField(_("enabled"), default=True)
     host = models.CharField(
         _("server"), max_length=255, blank=True, help_text=_("IP address or DNS name; the prefix ssl:// means SSL.")
     )
@@ -44,23 +36,11 @@ class OutgoingConnection(EncryptedCredentialsMixin, models.Model):
         _("port"), null=True, blank=True, help_text=_("Empty: 465 for SSL, 587 for TLS and no encryption.")
     )
     encryption = models.CharField(_("encryption"), max_length=8, choices=Encryption.choices, default="starttls")
-    verify_certificate = models.BooleanField(
-        _("verify server certificate"),
-        default=True,
-        help_text=_("Turn off only for a server with a self-signed certificate."),
-    )
     auth = models.BooleanField(_("SMTP authentication"), default=False)
     login = models.CharField(_("login"), max_length=255, blank=True)
-    password_encrypted = models.TextField(editable=False, blank=True)
-    oauth2 = models.BooleanField(_("OAuth2 authentication"), default=False)
-    client_id = models.CharField(_("application (client) id"), max_length=100, blank=True)
-    tenant_id = models.CharField(_("directory (tenant) id"), max_length=100, blank=True)
-    client_secret_encrypted = models.TextField(editable=False, blank=True)
     ews_url = models.URLField(
         _("EWS server URL"), max_length=500, blank=True, help_text=_("The full URL of Exchange.asmx.")
     )
-    oauth_token_encrypted = models.TextField(editable=False, blank=True)
-    oauth_token_expires_at = models.DateTimeField(_("access token valid until"), null=True, blank=True, editable=False)
 
     from_address = models.EmailField(_("system e-mail address (From)"), blank=True)
     reply_to = models.EmailField(_("support desk e-mail address (Reply-To)"), blank=True)
@@ -78,14 +58,9 @@ class OutgoingConnection(EncryptedCredentialsMixin, models.Model):
         help_text=_("Receives a test message when settings change, and system notifications."),
     )
 
-    check_status = models.CharField(_("status"), max_length=8, choices=CheckStatus.choices, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
-    last_checked_at = models.DateTimeField(_("last connection"), null=True, blank=True, editable=False)
-    last_success_at = models.DateTimeField(_("last successful connection"), null=True, blank=True, editable=False)
-    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
     # Administrator alerts currently raised: {"failures"|"token"|"stuck": ISO time}; cleared on recovery.
     alerts = models.JSONField(default=dict, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("outgoing mail")
@@ -99,11 +74,30 @@ class OutgoingConnection(EncryptedCredentialsMixin, models.Model):
         obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
         return obj
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
 
+    def claim_alert(self, key: str) -> bool:
+        if key not in self.ALERT_KEYS:
+            return False
+        with transaction.atomic():
+            row = OutgoingConnection.objects.select_for_update().filter(pk=self.SINGLETON_PK).first()
+            if row is None or key in row.alerts:
+                return False
+            self.alerts = {**row.alerts, key: timezone.now().isoformat()}
+            OutgoingConnection.objects.filter(pk=row.pk).update(alerts=self.alerts)
+        return True
+
+    def release_alert(self, key: str) -> None:
+        with transaction.atomic():
+            row = OutgoingConnection.objects.select_for_update().filter(pk=self.SINGLETON_PK).first()
+            if row is not None and key in row.alerts:
+                self.alerts = {k: v for k, v in row.alerts.items() if k != key}
+                OutgoingConnection.objects.filter(pk=row.pk).update(alerts=self.alerts)
+
     def missing_send_parameters(self) -> list[str]:
         """Labels of the mandatory send parameters that are empty (sending is refused until set)."""
-        fields = ("reply_to", "from_address", "sender_name")
-        return [str(self._meta.get_field(f).verbose_name) for f in fields if not getattr(self, f).strip()]
+        values = {"reply_to": self.reply_to, "from_address": self.from_address, "sender_name": self.sender_name}
+        labels = {f.name: str(f.verbose_name) for f in self._meta.fields}
+        return [labels[name] for name, value in values.items() if not value.strip()]

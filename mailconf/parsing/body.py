@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesParser
+from email.policy import Policy
 
 from . import tnef
 from .charset import decode_bytes
@@ -232,7 +233,8 @@ def decoded_payload(part: Message) -> bytes | None:
             return binascii.a2b_base64(payload.encode("ascii", "surrogateescape"))
         except binascii.Error:
             pass  # broken padding and such: the stdlib decoder repairs what it can
-    return part.get_payload(decode=True)
+    decoded = part.get_payload(decode=True)
+    return decoded if isinstance(decoded, bytes) else None
 
 
 def make_attachment(part: Message, ctype: str, index: int) -> ParsedAttachment:
@@ -250,17 +252,20 @@ def make_attachment(part: Message, ctype: str, index: int) -> ParsedAttachment:
 
 
 def _message_file(part: Message) -> ParsedAttachment:
-    inner = part.get_payload()[0]
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if not isinstance(inner, Message):  # callers pass message/rfc822 parts, which hold one message
+        raise ParseError("a message/rfc822 part holds no message")
     try:
-        payload = inner.as_bytes()
+        raw = inner.as_bytes()
     except (UnicodeError, LookupError, ValueError):
-        payload = str(inner).encode("utf-8", "surrogateescape")
+        raw = str(inner).encode("utf-8", "surrogateescape")
     # A slash in a subject is punctuation, not a directory: keep the words on both sides.
     subject = (decode_subject(inner.get("Subject")) or "message").replace("/", "_").replace("\\", "_")
     return ParsedAttachment(
         filename=safe_filename(subject[:150] + ".eml", "message/rfc822", 0),
         content_type="message/rfc822",
-        payload=payload,
+        payload=raw,
         disposition=_disposition(part) or "attachment",
     )
 
@@ -268,9 +273,9 @@ def _message_file(part: Message) -> ParsedAttachment:
 _DELIMITER_LINE = re.compile(r"^--([^\s]{1,200})[ \t]*\r?$", re.MULTILINE)
 
 
-def _reparse(header: str, payload: str, policy: object) -> Message:
+def _reparse(header: str, payload: str, policy: Policy[Message]) -> Message:
     raw = (header + "\n\n" + payload).encode("utf-8", "surrogateescape")
-    return BytesParser(policy=policy).parsebytes(raw)  # type: ignore[arg-type]
+    return BytesParser(policy=policy).parsebytes(raw)
 
 
 def _recover_boundary(part: Message, ctype: str) -> Message | None:

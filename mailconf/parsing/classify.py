@@ -78,7 +78,7 @@ def _check_auto_reply(msg: Message, subject: str, result: Classification) -> Non
         result.flag("is_auto_reply", f"Precedence: {precedence}")
     if (
         msg.get_content_type() == "multipart/report"
-        and (msg.get_param("report-type", "") or "").lower() == "disposition-notification"
+        and str(msg.get_param("report-type", "") or "").lower() == "disposition-notification"
     ):
         result.flag("is_auto_reply", "read receipt")
     if _VACATION_SUBJECT.search(subject):
@@ -122,7 +122,7 @@ def bounce_info(msg: Message, body_text: str) -> BounceInfo:
             info.recipients.extend(_dsn_recipients(part))
         elif ctype in ("message/rfc822", "message/global") and info.original_message_id is None:
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 ids = parse_message_ids(inner[0].get("Message-ID"))
                 info.original_message_id = ids[0] if ids else None
         elif ctype in ("text/rfc822-headers", "message/rfc822-headers") and info.original_message_id is None:
@@ -140,6 +140,8 @@ def _dsn_recipients(part: Message) -> list[BounceRecipient]:
         return []
     recipients = []
     for block in blocks[1:]:  # the first block holds per-message fields
+        if not isinstance(block, Message):
+            continue
         address = _dsn_address(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
         if not address:
             continue
@@ -179,8 +181,8 @@ def _payload_text(part: Message) -> str:
     payload = part.get_payload()
     if isinstance(payload, list):
         return "\n".join(str(p) for p in payload)
-    data = part.get_payload(decode=True) or b""
-    return decode_header_value(data.decode("ascii", "surrogateescape"))
+    data = part.get_payload(decode=True)
+    return decode_header_value(data.decode("ascii", "surrogateescape")) if isinstance(data, bytes) else ""
 
 
 def _message_id_in_text(text: str) -> str | None:

@@ -27,7 +27,8 @@ def raw_payload(part: Message) -> str | list[Message] | None:
     """The payload exactly as parsed. ``get_payload()`` without ``decode`` re-decodes 8-bit
     payloads with the declared charset and ``errors="replace"``, losing the original bytes
     (and with them our charset detection), so we read the attribute the parser filled."""
-    return part._payload
+    payload: str | list[Message] | None = part._payload  # type: ignore[attr-defined]
+    return payload
 
 
 class Base64Stash:

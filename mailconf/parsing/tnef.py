@@ -155,8 +155,9 @@ def _apply_message_props(message: TnefMessage, props: dict[int, bytes | str], co
     if PR_BODY_HTML in props:
         html = props[PR_BODY_HTML]
         message.html = html.encode("utf-8") if isinstance(html, str) else html.rstrip(b"\x00")
-    if PR_RTF_COMPRESSED in props and isinstance(props[PR_RTF_COMPRESSED], bytes):
-        message.rtf = props[PR_RTF_COMPRESSED]
+    rtf = props.get(PR_RTF_COMPRESSED)
+    if isinstance(rtf, bytes):
+        message.rtf = rtf
 
 
 def _apply_attachment_props(att: TnefAttachment, props: dict[int, bytes | str], codepage: str) -> None:

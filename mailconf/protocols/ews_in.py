@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 
 import requests
 from exchangelib import DELEGATE, IMPERSONATION, Account, Configuration, Credentials, FailFast, Message
@@ -18,18 +19,19 @@ from exchangelib.folders import Folder
 from exchangelib.protocol import Protocol
 from oauthlib.oauth2 import OAuth2Error, OAuth2Token
 
+from .base import ConnectionSettings
 from .errors import TransportError
 from .incoming import (
-    DEFAULT_MAX_MESSAGE_BYTES,
+    INCOMING_PROTOCOLS,
     FolderPath,
-    IncomingConfig,
     IncomingMailbox,
+    MailboxConfig,
     Outcome,
     RemoteMessage,
-    TrustAdapter,
     check_size,
     folder_label,
 )
+from .tls import TrustAdapter
 
 _TEMPORARY_ERRORS = (
     ews_errors.RateLimitError,
@@ -43,10 +45,22 @@ _TLS_MARKERS = ("CERTIFICATE_VERIFY_FAILED", "SSLError", "certificate verify fai
 _PAGE_SIZE = 100
 
 
+@dataclass
+class EwsMailboxConfig(MailboxConfig):
+    """An on-premises Exchange mailbox: ``ews_url`` is the full URL of Exchange.asmx and ``login``
+    the mailbox's address."""
+
+    ews_url: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        return cls(**cls._common(settings), ews_url=settings.ews_url)
+
+
 class _TokenCredentials(OAuth2AuthorizationCodeCredentials):
     """Bearer credentials fed by our token provider; exchangelib calls ``refresh`` on a 401."""
 
-    def __init__(self, config: IncomingConfig) -> None:
+    def __init__(self, config: EwsMailboxConfig) -> None:
         super().__init__(access_token=_token(config.access_token()))
         # A bound method: exchangelib hashes every attribute into a signature, and the config is unhashable.
         self._fetch_token = config.access_token
@@ -78,7 +92,7 @@ class _MailboxProtocol(Protocol):
         self.verify = verify
         self.TIMEOUT = timeout
 
-    def raw_session(self, prefix: str, *args: Any, **kwargs: Any) -> requests.Session:  # type: ignore[override]
+    def raw_session(self, prefix: str, *args: Any, **kwargs: Any) -> requests.Session:
         session = super().raw_session(prefix, *args, **kwargs)
         # Same pool settings as exchangelib's own adapter (one connection, no urllib3 retries).
         session.mount(
@@ -97,14 +111,20 @@ class _MailboxProtocol(Protocol):
 def _new_protocol(config: Configuration, verify: bool | str, timeout: float) -> _MailboxProtocol:
     # Bypass the metaclass cache on purpose: this instance must not be shared with other mailboxes.
     protocol = _MailboxProtocol.__new__(_MailboxProtocol)
-    protocol.__init__(config=config, verify=verify, timeout=timeout)
+    _MailboxProtocol.__init__(protocol, config=config, verify=verify, timeout=timeout)
     return protocol
 
 
-class EwsMailbox(IncomingMailbox):
+@INCOMING_PROTOCOLS.register
+class EwsMailbox(IncomingMailbox[EwsMailboxConfig]):
     kind = "ews"
+    config_class = EwsMailboxConfig
 
-    def __init__(self, config: IncomingConfig) -> None:
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        return (*super().required_settings(oauth2=oauth2, auth=auth), "ews_url")
+
+    def __init__(self, config: EwsMailboxConfig) -> None:
         super().__init__(config)
         self._account: Account | None = None
         self._folders: dict[FolderPath, Folder] = {}
@@ -220,7 +240,8 @@ class EwsMailbox(IncomingMailbox):
                 if getattr(item, "id", None)
             ]
 
-    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES) -> bytes:
+    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = None) -> bytes:
+        max_bytes = self.size_limit(max_bytes)
         check_size(msg, max_bytes)
         with self._errors(f"EWS GetItem {msg.server_id}"):
             results = list(self.account.fetch(ids=[(msg.server_id, msg.handle)], only_fields=["mime_content"]))

@@ -7,7 +7,8 @@ advertises; OAuth2 uses an app-only token (impersonating the sending mailbox).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Self
 
 import requests
 from exchangelib import DELEGATE, IMPERSONATION, OAUTH2, Account, Build, Configuration, Credentials, Version
@@ -23,8 +24,9 @@ from exchangelib.errors import (
 )
 from exchangelib.items import Message
 
+from .base import ConnectionSettings, TokenProvider, fetch_token
 from .errors import TransportError
-from .outgoing import Envelope, OutgoingTransport, SendResult, TokenProvider, register
+from .outgoing import OUTGOING_PROTOCOLS, Envelope, OutgoingTransport, SendResult
 
 # Exchange 2013 SP1 requests are understood by every Exchange since, and by Exchange Online;
 # fixing the version spares a probing round trip on every connection.
@@ -33,12 +35,25 @@ _VERSION = Version(build=Build(15, 0, 847, 32))
 
 @dataclass(frozen=True)
 class EwsConfig:
+    """Sending through Exchange.asmx at `url` as the mailbox `sender`: with `token` (app-only,
+    impersonating the sender) when set, else with `login` and `password`."""
+
     url: str
     sender: str
     login: str = ""
-    password: str = ""
-    token: TokenProvider | None = None
+    password: str = field(default="", repr=False)
+    token: TokenProvider | None = field(default=None, repr=False)
     max_connections: int = 1
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        return cls(
+            url=settings.ews_url,
+            sender=settings.from_address,
+            login=settings.login,
+            password=settings.password,
+            token=settings.token_provider if settings.oauth2 else None,
+        )
 
 
 # Response codes that say "later", not "never".
@@ -70,10 +85,15 @@ def _map_error(exc: Exception) -> TransportError:
     return TransportError(f"EWS error: {type(exc).__name__}: {exc}")
 
 
-@register
-class EwsTransport(OutgoingTransport):
+@OUTGOING_PROTOCOLS.register
+class EwsTransport(OutgoingTransport[EwsConfig]):
     kind = "ews"
     config_class = EwsConfig
+
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        credentials = () if oauth2 else ("login", "password")
+        return ("ews_url", *credentials, "from_address")
 
     def __init__(self, config: EwsConfig) -> None:
         super().__init__(config)
@@ -85,7 +105,7 @@ class EwsTransport(OutgoingTransport):
             raise TransportError("EWS needs the server URL and the system e-mail address", permanent=True)
         try:
             if cfg.token is not None:
-                token = {"access_token": cfg.token(), "token_type": "Bearer"}
+                token = {"access_token": fetch_token(cfg.token), "token_type": "Bearer"}
                 credentials = OAuth2AuthorizationCodeCredentials(access_token=token)
                 config = Configuration(
                     service_endpoint=cfg.url,

@@ -8,25 +8,26 @@ mailbox whose inbox is shown in Russian.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 from urllib.parse import quote
 
 import requests
 
+from .base import DEFAULT_GRAPH_URL, GRAPH_SCOPE, ConnectionSettings
 from .errors import TransportError
 from .incoming import (
-    DEFAULT_MAX_MESSAGE_BYTES,
+    INCOMING_PROTOCOLS,
     FolderPath,
-    IncomingConfig,
     IncomingMailbox,
+    MailboxConfig,
     Outcome,
     RemoteMessage,
-    TrustAdapter,
     check_size,
     folder_label,
 )
+from .tls import TrustAdapter
 
-DEFAULT_BASE_URL = "https://graph.microsoft.com"
 # PR_MESSAGE_SIZE (MAPI 0x0E08): Graph v1.0 has no size property, the extended one is documented.
 SIZE_PROPERTY = "Integer 0x0E08"
 _SIZE_TAG = 0x0E08
@@ -35,10 +36,25 @@ _CHUNK = 64 * 1024
 _TEMPORARY_STATUSES = {408, 429, 500, 502, 503, 504}
 
 
-class GraphMailbox(IncomingMailbox):
-    kind = "graph"
+@dataclass
+class GraphMailboxConfig(MailboxConfig):
+    """A Microsoft 365 mailbox: ``login`` is its address; the app-only token always authenticates."""
 
-    def __init__(self, config: IncomingConfig) -> None:
+    graph_base_url: str = DEFAULT_GRAPH_URL
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        return cls(**cls._common(settings), graph_base_url=settings.graph_base_url)
+
+
+@INCOMING_PROTOCOLS.register
+class GraphMailbox(IncomingMailbox[GraphMailboxConfig]):
+    kind = "graph"
+    config_class = GraphMailboxConfig
+    oauth_scope = GRAPH_SCOPE
+    token_only = True
+
+    def __init__(self, config: GraphMailboxConfig) -> None:
         super().__init__(config)
         self._session: requests.Session | None = None
         self._folder_ids: dict[FolderPath, str] = {}
@@ -46,7 +62,7 @@ class GraphMailbox(IncomingMailbox):
 
     @property
     def base_url(self) -> str:
-        return (self.config.graph_base_url or DEFAULT_BASE_URL).rstrip("/") + "/v1.0"
+        return (self.config.graph_base_url or DEFAULT_GRAPH_URL).rstrip("/") + "/v1.0"
 
     @property
     def user_url(self) -> str:
@@ -128,7 +144,8 @@ class GraphMailbox(IncomingMailbox):
         }
         return [RemoteMessage(server_id=item["id"], folder=path, size=_size(item)) for item in self._pages(url, params)]
 
-    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES) -> bytes:
+    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = None) -> bytes:
+        max_bytes = self.size_limit(max_bytes)
         check_size(msg, max_bytes)
         response = self._request("GET", f"{self._message_url(msg)}/$value", stream=True)
         with response:

@@ -6,19 +6,19 @@ import imaplib
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from imapclient import DELETED, IMAPClient
 from imapclient import exceptions as imap_errors
 
 from .errors import TransportError
 from .incoming import (
-    DEFAULT_MAX_MESSAGE_BYTES,
+    INCOMING_PROTOCOLS,
     FolderPath,
-    IncomingConfig,
     IncomingMailbox,
     Outcome,
     RemoteMessage,
+    ServerMailboxConfig,
     check_size,
     folder_label,
     network_error,
@@ -32,10 +32,27 @@ _FETCH_CHUNK = 500
 _FETCH_BATCH_BYTES = 8 * 1024 * 1024
 
 
-class ImapMailbox(IncomingMailbox):
-    kind = "imap"
+@dataclass
+class ImapConfig(ServerMailboxConfig):
+    """An IMAP mailbox; ``idle_renew_seconds`` is how often a waiting IDLE is re-issued."""
 
-    def __init__(self, config: IncomingConfig) -> None:
+    # RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; NAT boxes and some servers drop
+    # idle connections much sooner, so we renew well before that.
+    idle_renew_seconds: float = 8 * 60
+
+
+@INCOMING_PROTOCOLS.register
+class ImapMailbox(IncomingMailbox[ImapConfig]):
+    kind = "imap"
+    config_class = ImapConfig
+    folders_required = True
+    can_idle = True
+
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        return (*super().required_settings(oauth2=oauth2, auth=auth), "host")
+
+    def __init__(self, config: ImapConfig) -> None:
         super().__init__(config)
         self._client: IMAPClient | None = None
         self._delimiter: str | None = None
@@ -194,13 +211,13 @@ class ImapMailbox(IncomingMailbox):
             if uid in sizes
         ]
 
-    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES) -> bytes:
+    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = None) -> bytes:
         uid = self._prepare(msg)
         size = msg.size
         with self._errors(f"IMAP FETCH {msg.server_id}"):
             if size is None:
                 size = self._size_of(uid)
-            check_size(msg, max_bytes, size)
+            check_size(msg, self.size_limit(max_bytes), size)
             # BODY.PEEK[] leaves \Seen alone, so a failed run does not hide mail from people reading the box.
             data = self.client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
         if not data or b"BODY[]" not in data:
@@ -208,9 +225,10 @@ class ImapMailbox(IncomingMailbox):
         return bytes(data[b"BODY[]"])
 
     def fetch_many(
-        self, msgs: Sequence[RemoteMessage], *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES
+        self, msgs: Sequence[RemoteMessage], *, max_bytes: int | None = None
     ) -> dict[str, bytes | TransportError]:
         """One UID FETCH BODY.PEEK[] per folder and ~8 MB of mail instead of one per message."""
+        max_bytes = self.size_limit(max_bytes)
         result: dict[str, bytes | TransportError] = {}
         for folder, group in _by_folder(msgs).items():
             self._select(folder)

@@ -12,26 +12,22 @@ import re
 import socket
 import ssl
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
 
-from requests.adapters import HTTPAdapter
-
+from .base import DEFAULT_TIMEOUT, EXCHANGE_SCOPE, ConnectionSettings, FolderParts, TokenProvider, fetch_token
 from .errors import TransportError
+from .registry import Registry
+from .tls import client_context, requests_verify
 
 Encryption = Literal["ssl", "starttls", "none"]
 Outcome = Literal["processed", "error"]
 FolderPath = tuple[str, ...]
-TokenProvider = Callable[[], str]
 
 OUTCOMES: tuple[Outcome, ...] = ("processed", "error")
 INBOX: FolderPath = ("INBOX",)
-# Large enough for any real ticket mail (Exchange Online caps messages at 150 MB, most servers at 25-50 MB),
-# small enough that one oversized message cannot exhaust a worker's memory.
-DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024
-DEFAULT_TIMEOUT = 30.0
 
 _FOLDER_SEPARATORS = re.compile(r"[,;]")
 _PATH_SEPARATORS = re.compile(r"[/\\]")
@@ -65,33 +61,46 @@ def parse_folder(text: str) -> FolderPath | None:
 
 
 @dataclass
-class IncomingConfig:
-    """Everything a mailbox client needs; built by the caller from its stored connection settings.
+class MailboxConfig:
+    """What every mailbox client needs; each protocol's config adds its own fields.
 
-    ``port`` None means the protocol's default for the chosen encryption. ``token_provider`` returns
-    a current OAuth2 access token; it is used when ``oauth2`` is set (XOAUTH2 SASL for IMAP/POP3,
-    bearer for EWS) and always for Graph. ``folders``, ``processed_folder`` and ``error_folder``
-    are path components (see :func:`parse_folder_list`).
+    ``token_provider`` returns a current OAuth2 access token; it is used when ``oauth2`` is set
+    (XOAUTH2 SASL for IMAP/POP3, bearer for EWS) and always for Graph. ``folders``,
+    ``processed_folder`` and ``error_folder`` are path components (see :func:`parse_folder_list`).
+    ``max_message_bytes`` is the size guard of ``fetch`` (None: no limit).
     """
 
-    host: str = ""
-    port: int | None = None
-    encryption: Encryption = "ssl"
     verify_certificate: bool = True
     ca_file: str | None = None
     login: str = ""
     password: str = field(default="", repr=False)
     oauth2: bool = False
     token_provider: TokenProvider | None = field(default=None, repr=False)
-    ews_url: str = ""
-    graph_base_url: str = "https://graph.microsoft.com"
-    folders: list[list[str]] = field(default_factory=lambda: [list(INBOX)])
-    processed_folder: list[str] | None = None
-    error_folder: list[str] | None = None
+    folders: list[FolderParts] = field(default_factory=lambda: [list(INBOX)])
+    processed_folder: FolderParts | None = None
+    error_folder: FolderParts | None = None
     timeout: float = DEFAULT_TIMEOUT
-    # RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; NAT boxes and some servers drop
-    # idle connections much sooner, so we renew well before that.
-    idle_renew_seconds: float = 8 * 60
+    max_message_bytes: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        return cls(**cls._common(settings))
+
+    @staticmethod
+    def _common(settings: ConnectionSettings) -> dict[str, Any]:
+        return {
+            "verify_certificate": settings.verify_certificate,
+            "ca_file": settings.ca_file,
+            "login": settings.login,
+            "password": settings.password,
+            "oauth2": settings.oauth2,
+            "token_provider": settings.token_provider,
+            "folders": [list(path) for path in settings.folders] or [list(INBOX)],
+            "processed_folder": settings.processed_folder,
+            "error_folder": settings.error_folder,
+            "timeout": settings.timeout,
+            "max_message_bytes": settings.max_message_bytes,
+        }
 
     def folder_paths(self) -> list[FolderPath]:
         return [tuple(path) for path in self.folders] or [INBOX]
@@ -104,51 +113,30 @@ class IncomingConfig:
         return tuple(target) if target else None
 
     def access_token(self) -> str:
-        if self.token_provider is None:
-            raise TransportError("OAuth2 is enabled but no access token provider is configured", permanent=True)
-        try:
-            token = self.token_provider()
-        except TransportError:
-            raise
-        except Exception as exc:  # a provider may raise anything (msal, requests, ...); keep its text
-            raise TransportError(f"could not obtain an OAuth2 access token: {exc}", permanent=False) from exc
-        if not token:
-            raise TransportError("the OAuth2 token provider returned no access token", permanent=True)
-        return token
+        return fetch_token(self.token_provider)
 
     def ssl_context(self) -> ssl.SSLContext:
         """A client context honouring ``verify_certificate`` and ``ca_file`` (hostname check on when verifying)."""
-        if not self.verify_certificate:
-            context = ssl.create_default_context()
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            return context
-        try:
-            return ssl.create_default_context(cafile=self.ca_file or None)
-        except (OSError, ssl.SSLError) as exc:
-            raise TransportError(f"cannot load the CA file {self.ca_file!r}: {exc}", permanent=True) from exc
+        return client_context(verify=self.verify_certificate, ca_file=self.ca_file)
 
     def requests_verify(self) -> bool | str:
         """The ``verify`` argument for requests: False, a CA bundle path, or True for the system store."""
-        if not self.verify_certificate:
-            return False
-        return self.ca_file or True
+        return requests_verify(verify=self.verify_certificate, ca_file=self.ca_file)
 
 
-class TrustAdapter(HTTPAdapter):
-    """A requests adapter that always applies one mailbox's certificate settings.
+@dataclass
+class ServerMailboxConfig(MailboxConfig):
+    """A mailbox on a server of its own (POP3, IMAP): ``port`` None means the protocol's default
+    for the chosen encryption."""
 
-    requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override ``Session.verify``, so a CA file set on
-    the session would be silently ignored on hosts that export those variables; per request it holds.
-    """
+    host: str = ""
+    port: int | None = None
+    encryption: Encryption = "ssl"
 
-    def __init__(self, verify: bool | str, **kwargs: Any) -> None:
-        self.verify = verify
-        super().__init__(**kwargs)
-
-    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        kwargs["verify"] = self.verify
-        return super().send(request, *args, **kwargs)
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        encryption: Any = settings.encryption
+        return cls(**cls._common(settings), host=settings.host, port=settings.port, encryption=encryption)
 
 
 @dataclass(frozen=True)
@@ -168,7 +156,10 @@ class RemoteMessage:
     handle: str | int | None = field(default=None, compare=False)
 
 
-class IncomingMailbox(ABC):
+C = TypeVar("C", bound=MailboxConfig)
+
+
+class IncomingMailbox(ABC, Generic[C]):
     """A connection to one mailbox. Contract shared by every protocol:
 
     * Use as a context manager: ``__enter__`` connects and authenticates, ``__exit__`` logs out.
@@ -177,8 +168,9 @@ class IncomingMailbox(ABC):
       moves, deletes or flags anything. ``RemoteMessage.server_id`` is what the caller records to
       recognise a message it has already handled.
     * ``fetch(msg, max_bytes=...)`` returns the raw RFC 822 bytes without marking the message seen.
-      A message bigger than ``max_bytes`` is refused with ``TransportError(permanent=True)`` before
-      (or while, if the size is unknown up front) downloading it.
+      A message bigger than ``max_bytes`` (by default the config's ``max_message_bytes``) is refused
+      with ``TransportError(permanent=True)`` before (or while, if the size is unknown up front)
+      downloading it.
     * ``acknowledge(msg, outcome="processed"|"error")`` moves the message to the configured processed
       or error folder (created when missing) or, with no such folder, deletes it. POP3 has no
       folders: "processed" marks the message deleted, "error" leaves it on the server, and marked
@@ -192,16 +184,39 @@ class IncomingMailbox(ABC):
     * ``supports_idle``/``idle_wait`` let a worker wait for new mail instead of polling (IMAP only).
 
     Pick a class through ``INCOMING_PROTOCOLS``/``open_mailbox(kind, config)``, never by name.
+
+    Class attributes, read by the connection settings without naming any protocol: ``kind``,
+    ``config_class`` (with a ``from_settings(ConnectionSettings)`` constructor), ``oauth_scope``,
+    ``token_only`` (no password login), ``supports_folders`` (False for POP3: only the inbox can be
+    read and nothing can be moved), ``folders_required`` (the folder list may not be empty) and
+    ``can_idle`` (the server may announce new mail, see ``idle_wait``).
     """
 
-    kind: ClassVar[str]
-    # False for POP3: only the inbox can be read and nothing can be moved.
+    kind: ClassVar[str] = ""
+    config_class: ClassVar[type[MailboxConfig]] = MailboxConfig
+    oauth_scope: ClassVar[str] = EXCHANGE_SCOPE
+    token_only: ClassVar[bool] = False
     supports_folders: ClassVar[bool] = True
+    folders_required: ClassVar[bool] = False
+    can_idle: ClassVar[bool] = False
 
-    def __init__(self, config: IncomingConfig) -> None:
-        self.config = config
+    def __init__(self, config: C) -> None:
+        if not isinstance(config, self.config_class):
+            raise TypeError(f"{type(self).__name__} needs a {self.config_class.__name__}")
+        self.config: C = config
 
-    def __enter__(self) -> IncomingMailbox:
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        """A mailbox client built from neutral connection settings (not yet opened)."""
+        config: Any = cls.config_class.from_settings(settings)
+        return cls(config)
+
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        """Names of the `ConnectionSettings` fields (plus "password") that must not be empty."""
+        return ("login",) if oauth2 else ("login", "password")
+
+    def __enter__(self) -> Self:
         self.open()
         return self
 
@@ -237,7 +252,7 @@ class IncomingMailbox(ABC):
         """Messages currently in ``folder`` (path components), oldest first."""
 
     @abstractmethod
-    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES) -> bytes:
+    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = None) -> bytes:
         """Raw RFC 822 bytes of ``msg``; see the class docstring for the size guard."""
 
     @abstractmethod
@@ -250,7 +265,7 @@ class IncomingMailbox(ABC):
         return self.list_messages(folder)[:limit]
 
     def fetch_many(
-        self, msgs: Sequence[RemoteMessage], *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES
+        self, msgs: Sequence[RemoteMessage], *, max_bytes: int | None = None
     ) -> dict[str, bytes | TransportError]:
         """Raw bytes of each message by ``server_id``; a message the server refuses for good (too
         big, unreadable) maps to its permanent ``TransportError``. Any other failure raises."""
@@ -268,6 +283,10 @@ class IncomingMailbox(ABC):
         """``acknowledge`` every message in ``msgs`` with the same outcome."""
         for msg in msgs:
             self.acknowledge(msg, outcome=outcome)
+
+    def size_limit(self, max_bytes: int | None) -> int | None:
+        """The size guard of one fetch: `max_bytes` when given, else the config's limit."""
+        return self.config.max_message_bytes if max_bytes is None else max_bytes
 
     def check(self) -> str:
         """Connect and authenticate (unless already open) and describe the server."""
@@ -323,34 +342,14 @@ def folder_label(folder: Sequence[str]) -> str:
     return "/".join(folder)
 
 
-def open_mailbox(kind: str, config: IncomingConfig) -> IncomingMailbox:
+def _load_builtin() -> None:
+    # Imported on first use: the protocol modules import this one for their base class.
+    from . import ews_in, graph_in, imap, pop3  # noqa: F401
+
+
+INCOMING_PROTOCOLS: Registry[IncomingMailbox[Any]] = Registry("incoming mail protocol", _load_builtin)
+
+
+def open_mailbox(kind: str, config: MailboxConfig) -> IncomingMailbox[Any]:
     """An unopened mailbox client of the given kind ("pop3", "imap", "ews", "graph")."""
-    try:
-        cls = protocol_registry()[kind]
-    except KeyError:
-        raise TransportError(f"unknown incoming mail protocol {kind!r}", permanent=True) from None
-    return cls(config)
-
-
-def _load_registry() -> dict[str, type[IncomingMailbox]]:
-    from .ews_in import EwsMailbox
-    from .graph_in import GraphMailbox
-    from .imap import ImapMailbox
-    from .pop3 import Pop3Mailbox
-
-    return {cls.kind: cls for cls in (Pop3Mailbox, ImapMailbox, EwsMailbox, GraphMailbox)}
-
-
-def protocol_registry() -> dict[str, type[IncomingMailbox]]:
-    """``kind -> class``; the same dict as the module attribute ``INCOMING_PROTOCOLS``."""
-    registry = globals().get("INCOMING_PROTOCOLS")
-    if registry is None:
-        registry = globals()["INCOMING_PROTOCOLS"] = _load_registry()
-    return registry
-
-
-def __getattr__(name: str) -> object:
-    # The protocol modules import this one, so INCOMING_PROTOCOLS is built on first access (PEP 562).
-    if name == "INCOMING_PROTOCOLS":
-        return protocol_registry()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return INCOMING_PROTOCOLS.class_for(kind)(config)

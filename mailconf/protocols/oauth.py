@@ -15,10 +15,9 @@ import msal
 import requests
 
 from .errors import TransportError
+from .tls import trusting_session
 
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
-GRAPH_SCOPE = "https://graph.microsoft.com/.default"
-EXCHANGE_SCOPE = "https://outlook.office365.com/.default"
 # Errors that another attempt with the same settings cannot fix.
 _PERMANENT_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope"})
 
@@ -41,9 +40,8 @@ class AccessToken:
 
 
 def _http_client(cfg: OAuthConfig) -> requests.Session:
-    # Passed per request: requests lets REQUESTS_CA_BUNDLE override a session's own `verify`.
-    session = requests.Session()
-    session.request = functools.partial(session.request, verify=cfg.ca_file or True, timeout=cfg.timeout)  # type: ignore[method-assign]
+    session = trusting_session(cfg.ca_file or True)
+    session.request = functools.partial(session.request, timeout=cfg.timeout)  # type: ignore[method-assign]
     return session
 
 

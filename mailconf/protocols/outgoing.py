@@ -15,20 +15,21 @@ without sending anything (the "Check" button).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
+from .base import EXCHANGE_SCOPE, ConnectionSettings
 from .errors import RecipientFailure, TransportError
+from .registry import Registry
 
 __all__ = [
+    "OUTGOING_PROTOCOLS",
     "Envelope",
     "OutgoingTransport",
     "SendResult",
     "TransportError",
-    "register",
-    "transport_class",
     "transport_for",
 ]
 
@@ -48,16 +49,37 @@ class SendResult:
     refused: dict[str, RecipientFailure] = field(default_factory=dict)
 
 
-class OutgoingTransport(ABC):
-    """Base class; subclasses set `kind`, `config_class` and implement open/close/send."""
+C = TypeVar("C")
+
+
+class OutgoingTransport(ABC, Generic[C]):
+    """Base class; subclasses set the class attributes and implement open/close/send.
+
+    Class attributes, read by the connection settings without naming any protocol:
+    `kind` (the stored protocol value), `config_class` (the typed config; it has a
+    `from_settings(ConnectionSettings)` constructor), `oauth_scope` (the resource its app-only
+    token is for) and `token_only` (True when the protocol has no password login).
+    """
 
     kind: ClassVar[str] = ""
-    config_class: ClassVar[type] = object
+    config_class: ClassVar[type[Any]] = object
+    oauth_scope: ClassVar[str] = EXCHANGE_SCOPE
+    token_only: ClassVar[bool] = False
 
-    def __init__(self, config: Any) -> None:
+    def __init__(self, config: C) -> None:
         if not isinstance(config, self.config_class):
             raise TypeError(f"{type(self).__name__} needs a {self.config_class.__name__}")
-        self.config = config
+        self.config: C = config
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        """A transport built from neutral connection settings (not yet opened)."""
+        return cls(cls.config_class.from_settings(settings))
+
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        """Names of the `ConnectionSettings` fields (plus "password") that must not be empty."""
+        return ()
 
     @abstractmethod
     def open(self) -> None:
@@ -76,7 +98,7 @@ class OutgoingTransport(ABC):
         self.open()
         self.close()
 
-    def __enter__(self) -> OutgoingTransport:
+    def __enter__(self) -> Self:
         self.open()
         return self
 
@@ -86,30 +108,14 @@ class OutgoingTransport(ABC):
         self.close()
 
 
-_REGISTRY: dict[str, type[OutgoingTransport]] = {}
-
-
-def register(cls: type[OutgoingTransport]) -> type[OutgoingTransport]:
-    """Class decorator: make `cls` available under `cls.kind`."""
-    _REGISTRY[cls.kind] = cls
-    return cls
-
-
-def transport_class(kind: str) -> type[OutgoingTransport]:
-    _load_builtin()
-    try:
-        return _REGISTRY[kind]
-    except KeyError:
-        raise TransportError(f"unknown outgoing protocol: {kind!r}", permanent=True) from None
-
-
-def transport_for(kind: str, config: Any) -> OutgoingTransport:
-    return transport_class(kind)(config)
-
-
-TokenProvider = Callable[[], str]
-
-
 def _load_builtin() -> None:
-    # Imported lazily so that importing the base does not pull exchangelib in.
-    from . import ews_out, graph, smtp  # noqa: F401
+    # Imported on first use so that importing the base does not pull exchangelib in.
+    from . import ews_out, graph_out, smtp  # noqa: F401
+
+
+OUTGOING_PROTOCOLS: Registry[OutgoingTransport[Any]] = Registry("outgoing protocol", _load_builtin)
+
+
+def transport_for(kind: str, config: Any) -> OutgoingTransport[Any]:
+    """An unopened transport of the given kind ("smtp", "graph", "ews") built from its typed config."""
+    return OUTGOING_PROTOCOLS.class_for(kind)(config)

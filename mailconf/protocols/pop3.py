@@ -10,16 +10,17 @@ import base64
 import poplib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import TransportError
 from .incoming import (
-    DEFAULT_MAX_MESSAGE_BYTES,
     INBOX,
-    IncomingConfig,
+    INCOMING_PROTOCOLS,
     IncomingMailbox,
     Outcome,
     RemoteMessage,
+    ServerMailboxConfig,
     check_size,
     folder_label,
     network_error,
@@ -59,11 +60,22 @@ class _POP3SSL(_LongLines, poplib.POP3_SSL):
     """Implicit-TLS POP3 with long lines allowed."""
 
 
-class Pop3Mailbox(IncomingMailbox):
+@dataclass
+class Pop3Config(ServerMailboxConfig):
+    """A POP3 mailbox: server, port, encryption and login (the folder fields are not used)."""
+
+
+@INCOMING_PROTOCOLS.register
+class Pop3Mailbox(IncomingMailbox[Pop3Config]):
     kind = "pop3"
+    config_class = Pop3Config
     supports_folders = False
 
-    def __init__(self, config: IncomingConfig) -> None:
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        return (*super().required_settings(oauth2=oauth2, auth=auth), "host")
+
+    def __init__(self, config: Pop3Config) -> None:
         super().__init__(config)
         self._pop: poplib.POP3 | None = None
         self._marked: set[str] = set()
@@ -114,11 +126,12 @@ class Pop3Mailbox(IncomingMailbox):
     def _xoauth2(self, login: str, token: str) -> None:
         """AUTH XOAUTH2 with an initial response (RFC 5034); poplib has no SASL API, hence its low-level calls."""
         sasl = f"user={login}\x01auth=Bearer {token}\x01\x01".encode()
-        reply = self.pop._shortcmd("AUTH XOAUTH2 " + base64.b64encode(sasl).decode("ascii"))
+        pop: Any = self.pop  # the low-level calls are poplib's own, absent from its type stubs
+        reply = pop._shortcmd("AUTH XOAUTH2 " + base64.b64encode(sasl).decode("ascii"))
         if reply.startswith(b"+ ") or reply == b"+":
             # A "+ <base64 JSON>" challenge carries the failure detail; an empty answer ends the exchange.
-            self.pop._putcmd("")
-            self.pop._getresp()
+            pop._putcmd("")
+            pop._getresp()
 
     def close(self) -> None:
         """QUIT, which makes the server delete the messages marked by ``acknowledge``."""
@@ -167,9 +180,9 @@ class Pop3Mailbox(IncomingMailbox):
             )
         return messages
 
-    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES) -> bytes:
+    def fetch(self, msg: RemoteMessage, *, max_bytes: int | None = None) -> bytes:
         number = self._number(msg)
-        check_size(msg, max_bytes)
+        check_size(msg, self.size_limit(max_bytes))
         with self._errors(f"POP3 RETR {msg.server_id}"):
             _resp, lines, _octets = self.pop.retr(number)
         # poplib strips line endings and dot-stuffing; rebuild the CRLF message.

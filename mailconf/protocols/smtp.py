@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Self
 
+from .base import DEFAULT_TIMEOUT, ConnectionSettings, TokenProvider, fetch_token
 from .errors import RecipientFailure, TransportError
-from .outgoing import Envelope, OutgoingTransport, SendResult, TokenProvider, register
+from .outgoing import OUTGOING_PROTOCOLS, Envelope, OutgoingTransport, SendResult
+from .tls import client_context
 
 SSL = "ssl"
 STARTTLS = "starttls"
@@ -30,13 +33,30 @@ class SmtpConfig:
     verify_certificate: bool = True
     auth: bool = False
     login: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
     # XOAUTH2 when set: returns a current access token (the caller caches and refreshes it).
-    oauth_token: TokenProvider | None = None
-    timeout: float = 30.0
+    oauth_token: TokenProvider | None = field(default=None, repr=False)
+    timeout: float = DEFAULT_TIMEOUT
     ca_file: str | None = None
     allow_port_25: bool = False
     local_hostname: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        return cls(
+            host=settings.host,
+            port=settings.port,
+            encryption=settings.encryption,
+            verify_certificate=settings.verify_certificate,
+            auth=settings.auth,
+            login=settings.login,
+            password=settings.password if settings.auth else "",
+            oauth_token=settings.token_provider if settings.oauth2 else None,
+            timeout=settings.timeout,
+            ca_file=settings.ca_file,
+            allow_port_25=settings.allow_port_25,
+            local_hostname=settings.local_hostname,
+        )
 
     @property
     def effective_host(self) -> str:
@@ -71,22 +91,23 @@ def _reply_text(code: int, message: bytes | str) -> str:
     return f"{code} {text}".strip()
 
 
-@register
-class SmtpTransport(OutgoingTransport):
+@OUTGOING_PROTOCOLS.register
+class SmtpTransport(OutgoingTransport[SmtpConfig]):
     kind = "smtp"
     config_class = SmtpConfig
+
+    @classmethod
+    def required_settings(cls, *, oauth2: bool, auth: bool) -> tuple[str, ...]:
+        login = ("login",) if auth or oauth2 else ()
+        password = ("password",) if auth and not oauth2 else ()
+        return ("host", *login, *password)
 
     def __init__(self, config: SmtpConfig) -> None:
         super().__init__(config)
         self._smtp: smtplib.SMTP | None = None
 
     def _tls_context(self) -> ssl.SSLContext:
-        if not self.config.verify_certificate:
-            context = ssl.create_default_context()
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            return context
-        return ssl.create_default_context(cafile=self.config.ca_file or None)
+        return client_context(verify=self.config.verify_certificate, ca_file=self.config.ca_file)
 
     def open(self) -> None:
         cfg = self.config
@@ -139,7 +160,7 @@ class SmtpTransport(OutgoingTransport):
         assert self._smtp is not None
         cfg = self.config
         if cfg.oauth_token is not None:
-            token = cfg.oauth_token()
+            token = fetch_token(cfg.oauth_token)
             xoauth = f"user={cfg.login}\x01auth=Bearer {token}\x01\x01"
             self._smtp.auth("XOAUTH2", lambda challenge=None: xoauth if challenge is None else "")
         else:

@@ -99,8 +99,7 @@ class TicketFilterForm(forms.Form):
         choices=[(n, n) for n in PAGE_SIZES],
         coerce=int,
         required=False,
-        # Django hands empty_value back as it is; the stubs only allow a str.
-        empty_value=PAGE_SIZES[0],  # type: ignore[arg-type]
+        empty_value=PAGE_SIZES[0],  # type: ignore[arg-type]  # any value works; the stubs say str
     )
 
     def cleaned_or_defaults(self) -> dict[str, object]:

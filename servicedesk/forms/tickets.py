@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -31,11 +33,11 @@ def parse_requester(value: str) -> Employee | Contact | None:
     kind, _sep, raw_id = value.partition(":")
     if not raw_id.isdigit():
         return None
-    if kind == "employee":
-        return Employee.objects.filter(pk=int(raw_id), is_active=True).first()
-    if kind == "contact":
-        return Contact.objects.filter(pk=int(raw_id), is_active=True).first()
-    return None
+    models: dict[str, type[Employee] | type[Contact]] = {"employee": Employee, "contact": Contact}
+    model = models.get(kind)
+    if model is None:
+        return None
+    return model._default_manager.filter(pk=int(raw_id), is_active=True).first()
 
 
 def requester_value(person: Employee | Contact) -> str:
@@ -119,11 +121,11 @@ class StatusForm(forms.Form):
         help_text=_("Added to the ticket as a public comment."),
     )
 
-    def __init__(self, *args: object, ticket: Ticket, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         status = self.fields["status"]
-        assert isinstance(status, forms.ChoiceField)
-        status.choices = [(s, TicketStatus(s).label) for s in ticket.allowed_statuses()]
+        if isinstance(status, forms.ChoiceField):
+            status.choices = [(s, TicketStatus(s).label) for s in ticket.allowed_statuses()]
 
 
 class AssignForm(forms.Form):
@@ -161,17 +163,16 @@ class CommentForm(forms.Form):
         required=False,
         help_text=_("Seen by the service desk only; the requester is not notified."),
     )
-    # The form metaclass moves declared fields into base_fields: this never shadows BaseForm.files.
-    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
+    files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]  # see TicketForm
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]  # see CommentForm
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]  # see TicketForm
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The comment form on the same card has a `files` field too; ids must stay unique.
         kwargs.setdefault("auto_id", "id_upload_%s")
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
 
 class WatcherForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -174,7 +175,7 @@ class Agreement(LocalizedName):
             models.UniqueConstraint(fields=["is_base"], condition=Q(is_base=True), name="single_base_agreement"),
         ]
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self.is_base:
             raise ValidationError(_("The base agreement cannot be deleted."))
         return super().delete(*args, **kwargs)

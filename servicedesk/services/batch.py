@@ -1,10 +1,12 @@
 """Filing many tickets and comments in one transaction (mail intake): shared lookups, one INSERT of history.
 
-`create_ticket` and `add_comment` take an optional `batch`. With it they resolve each (service,
-requester, agreement) combination once, check a ticket type against a service once, and queue
-their history rows instead of inserting them one by one. The caller runs every item inside
-`batch.item()` (a savepoint: a failed item takes its queued rows with it) and calls `flush()`
-before its transaction commits.
+The caller runs every item inside `batch.item()`, which makes the batch current for the code it
+runs (a context variable, so threads and tasks never see another's batch). `create_ticket` and
+`add_comment` consult `current_batch()`: inside an item they resolve each (service, requester,
+agreement) combination once, check a ticket type against a service once, and queue their
+history rows instead of inserting them one by one. The item is a savepoint (a failed item takes
+its queued rows with it); the caller calls `flush()` before its transaction commits. Outside an
+item the services behave as they always do, so the core ticket API carries no batch parameter.
 
 A savepoint costs two round trips per item. A batch made with `savepoints=False` runs the items
 without them and turns an item's failure into `SavepointNeeded`: the caller then rolls the
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -28,6 +31,14 @@ Key = tuple[int | None, ...]
 
 def _pk(obj: object | None) -> int | None:
     return getattr(obj, "pk", None)
+
+
+_current: ContextVar[TicketBatch | None] = ContextVar("ticket_batch", default=None)
+
+
+def current_batch() -> TicketBatch | None:
+    """The batch whose `item()` is running in this context, if any."""
+    return _current.get()
 
 
 class SavepointNeeded(Exception):
@@ -81,7 +92,17 @@ class TicketBatch:
 
     @contextmanager
     def item(self) -> Iterator[None]:
-        """One item's savepoint; rolled back, it drops the history rows the item queued."""
+        """One item, with this batch current; its savepoint, rolled back, drops the history rows
+        the item queued."""
+        token = _current.set(self)
+        try:
+            with self._savepoint():
+                yield
+        finally:
+            _current.reset(token)
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
         mark = len(self._history)
         if not self.savepoints:
             try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -33,11 +32,9 @@ from ..models import (
 )
 from . import sla
 from .agreements import resolve_agreement
+from .batch import TicketBatch, current_batch
 from .history import actor_label, record
 from .lifecycle import check_transition, ensure_changeable
-
-if TYPE_CHECKING:
-    from .batch import TicketBatch
 
 
 @dataclass(frozen=True)
@@ -84,11 +81,11 @@ def create_ticket(
     priority: int = Priority.NORMAL,
     channel: str = TicketChannel.OPERATOR,
     files: Iterable[NewFile] = (),
-    batch: TicketBatch | None = None,
 ) -> Ticket:
     """Register a ticket. Raises ValidationError (field-keyed) when a rule of seed 004 forbids it.
 
-    `batch`: see services/batch.py (the caller then runs this inside `batch.item()`)."""
+    Inside a `TicketBatch.item()` the batch's shared lookups and history queue are used (services/batch.py)."""
+    batch = current_batch()
     subject = " ".join(subject.split())[:500]
     if not subject:
         raise ValidationError({"subject": _("A subject is required.")})
@@ -284,11 +281,11 @@ def add_comment(
     body_html: str = "",
     source: str = Comment.Source.WEB,
     files: Iterable[NewFile] = (),
-    batch: TicketBatch | None = None,
 ) -> Comment:
     """Add a comment (and its files). A first public comment by staff counts as the reaction.
 
-    `batch`: see services/batch.py (the caller then runs this inside `batch.item()`)."""
+    Inside a `TicketBatch.item()` its history rows are queued on the batch (services/batch.py)."""
+    batch = current_batch()
     if not body.strip() and not body_html.strip() and not files:
         raise ValidationError({"body": _("The comment is empty.")})
     write = batch.record if batch is not None else record

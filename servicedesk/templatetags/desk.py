@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -71,9 +73,10 @@ def history_field(name: str) -> str:
     if name in HISTORY_FIELDS:
         return HISTORY_FIELDS[name]()
     try:
-        return str(getattr(Ticket._meta.get_field(name), "verbose_name", name))
-    except Exception:  # unknown field names come from older history rows: show them raw
+        field = Ticket._meta.get_field(name)
+    except FieldDoesNotExist:  # unknown field names come from older history rows: show them raw
         return name
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 @register.filter

@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from servicedesk import roles
@@ -29,10 +30,7 @@ COUNTED = (Department, Employee, Company, Contact, Team, Service, Agreement, Tic
 
 
 def _load(monkeypatch: pytest.MonkeyPatch, password: str | None = None) -> str:
-    if password is None:
-        monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    else:
-        monkeypatch.setenv("DEMO_PASSWORD", password)
+    monkeypatch.setattr(settings, "DEMO_PASSWORD", password or "")
     out = StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -44,7 +46,7 @@ def health(request: HttpRequest) -> JsonResponse:
     now = timezone.now()
     database = _database_state()
     beats = last_heartbeats() if database["ok"] else {}
-    body = {
+    body: dict[str, Any] = {
         "database": database,
         "broker": _broker_state(),
         "worker": _heartbeat_state(beats.get(WORKER), now),

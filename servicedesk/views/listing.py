@@ -131,9 +131,11 @@ class BoundedCountPaginator(Paginator):
 
     cap = 10_000
 
+    object_list: QuerySet[Ticket]
+
     @cached_property
     def count(self) -> int:
-        rows: QuerySet = self.object_list  # type: ignore[assignment]  # always a queryset here
+        rows: QuerySet = self.object_list  # always a queryset here
         return rows[: self.cap + 1].count()
 
     @property

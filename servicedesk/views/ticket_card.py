@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..forms import AssignForm, AttachmentForm, CommentForm, StatusForm, WatcherForm, apply_validation_error
 from ..forms.widgets import active_employees, all_teams, share_choices
+from ..http import AuthenticatedRequest
 from ..models import OPEN_STATUSES, Ticket, TicketStatus
 from ..services import tickets as ticket_services
 from .access import _get_editable_ticket_for_user, _get_ticket_for_user, acting_user, operator_required
@@ -121,7 +122,7 @@ def take_into_work(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.change_status(
             ticket=ticket, actor=acting_user(request), status=data["status"], comment=data["comment"]
@@ -132,7 +133,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.assign_ticket(
             ticket=ticket,
@@ -146,7 +147,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.add_comment(
             ticket=ticket,
@@ -163,7 +164,7 @@ def add_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_attachment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         for new_file in _new_files(data["files"]):
             ticket_services.add_attachment(ticket=ticket, actor=acting_user(request), new_file=new_file)
@@ -173,7 +174,7 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
+def add_watcher(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         ticket_services.add_watcher(ticket=ticket, actor=acting_user(request), employee=data["employee"])
         return _("%(person)s now watches the ticket.") % {"person": data["employee"].full_name}
@@ -182,7 +183,7 @@ def add_watcher(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def remove_watcher(request: HttpRequest, pk: int, watcher_pk: int) -> HttpResponse:
+def remove_watcher(request: AuthenticatedRequest, pk: int, watcher_pk: int) -> HttpResponse:
     def act(ticket: Ticket, data: dict) -> str:
         watcher = get_object_or_404(ticket.watchers, pk=watcher_pk)
         ticket_services.remove_watcher(ticket=ticket, actor=acting_user(request), watcher=watcher)

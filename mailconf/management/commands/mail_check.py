@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mailconf.connections import check_connection
 from mailconf.models import IncomingConnection
-from mailconf.services.mailboxes import check_connection
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mailconf.inbound import PollCounts, due_connections, poll_connection
 from mailconf.models import IncomingConnection
-from mailconf.services.polling import PollCounts, due_connections, poll_connection
 
 COUNT_KEYS = ("fetched", "tickets", "comments", "ignored", "failed", "duplicates")
 

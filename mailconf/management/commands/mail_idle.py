@@ -2,7 +2,7 @@
 
 One thread per connection. Connections added, enabled or disabled later are picked up within
 `--rescan` seconds. EWS and Graph connections are left to the polling schedule (see
-mailconf.services.idle). Stops cleanly on SIGTERM or Ctrl+C.
+mailconf.inbound.idle). Stops cleanly on SIGTERM or Ctrl+C.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mailconf.services.idle import (
+from mailconf.inbound.idle import (
     DEFAULT_WAIT_SECONDS,
     IdleWatcher,
     idle_connection_ids,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mailconf.services.settings_io import export_settings
+from mailconf.connections import export_settings
 
 
 class Command(BaseCommand):

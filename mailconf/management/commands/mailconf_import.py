@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mailconf.services.settings_io import SettingsError, import_settings
+from mailconf.connections import SettingsError, import_settings
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mailconf.services.delivery import deliver_due
+from mailconf.outbox import deliver_due
 
 
 class Command(BaseCommand):

@@ -8,14 +8,18 @@ from typing import Any
 
 import pytest
 
-from mailconf.protocols.incoming import IncomingConfig
+from mailconf.protocols.ews_in import EwsMailboxConfig
+from mailconf.protocols.graph_in import GraphMailboxConfig
+from mailconf.protocols.imap import ImapConfig
+from mailconf.protocols.incoming import MailboxConfig
+from mailconf.protocols.pop3 import Pop3Config
 from servicedesk.testing.fixtures_mail import Mailbox
 from servicedesk.testing.mailservers import TlsCert
 
 from .fake_ews import FakeEws
 from .fake_graph import FakeGraph
 
-ConfigFactory = Callable[..., IncomingConfig]
+ConfigFactory = Callable[..., MailboxConfig]
 
 
 def make_message(subject: str = "Printer on fire", body: str = "Please help.", *, padding: int = 0) -> bytes:
@@ -33,7 +37,7 @@ def make_message(subject: str = "Printer on fire", body: str = "Please help.", *
 def imap_config(mailbox: Mailbox, mail_tls_cert: TlsCert) -> ConfigFactory:
     """IMAP settings for the emptied "support" mailbox; keyword arguments override fields."""
 
-    def build(**overrides: Any) -> IncomingConfig:
+    def build(**overrides: Any) -> ImapConfig:
         encryption = overrides.get("encryption", "ssl")
         port = mailbox.server.imaps_port if encryption == "ssl" else mailbox.server.imap_port
         values: dict[str, Any] = {
@@ -45,14 +49,14 @@ def imap_config(mailbox: Mailbox, mail_tls_cert: TlsCert) -> ConfigFactory:
             "password": mailbox.password,
             "timeout": 10.0,
         }
-        return IncomingConfig(**(values | overrides))
+        return ImapConfig(**(values | overrides))
 
     return build
 
 
 @pytest.fixture
 def pop3_config(mailbox: Mailbox, mail_tls_cert: TlsCert) -> ConfigFactory:
-    def build(**overrides: Any) -> IncomingConfig:
+    def build(**overrides: Any) -> Pop3Config:
         encryption = overrides.get("encryption", "ssl")
         port = mailbox.server.pop3s_port if encryption == "ssl" else mailbox.server.pop3_port
         values: dict[str, Any] = {
@@ -64,7 +68,7 @@ def pop3_config(mailbox: Mailbox, mail_tls_cert: TlsCert) -> ConfigFactory:
             "password": mailbox.password,
             "timeout": 10.0,
         }
-        return IncomingConfig(**(values | overrides))
+        return Pop3Config(**(values | overrides))
 
     return build
 
@@ -84,7 +88,7 @@ def graph(graph_server: FakeGraph) -> FakeGraph:
 
 @pytest.fixture
 def graph_config(graph: FakeGraph) -> ConfigFactory:
-    def build(**overrides: Any) -> IncomingConfig:
+    def build(**overrides: Any) -> GraphMailboxConfig:
         values: dict[str, Any] = {
             "login": graph.state.user,
             "oauth2": True,
@@ -92,7 +96,7 @@ def graph_config(graph: FakeGraph) -> ConfigFactory:
             "graph_base_url": graph.base_url,
             "timeout": 10.0,
         }
-        return IncomingConfig(**(values | overrides))
+        return GraphMailboxConfig(**(values | overrides))
 
     return build
 
@@ -113,7 +117,7 @@ def ews(ews_server: FakeEws) -> FakeEws:
 
 @pytest.fixture
 def ews_config(ews: FakeEws, mail_tls_cert: TlsCert) -> ConfigFactory:
-    def build(**overrides: Any) -> IncomingConfig:
+    def build(**overrides: Any) -> EwsMailboxConfig:
         values: dict[str, Any] = {
             "login": ews.state.login,
             "password": ews.state.password,
@@ -121,6 +125,6 @@ def ews_config(ews: FakeEws, mail_tls_cert: TlsCert) -> ConfigFactory:
             "ca_file": str(mail_tls_cert.cert_path),
             "timeout": 10.0,
         }
-        return IncomingConfig(**(values | overrides))
+        return EwsMailboxConfig(**(values | overrides))
 
     return build

@@ -7,10 +7,9 @@ import pytest
 from mailconf.protocols.errors import TransportError
 from mailconf.protocols.ews_in import EwsMailbox
 from mailconf.protocols.graph_in import GraphMailbox
-from mailconf.protocols.imap import ImapMailbox
+from mailconf.protocols.imap import ImapConfig, ImapMailbox
 from mailconf.protocols.incoming import (
     INCOMING_PROTOCOLS,
-    IncomingConfig,
     open_mailbox,
     parse_folder,
     parse_folder_list,
@@ -32,9 +31,9 @@ def test_blank_entries_and_repeats_are_dropped() -> None:
 
 def test_registry_maps_every_kind_to_its_class() -> None:
     assert INCOMING_PROTOCOLS == {"pop3": Pop3Mailbox, "imap": ImapMailbox, "ews": EwsMailbox, "graph": GraphMailbox}
-    assert isinstance(open_mailbox("imap", IncomingConfig()), ImapMailbox)
+    assert isinstance(open_mailbox("imap", ImapConfig()), ImapMailbox)
     with pytest.raises(TransportError) as caught:
-        open_mailbox("mapi", IncomingConfig())
+        open_mailbox("mapi", ImapConfig())
     assert caught.value.permanent
 
 
@@ -50,12 +49,12 @@ def test_registry_maps_every_kind_to_its_class() -> None:
     ],
 )
 def test_default_port_follows_encryption(cls: type, encryption: str, port: int) -> None:
-    assert cls(IncomingConfig(encryption=encryption)).port == port
-    assert cls(IncomingConfig(encryption=encryption, port=2525)).port == 2525
+    assert cls(cls.config_class(encryption=encryption)).port == port
+    assert cls(cls.config_class(encryption=encryption, port=2525)).port == 2525
 
 
 def test_outcome_picks_the_configured_folder_or_none() -> None:
-    config = IncomingConfig(processed_folder=["INBOX", "Done"], error_folder=None)
+    config = ImapConfig(processed_folder=["INBOX", "Done"], error_folder=None)
     assert config.target_folder("processed") == ("INBOX", "Done")
     assert config.target_folder("error") is None
     with pytest.raises(ValueError):
@@ -63,7 +62,7 @@ def test_outcome_picks_the_configured_folder_or_none() -> None:
 
 
 def test_imap_joins_components_with_the_server_delimiter() -> None:
-    mailbox = ImapMailbox(IncomingConfig())
+    mailbox = ImapMailbox(ImapConfig())
     # As discovered by LIST on a Courier/Cyrus-style server.
     mailbox._delimiter = "."
     assert mailbox.server_name(["inbox", "Support", "Заявки"]) == "INBOX.Support.Заявки"

@@ -47,12 +47,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port",
             type=int,
-            default=int(os.environ.get("PORT", "8000")),
+            default=settings.PORT,
             help="Web server port (default: $PORT or 8000).",
         )
         parser.add_argument(
             "--host",
-            default=os.environ.get("HOST", "127.0.0.1"),
+            default=settings.HOST,
             help="Web server address (default: $HOST or 127.0.0.1).",
         )
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")

@@ -30,6 +30,7 @@ class OAuthTokenServer:
     @property
     def tokeninfo_url(self) -> str:
         host, port = self._httpd.server_address[:2]
+        assert isinstance(host, str)
         return f"http://{host}:{port}{self.path}?access_token="
 
     def add_token(self, login: str, token: str) -> None:

@@ -7,6 +7,7 @@ behaviour instead of mocks.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -185,7 +186,7 @@ class SmtpServer:
 
     def _refuse(self, server: SMTP, reply: str) -> str:
         if reply == DROP:
-            assert server.transport is not None
+            assert isinstance(server.transport, asyncio.WriteTransport)
             # abort() discards the reply aiosmtpd still writes, so the client sees a bare disconnect.
             server.transport.abort()
             return "421 4.4.2 Connection dropped"

@@ -1,0 +1,7 @@
+"""Django admin under "System settings → Mail"; importing the modules registers their ModelAdmins."""
+
+from __future__ import annotations
+
+from . import incoming, outgoing
+
+__all__ = ["incoming", "outgoing"]

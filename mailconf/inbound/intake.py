@@ -1,0 +1,373 @@
+"""Intake: what one parsed incoming message becomes (a ticket, a comment, a bounce record, nothing).
+
+Called by the poller inside the ledger transaction (see polling.py); it knows nothing
+of servers or folders. Every decision comes back as an `Outcome` that the ledger row records, so
+the mail log can say why a message was ignored.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import logging
+from email.parser import BytesHeaderParser
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db.models import Q
+
+from mailconf.models import IncomingConnection, MailResult, OutboxMessage, ProcessedMessage, RecipientStatus
+from mailconf.parsing import BounceRecipient, ParsedMessage, ParseError, find_ticket_tag, parse_message
+from servicedesk.models import Comment, Company, Contact, Employee, Ticket, TicketChannel, TicketWatcher
+from servicedesk.services.batch import SavepointNeeded
+from servicedesk.services.tickets import NewFile, add_comment, create_ticket
+
+from .ledger import Outcome
+from .lookups import Lookups, bare_id, reference_ids
+
+log = logging.getLogger(__name__)
+
+HEADER_PEEK_BYTES = 64 * 1024
+
+
+def process_raw(
+    connection: IncomingConnection, entry: ProcessedMessage, raw: bytes, *, lookups: Lookups | None = None
+) -> Outcome:
+    """Parse `raw` and act on it; fills the entry's descriptive fields (the caller saves them).
+
+    Runs the ticket work in a savepoint: an ordinary failure (a refused ticket, a bug on one odd
+    message) rolls back only that work and becomes an error outcome, so the message goes to the
+    error path instead of blocking the ones behind it. Anything that is not an `Exception`
+    (a worker being killed) propagates and rolls the whole ledger transaction back.
+
+    `lookups` (shared by a chunk of messages, see polling) must be inside that chunk's transaction
+    and flushed (`lookups.tickets.flush()`) before it commits.
+    """
+    parsed = parse_raw(entry, raw)
+    if isinstance(parsed, Outcome):
+        return parsed
+    return process_parsed(connection, entry, parsed, lookups=lookups)
+
+
+def parse_raw(entry: ProcessedMessage, raw: bytes) -> ParsedMessage | Outcome:
+    """The parsed message (its sender, subject and ids copied onto the entry) or an error outcome."""
+    try:
+        parsed = parse_message(raw, max_size=settings.MAIL_INCOMING_MAX_BYTES)
+    except ParseError as exc:
+        describe_headers_only(entry, raw)
+        return Outcome(MailResult.ERROR, f"cannot parse the message: {exc.reason}")
+    except Exception as exc:  # a parser bug on one odd message must not block the mailbox behind it
+        log.exception("parsing failed for message %s (%s)", entry.server_id, entry.connection_name)
+        describe_headers_only(entry, raw)
+        return Outcome(MailResult.ERROR, f"cannot parse the message: {type(exc).__name__}: {exc}")
+    describe(entry, parsed)
+    return parsed
+
+
+def process_parsed(
+    connection: IncomingConnection, entry: ProcessedMessage, parsed: ParsedMessage, *, lookups: Lookups | None = None
+) -> Outcome:
+    """Dedupe and act on a parsed message (see `process_raw`)."""
+    single = lookups is None
+    look = Lookups(connection) if lookups is None else lookups
+    earlier = look.earlier(entry.message_id, exclude_pk=entry.pk)
+    if earlier is not None:
+        return Outcome(
+            MailResult.DUPLICATE,
+            f"already processed as mail log entry {earlier.pk}",
+            ticket_id=earlier.ticket_id,
+            duplicate_of_id=earlier.pk,
+        )
+    try:
+        with look.tickets.item():
+            outcome = act(connection, parsed, look)
+            if single:
+                look.tickets.flush()
+            return outcome
+    except SavepointNeeded:
+        raise  # a batch without savepoints: the caller runs it again with them
+    except ValidationError as exc:
+        return Outcome(MailResult.ERROR, _validation_text(exc))
+    except Exception as exc:  # one bad message must not stop the mailbox; the log keeps the reason
+        log.exception("intake failed for message %s (%s)", entry.server_id, entry.connection_name)
+        return Outcome(MailResult.ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def describe(entry: ProcessedMessage, parsed: ParsedMessage) -> None:
+    entry.message_id = bare_id(parsed.message_id)[:998]
+    entry.subject = (parsed.subject or "")[:998]
+    if parsed.from_ is not None:
+        entry.sender = parsed.from_.address[:320]
+        entry.sender_name = (parsed.from_.name or "")[:255]
+
+
+def describe_headers_only(entry: ProcessedMessage, raw: bytes) -> None:
+    """Best-effort sender and subject for the log when the full parse refused the message."""
+    try:
+        headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw[:HEADER_PEEK_BYTES])
+        entry.subject = str(headers.get("Subject", ""))[:998]
+        sender = headers.get("From")
+        addresses = getattr(sender, "addresses", ()) if sender is not None else ()
+        if addresses:
+            entry.sender = addresses[0].addr_spec.lower()[:320]
+            entry.sender_name = addresses[0].display_name[:255]
+        entry.message_id = bare_id(str(headers.get("Message-ID", "")))[:998]
+    except (ValueError, TypeError, IndexError, AttributeError):
+        # Header values this broken stay out of the log; the raw message is kept for download.
+        return
+
+
+def _validation_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def act(connection: IncomingConnection, parsed: ParsedMessage, lookups: Lookups | None = None) -> Outcome:
+    """The routing rules, in order: loops, bounces, replies to tickets, auto-replies, new tickets."""
+    look = Lookups(connection) if lookups is None else lookups
+    if parsed.is_own_loop:
+        return Outcome(MailResult.IGNORED, f"our own mail came back ({parsed.auto_reason or 'origin header'})")
+    if parsed.is_bounce:
+        return record_bounce(parsed)
+    sender = parsed.from_.address if parsed.from_ is not None else ""
+    if not sender:
+        return Outcome(MailResult.ERROR, "the message has no sender address")
+    ticket = find_ticket(parsed, sender, look)
+    if parsed.is_auto_reply:
+        return _auto_reply(connection, parsed, ticket, look)
+    if ticket is not None:
+        return add_reply(connection, parsed, ticket, sender, look)
+    return open_ticket(connection, parsed, sender, look)
+
+
+# --- threading ---------------------------------------------------------------------------------
+
+
+def find_ticket(parsed: ParsedMessage, sender: str, lookups: Lookups) -> Ticket | None:
+    """The ticket this message answers: by Message-ID chain first, then by the subject tag.
+
+    A subject tag alone is trusted only from the ticket's requester or a watcher: anybody can
+    type "[#12]" into a subject, but only the chain proves the mail answers one of ours.
+    """
+    ids = reference_ids(parsed)
+    if ids:
+        ticket_id = lookups.ticket_for_references(ids)
+        ticket = lookups.ticket(ticket_id) if ticket_id is not None else None
+        if ticket is not None:
+            return ticket
+    number = parsed.ticket_number or find_ticket_tag(parsed.subject or "")
+    if number is None:
+        return None
+    ticket = lookups.ticket(number)
+    if ticket is not None and is_participant(ticket, sender, lookups):
+        return ticket
+    return None
+
+
+def is_participant(ticket: Ticket, address: str, lookups: Lookups | None = None) -> bool:
+    """Whether `address` is the ticket's requester or one of its watchers."""
+    address = address.lower()
+    requester = {ticket.requester_email.lower()}
+    for person in (ticket.requester_employee, ticket.requester_contact):
+        if person is not None and person.email:
+            requester.add(person.email.lower())
+    if address in requester:
+        return True
+    if lookups is not None:
+        return address in lookups.watcher_addresses(ticket.pk)
+    watchers = TicketWatcher.objects.filter(ticket=ticket).filter(
+        Q(email__iexact=address) | Q(employee__email__iexact=address) | Q(contact__email__iexact=address)
+    )
+    return watchers.exists()
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def company_for_domain(address: str) -> Company | None:
+    domain = address.rsplit("@", 1)[-1].lower()
+    return Company.objects.filter(email_domain__iexact=domain).order_by("pk").first() if domain else None
+
+
+def contact_names(parsed: ParsedMessage, address: str) -> tuple[str, str]:
+    """(surname, name) for a new contact from the display name "Name Surname" or the local part."""
+    name = (parsed.from_.name if parsed.from_ is not None else "").strip()
+    if not name:
+        return address.split("@", 1)[0][:150], ""
+    parts = name.split()
+    if len(parts) == 1:
+        return parts[0][:150], ""
+    return parts[-1][:150], " ".join(parts[:-1])[:150]
+
+
+# --- comments ----------------------------------------------------------------------------------
+
+
+def add_reply(
+    connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket, sender: str, lookups: Lookups
+) -> Outcome:
+    employee = lookups.employee(sender)
+    contact = None if employee is not None else lookups.contact(sender)
+    known = employee is not None or contact is not None or is_participant(ticket, sender, lookups)
+    if not known and not connection.accept_unknown_replies:
+        return Outcome(
+            MailResult.IGNORED, f"a reply to ticket #{ticket.pk} from an unknown sender {sender}", ticket_id=ticket.pk
+        )
+    comment = _comment(ticket, parsed, sender, employee or contact, private=False, lookups=lookups)
+    return Outcome(MailResult.COMMENT, "", ticket_id=ticket.pk, comment_id=comment.pk)
+
+
+def _comment(
+    ticket: Ticket,
+    parsed: ParsedMessage,
+    sender: str,
+    person: Employee | Contact | None,
+    *,
+    private: bool,
+    lookups: Lookups,
+) -> Comment:
+    actor = getattr(person, "user", None)
+    name = person.full_name if person is not None else (parsed.from_.name if parsed.from_ else "")
+    body = (parsed.reply_text or parsed.text or "").strip()
+    files = attachment_files(parsed)
+    if not body and not parsed.html.strip() and not files:
+        body = "(empty message)"
+    return add_comment(
+        ticket=ticket,
+        actor=actor,
+        body=body,
+        body_html=parsed.html,
+        is_private=private,
+        author_name=name or sender,
+        author_email=sender,
+        source=Comment.Source.EMAIL,
+        files=files,
+    )
+
+
+def _auto_reply(
+    connection: IncomingConnection, parsed: ParsedMessage, ticket: Ticket | None, lookups: Lookups
+) -> Outcome:
+    """Auto-replies are never answered: filed privately on their ticket (no client notification) or dropped."""
+    reason = parsed.auto_reason or "automatic reply"
+    if ticket is None:
+        return Outcome(MailResult.IGNORED, f"automatic reply ({reason}) to no known ticket")
+    if connection.auto_replies != "comment":
+        return Outcome(MailResult.IGNORED, f"automatic reply ({reason}) to ticket #{ticket.pk}", ticket_id=ticket.pk)
+    sender = parsed.from_.address if parsed.from_ is not None else ""
+    comment = _comment(ticket, parsed, sender, None, private=True, lookups=lookups)
+    return Outcome(MailResult.COMMENT, f"automatic reply ({reason})", ticket_id=ticket.pk, comment_id=comment.pk)
+
+
+def attachment_files(parsed: ParsedMessage) -> list[NewFile]:
+    return [
+        NewFile(
+            file=ContentFile(att.payload, name=att.filename),
+            filename=att.filename,
+            content_type=att.content_type or "application/octet-stream",
+            content_id=att.content_id or "",
+            inline=bool(att.is_inline),
+        )
+        for att in parsed.attachments
+    ]
+
+
+# --- new tickets -------------------------------------------------------------------------------
+
+
+def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: str, lookups: Lookups) -> Outcome:
+    limit = settings.MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR
+    if limit and lookups.recent_tickets(sender) >= limit:
+        return Outcome(MailResult.IGNORED, f"{sender} opened {limit} tickets within an hour (rate limit)")
+    employee = lookups.employee(sender)
+    contact = None if employee is not None else lookups.contact(sender)
+    if employee is None and contact is None:
+        if connection.unregistered == "refuse":
+            return Outcome(MailResult.IGNORED, f"{sender} is not a registered employee or contact")
+        if connection.unregistered == "contact":
+            contact = _new_contact(parsed, sender)
+            lookups.new_contact(sender, contact)
+    ticket_type = connection.ticket_type or lookups.default_ticket_type()
+    if ticket_type is None:
+        return Outcome(MailResult.ERROR, "no active ticket type exists")
+    person = employee or contact
+    ticket = create_ticket(
+        actor=getattr(person, "user", None),
+        ticket_type=ticket_type,
+        subject=parsed.subject.strip() or "(no subject)",
+        description=parsed.text or "",
+        service=connection.service,
+        agreement=connection.agreement,
+        requester_employee=employee,
+        requester_contact=contact,
+        requester_email="" if person is not None else sender,
+        requester_name="" if person is not None else (parsed.from_.name if parsed.from_ else ""),
+        responsible_team=connection.team,
+        channel=TicketChannel.EMAIL,
+        files=attachment_files(parsed),
+    )
+    lookups.new_ticket(ticket)
+    return Outcome(MailResult.TICKET, "", ticket_id=ticket.pk)
+
+
+def _new_contact(parsed: ParsedMessage, sender: str) -> Contact | None:
+    """A contact in the company whose mail domain matches; None (bare address) when no company does."""
+    company = company_for_domain(sender)
+    if company is None:
+        return None
+    last_name, first_name = contact_names(parsed, sender)
+    return Contact.objects.create(company=company, last_name=last_name, first_name=first_name, email=sender)
+
+
+# --- bounces -----------------------------------------------------------------------------------
+
+
+def record_bounce(parsed: ParsedMessage) -> Outcome:
+    """A bounce never becomes a ticket: it marks the failed recipients on the outbox row it returns."""
+    info = parsed.bounce
+    failed = list(info.failed_recipients) if info else []
+    original = bare_id(info.original_message_id if info else "")
+    report = {
+        "original_message_id": original,
+        "recipients": [
+            {"address": r.address, "action": r.action, "status": r.status, "diagnostic": r.diagnostic[:500]}
+            for r in failed
+        ],
+    }
+    row = None
+    if original:
+        row = OutboxMessage.objects.select_for_update().filter(message_id__in=[original, f"<{original}>"]).first()
+    if row is None:
+        return Outcome(
+            MailResult.IGNORED,
+            "bounce for a message we did not send (or no longer keep)",
+            outbox_message_id=original,
+            bounce=report,
+        )
+    _mark_failed_recipients(row, failed)
+    addresses = ", ".join(r.address for r in failed) or "unknown recipients"
+    return Outcome(
+        MailResult.IGNORED,
+        f"bounce: delivery to {addresses} failed",
+        ticket_id=_ticket_id(row),
+        outbox_message_id=row.message_id,
+        bounce=report,
+    )
+
+
+def _ticket_id(row: OutboxMessage) -> int | None:
+    return row.ticket_id if row.ticket_id and Ticket.objects.filter(pk=row.ticket_id).exists() else None
+
+
+def _mark_failed_recipients(row: OutboxMessage, failed: list[BounceRecipient]) -> None:
+    recipients = dict(row.recipients)
+    by_lower = {addr.lower(): addr for addr in recipients}
+    for rec in failed:
+        key = by_lower.get(rec.address.lower())
+        if key is None:
+            continue
+        detail = " ".join(x for x in (rec.status, rec.diagnostic) if x) or "bounced"
+        recipients[key] = {**recipients[key], "status": RecipientStatus.FAILED, "error": f"bounce: {detail}"[:1000]}
+    row.recipients = recipients
+    row.save(update_fields=["recipients"])

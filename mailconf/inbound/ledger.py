@@ -1,0 +1,103 @@
+"""The mail ledger / log: raw message storage and the ledger rows (see reprocess.py for the action)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from mailconf.models import IncomingConnection, MailResult, ProcessedMessage
+
+RAW_PREFIX = "mail/raw"
+
+
+@dataclass
+class Outcome:
+    """What intake decided for one message; written onto its ledger row."""
+
+    result: str
+    reason: str = ""
+    ticket_id: int | None = None
+    comment_id: int | None = None
+    duplicate_of_id: int | None = None
+    outbox_message_id: str = ""
+    bounce: dict | None = None
+
+
+def store_raw(raw: bytes) -> str:
+    """Save the exact bytes as mail/raw/YYYY/MM/<uuid>.eml in the default storage; return the name.
+
+    Written before the ledger transaction: if that transaction is rolled back the file is an
+    orphan, which costs disk space but never a message.
+    """
+    now = timezone.now()
+    name = f"{RAW_PREFIX}/{now:%Y/%m}/{uuid.uuid4().hex}.eml"
+    return default_storage.save(name, ContentFile(raw))
+
+
+def read_raw(entry: ProcessedMessage) -> bytes:
+    name = entry.raw.name if entry.raw else None
+    if not name:
+        raise FileNotFoundError(f"mail log entry {entry.pk} has no stored message")
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def find_processed_by_message_id(
+    connection: IncomingConnection, message_id: str, *, exclude_pk: int | None = None
+) -> ProcessedMessage | None:
+    """An earlier, finished ledger row of the same connection with this Message-ID (dedupe key 2)."""
+    if not message_id:
+        return None
+    rows = ProcessedMessage.objects.filter(
+        connection=connection,
+        message_id=message_id,
+        result__in=(MailResult.TICKET, MailResult.COMMENT, MailResult.IGNORED),
+    )
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return rows.order_by("pk").first()
+
+
+def apply_outcome(entry: ProcessedMessage, outcome: Outcome, *, save: bool = True) -> None:
+    """Write `outcome` onto the row (inside the caller's transaction); an unsaved row is inserted.
+
+    `save=False` only sets the fields (the caller inserts new rows in bulk)."""
+    entry.result = outcome.result
+    entry.reason = outcome.reason[:5000]
+    entry.ticket_id = outcome.ticket_id
+    entry.comment_id = outcome.comment_id
+    entry.duplicate_of_id = outcome.duplicate_of_id
+    entry.outbox_message_id = outcome.outbox_message_id[:255]
+    entry.bounce = outcome.bounce or {}
+    entry.processed_at = timezone.now()
+    if not save:
+        return
+    if entry.pk is None:
+        entry.save(force_insert=True)
+        return
+    entry.save(
+        update_fields=[
+            "result",
+            "reason",
+            "ticket",
+            "comment",
+            "duplicate_of",
+            "outbox_message_id",
+            "bounce",
+            "processed_at",
+            "message_id",
+            "sender",
+            "sender_name",
+            "subject",
+            "attempts",
+        ]
+    )
+
+
+def mark_acknowledged(pks: list[int]) -> None:
+    if pks:
+        ProcessedMessage.objects.filter(pk__in=pks).update(acknowledged_at=timezone.now())

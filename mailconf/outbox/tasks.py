@@ -1,0 +1,37 @@
+"""Celery tasks of the outbox: thin wrappers around one service function each, and the kick."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from celery import shared_task
+from django.db import transaction
+
+from .delivery import check_outbox_stuck, deliver_due, prune_sent
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="mailconf.deliver_outbox", ignore_result=True, acks_late=False)
+def deliver_outbox(ids: list[int] | None = None) -> dict[str, int]:
+    """Deliver the given outbox rows, or (from beat) everything due; then look for a stuck outbox."""
+    stats = deliver_due(ids=ids)
+    if ids is None:
+        check_outbox_stuck()
+    return stats.as_dict()
+
+
+@shared_task(name="mailconf.prune_outbox", ignore_result=True)
+def prune_outbox() -> int:
+    """Daily: delete sent rows older than the retention period."""
+    deleted = prune_sent()
+    log.info("outbox pruned: %d rows", deleted)
+    return deleted
+
+
+def schedule_delivery(ids: Sequence[int]) -> None:
+    """Ask a worker to deliver `ids` once the current transaction commits (beat retries what a
+    lost kick leaves behind)."""
+    ids = list(ids)
+    transaction.on_commit(lambda: deliver_outbox.delay(ids))

@@ -1,0 +1,68 @@
+"""What every protocol is built from: the connection settings in one neutral shape, and tokens.
+
+The caller (the `connections` package) fills one `ConnectionSettings` from a stored connection,
+whatever its protocol; each protocol's typed config picks the fields it uses in `from_settings`.
+So no code outside this package needs to know which protocol reads which field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .errors import TransportError
+
+TokenProvider = Callable[[], str]
+FolderParts = list[str]
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_GRAPH_URL = "https://graph.microsoft.com"
+# The resources app-only tokens are asked for (the `.default` scope of each).
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+EXCHANGE_SCOPE = "https://outlook.office365.com/.default"
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """A connection's settings as the protocols see them (no Django, no secrets at rest).
+
+    ``oauth2`` means: authenticate with ``token_provider`` (XOAUTH2 for SMTP/IMAP/POP3, a bearer
+    token for EWS and Graph); ``password`` is then empty. ``from_address`` is the mailbox mail is
+    sent from (outgoing). Folder paths are lists of path components (see `incoming.parse_folder_list`).
+    """
+
+    host: str = ""
+    port: int | None = None
+    encryption: str = "ssl"
+    verify_certificate: bool = True
+    ca_file: str | None = None
+    auth: bool = False
+    login: str = ""
+    password: str = field(default="", repr=False)
+    oauth2: bool = False
+    token_provider: TokenProvider | None = field(default=None, repr=False)
+    ews_url: str = ""
+    graph_base_url: str = DEFAULT_GRAPH_URL
+    from_address: str = ""
+    timeout: float = DEFAULT_TIMEOUT
+    allow_port_25: bool = False
+    local_hostname: str | None = None
+    folders: list[FolderParts] = field(default_factory=list)
+    processed_folder: FolderParts | None = None
+    error_folder: FolderParts | None = None
+    max_message_bytes: int | None = None
+
+
+def fetch_token(provider: TokenProvider | None) -> str:
+    """A current access token from `provider`, every failure mapped onto TransportError."""
+    if provider is None:
+        raise TransportError("OAuth2 is enabled but no access token provider is configured", permanent=True)
+    try:
+        token = provider()
+    except TransportError:
+        raise
+    except Exception as exc:  # a provider may raise anything (msal, requests, ...); keep its text
+        raise TransportError(f"could not obtain an OAuth2 access token: {exc}", permanent=False) from exc
+    if not token:
+        raise TransportError("the OAuth2 token provider returned no access token", permanent=True)
+    return token

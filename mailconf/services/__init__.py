@@ -1,1 +1,0 @@
-"""Service functions of the mail app: outbox, delivery, connection checks, settings import/export."""
