@@ -30,7 +30,6 @@ def test_bulk_filed_tickets_get_their_tracks_at_the_next_tick(cast: Cast) -> Non
                     ticket_type=cast.incident,
                     subject=f"Письмо {n}",
                     requester_contact=cast.client,
-                    batch=batch,
                 )
         batch.flush()
     assert Ticket.objects.filter(deadlines_pending=True).count() == 3
