@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))  # the repository root, when run as a script
 
-from mailconf.tests.corpus import cases_clients, cases_content, cases_noise  # noqa: E402
+from mailconf.tests.corpus import cases_clients, cases_content, cases_noise, cases_quirks  # noqa: E402
 from mailconf.tests.corpus.registry import CASES  # noqa: E402
 
 
@@ -24,6 +24,7 @@ def build() -> None:
     cases_content.structure()
     cases_noise.noise()
     cases_noise.identity()
+    cases_quirks.quirks()
 
 
 def main() -> None:
