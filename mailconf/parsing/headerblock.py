@@ -26,6 +26,7 @@ _BOM = b"\xef\xbb\xbf"
 # "From addr date" / ">From addr date"; never "From: ..." or "From  : ..." (a field).
 _MBOX_LINE = re.compile(rb">*From (?![ \t]*:)[ \t]*(\S*)")
 _FIELD = re.compile(rb"([!-9;-~]+)([ \t]*):")
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 # A line start that is neither a continuation nor "name:" (no space before the colon).
 _ODD_LINE = re.compile(rb"\n(?![ \t]|[!-9;-~]+:)")
 _KNOWN_PREFIXES = (b"x-", b"content-", b"list-", b"resent-", b"arc-", b"dkim-", b"thread-", b"disposition-")
@@ -69,8 +70,8 @@ def repair_header_block(raw: bytes, max_header_bytes: int) -> HeaderRepair:
 def _looks_clean(raw: bytes, limit: int) -> bool:
     """The common case, decided with two C-speed scans: every line of the block is a field or a
     continuation, and the first one is a field, not a separator."""
-    ends = [i for i in (raw.find(b"\n\n", 0, limit), raw.find(b"\n\r\n", 0, limit)) if i >= 0]
-    end = min(ends) if ends else min(len(raw), limit)
+    blank = _BLANK_LINE.search(raw, 0, limit)
+    end = blank.start() if blank else min(len(raw), limit)
     first = _FIELD.match(raw)
     return first is not None and not first.group(2) and _ODD_LINE.search(raw, 0, end) is None
 

@@ -133,7 +133,7 @@ def _fill_body(result: ParsedMessage, body: Body) -> None:
 
 
 def _fill_flags(result: ParsedMessage, msg: Message) -> None:
-    flags = classify(msg, result.subject)
+    flags = classify(msg, result.subject, author=result.from_, text=result.text)
     result.is_auto_reply = flags.is_auto_reply
     result.is_bulk = flags.is_bulk
     result.is_bounce = flags.is_bounce
