@@ -105,7 +105,7 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     try:
         health = _wait_until_healthy(f"http://127.0.0.1:{port}", proc, log)
         assert health["database"]["vendor"] == "sqlite"  # type: ignore[index]
-        assert health["broker"]["transport"] == "filesystem"  # type: ignore[index]
+        assert health["broker"]["transport"] == "safefs"  # type: ignore[index]
         children = _child_pids(proc.pid)
         assert len(children) == 4, log.read_text()[-4000:]  # web, worker, beat, idle
 
@@ -125,9 +125,10 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_runstack_stops_everything_when_a_child_dies(tmp_path: Path) -> None:
+def test_runstack_stops_everything_when_a_child_crash_loops(tmp_path: Path) -> None:
     with socket.socket() as taken:
-        # The web server cannot bind a port that is already in use, so it dies at start-up.
+        # The web server cannot bind a port that is already in use, so it dies at every start:
+        # restarted with growing pauses (1, 2, 4, 8 s), then the whole stack gives up (uvicorn exits 3).
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
@@ -140,7 +141,10 @@ def test_runstack_stops_everything_when_a_child_dies(tmp_path: Path) -> None:
         )
     output = (result.stdout + result.stderr).decode()
     assert result.returncode != 0, output[-4000:]
-    assert "web exited unexpectedly" in output
+    for n, pause in ((1, 1), (2, 2), (3, 4), (4, 8)):
+        assert f"web exited with code 3; restarting it in {pause} s (crash {n} in a row" in output
+    assert "web exited with code 3: 5 crashes in a row; stopping the stack." in output
+    assert "web crashed 5 times in a row, each within 60 s of starting; the other processes were stopped." in output
     assert "worker | " in output or "beat   | " in output
     leftovers = [
         line
