@@ -74,6 +74,49 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process below ``pid`` (children in their own sessions included), with its start
+    time so a recycled pid is not mistaken for a survivor."""
+    parents: dict[int, int] = {}
+    started: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+        started[int(stat.parent.name)] = fields[19]
+    found: dict[int, str] = {}
+    frontier = [pid]
+    while frontier:
+        current = frontier.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found[child] = started[child]
+                frontier.append(child)
+    return found
+
+
+def _alive(processes: dict[int, str]) -> list[int]:
+    alive = []
+    for pid, started in processes.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[19] == started and fields[0] != "Z":
+            alive.append(pid)
+    return alive
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+
+
 def _wait_until_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> dict[str, object]:
     deadline = time.monotonic() + START_TIMEOUT
     health: dict[str, object] = {}
@@ -119,9 +162,13 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert "web    | " in output and "worker | " in output and "beat   | " in output
         assert "login: operator" in output
     finally:
+        # The children live in sessions of their own: killing runstack alone would leave them
+        # running (and holding the port) when an assertion above fails.
+        leftovers = _descendants(proc.pid)
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+        _kill(_alive(leftovers))
 
 
 @pytest.mark.slow

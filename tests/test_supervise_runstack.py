@@ -19,47 +19,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_make_run_smoke import ROOT, _embedded_env, _free_port, _get, _wait_until_healthy
+from tests.test_make_run_smoke import (
+    ROOT,
+    _alive,
+    _descendants,
+    _embedded_env,
+    _free_port,
+    _get,
+    _kill,
+    _wait_until_healthy,
+)
 
 pytestmark = pytest.mark.slow
 
 SHUTDOWN_LIMIT = 10.0
 RESTART_TIMEOUT = 60.0
-
-
-def _descendants(pid: int) -> dict[int, str]:
-    """Every process below ``pid`` (children in their own sessions included), with its start
-    time so a recycled pid is not mistaken for a survivor."""
-    parents: dict[int, int] = {}
-    started: dict[int, str] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-        started[int(stat.parent.name)] = fields[19]
-    found: dict[int, str] = {}
-    frontier = [pid]
-    while frontier:
-        current = frontier.pop()
-        for child, parent in parents.items():
-            if parent == current and child not in found:
-                found[child] = started[child]
-                frontier.append(child)
-    return found
-
-
-def _alive(processes: dict[int, str]) -> list[int]:
-    alive = []
-    for pid, started in processes.items():
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[19] == started and fields[0] != "Z":
-            alive.append(pid)
-    return alive
 
 
 def _child_pid(runstack: int, marker: str) -> int:
@@ -82,14 +56,6 @@ def _wait_for_heartbeat_after(base: str, moment: datetime) -> None:
             return
         time.sleep(0.5)
     raise AssertionError(f"no worker heartbeat after {moment.isoformat()}")
-
-
-def _kill(pids: list[int]) -> None:
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            continue
 
 
 def _port_is_free(port: int) -> bool:
