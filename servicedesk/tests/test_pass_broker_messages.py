@@ -58,7 +58,7 @@ def test_unreadable_message_file_is_set_aside_and_the_next_one_delivered(tmp_pat
     goes on with the next message."""
     with _connection(tmp_path) as conn:
         channel = conn.default_channel
-        (tmp_path / "queue" / "1_broken.jobs.msg").write_bytes(content)
+        (tmp_path / "queue" / "0_broken.jobs.msg").write_bytes(content)  # sorts before any real name
         channel._put("jobs", {"body": "next"})
         assert channel._get("jobs") == {"body": "next"}
         assert [p.read_bytes() for p in (tmp_path / "failed").iterdir()] == [content]
@@ -70,7 +70,7 @@ def test_kombu_own_consumer_dies_on_the_same_file(tmp_path: Path) -> None:
     """The failure this transport exists for (keeps the test above honest)."""
     with _connection(tmp_path, "filesystem://") as conn:
         assert type(conn.transport) is filesystem.Transport
-        (tmp_path / "queue" / "1_broken.jobs.msg").write_bytes(b"")
+        (tmp_path / "queue" / "0_broken.jobs.msg").write_bytes(b"")
         with pytest.raises(ValueError):
             conn.default_channel._get("jobs")
 
