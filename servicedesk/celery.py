@@ -6,6 +6,8 @@ import os
 
 from celery import Celery
 
+from . import broker  # noqa: F401 - registers the safefs:// transport of the embedded default
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
 app = Celery("servicedesk")

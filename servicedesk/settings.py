@@ -1,7 +1,7 @@
 """Project settings, read from the environment through django-environ.
 
 Every setting is listed with its meaning in `.env.example`. Bad values fail loudly at start-up.
-The embedded default (no variables at all) is SQLite plus Celery's filesystem broker, so
+The embedded default (no variables at all) is SQLite plus a filesystem broker (servicedesk/broker.py), so
 `make run` works on a machine that has nothing but Python.
 """
 
@@ -146,14 +146,21 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Redis and Celery -----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "safefs://"
+# kombu's own filesystem transport publishes non-atomically and its worker dies on a half-written
+# file; safefs (servicedesk/broker.py) is the same folder layout made safe, so it serves every
+# filesystem:// URL too.
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_URL = "safefs://" + CELERY_BROKER_URL.removeprefix("filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith("safefs://"):
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Message files that cannot be decoded are moved here (and logged) instead of crashing the worker.
+        "failed_folder": str(_broker_dir / "failed"),
         # Broadcast (remote control) exchange files; kombu's default is ./control in the CWD.
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
@@ -162,6 +169,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # load) delays everything behind it, heartbeats included, by a minute.
         "polling_interval": 0.1,
     }
+    # Created here, like the SQLite folder above, so every management command (mail_fetch,
+    # send_mail from the shell) can publish on a fresh checkout, not only runstack.
+    for _key, _folder in CELERY_BROKER_TRANSPORT_OPTIONS.items():
+        if "folder" in _key:
+            Path(str(_folder)).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

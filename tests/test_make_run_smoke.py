@@ -74,6 +74,49 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process below ``pid`` (children in their own sessions included), with its start
+    time so a recycled pid is not mistaken for a survivor."""
+    parents: dict[int, int] = {}
+    started: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+        started[int(stat.parent.name)] = fields[19]
+    found: dict[int, str] = {}
+    frontier = [pid]
+    while frontier:
+        current = frontier.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found[child] = started[child]
+                frontier.append(child)
+    return found
+
+
+def _alive(processes: dict[int, str]) -> list[int]:
+    alive = []
+    for pid, started in processes.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[19] == started and fields[0] != "Z":
+            alive.append(pid)
+    return alive
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+
+
 def _wait_until_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> dict[str, object]:
     deadline = time.monotonic() + START_TIMEOUT
     health: dict[str, object] = {}
@@ -105,7 +148,7 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     try:
         health = _wait_until_healthy(f"http://127.0.0.1:{port}", proc, log)
         assert health["database"]["vendor"] == "sqlite"  # type: ignore[index]
-        assert health["broker"]["transport"] == "filesystem"  # type: ignore[index]
+        assert health["broker"]["transport"] == "safefs"  # type: ignore[index]
         children = _child_pids(proc.pid)
         assert len(children) == 4, log.read_text()[-4000:]  # web, worker, beat, idle
 
@@ -119,15 +162,20 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert "web    | " in output and "worker | " in output and "beat   | " in output
         assert "login: operator" in output
     finally:
+        # The children live in sessions of their own: killing runstack alone would leave them
+        # running (and holding the port) when an assertion above fails.
+        leftovers = _descendants(proc.pid)
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+        _kill(_alive(leftovers))
 
 
 @pytest.mark.slow
-def test_runstack_stops_everything_when_a_child_dies(tmp_path: Path) -> None:
+def test_runstack_stops_everything_when_a_child_crash_loops(tmp_path: Path) -> None:
     with socket.socket() as taken:
-        # The web server cannot bind a port that is already in use, so it dies at start-up.
+        # The web server cannot bind a port that is already in use, so it dies at every start:
+        # restarted with growing pauses (1, 2, 4, 8 s), then the whole stack gives up (uvicorn exits 3).
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
@@ -140,7 +188,10 @@ def test_runstack_stops_everything_when_a_child_dies(tmp_path: Path) -> None:
         )
     output = (result.stdout + result.stderr).decode()
     assert result.returncode != 0, output[-4000:]
-    assert "web exited unexpectedly" in output
+    for n, pause in ((1, 1), (2, 2), (3, 4), (4, 8)):
+        assert f"web exited with code 3; restarting it in {pause} s (crash {n} in a row" in output
+    assert "web exited with code 3: 5 crashes in a row; stopping the stack." in output
+    assert "web crashed 5 times in a row, each within 60 s of starting; the other processes were stopped." in output
     assert "worker | " in output or "beat   | " in output
     leftovers = [
         line

@@ -81,6 +81,7 @@ def process_parsed(
     try:
         with look.tickets.item():
             outcome = act(connection, parsed, look)
+            outcome.reason = "; ".join(text for text in (outcome.reason, parsed.from_note) if text)
             if single:
                 look.tickets.flush()
             return outcome

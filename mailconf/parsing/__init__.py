@@ -8,15 +8,19 @@ against it):
     Parse one RFC 5322 message given as bytes. Raises :class:`ParseError` (``.reason`` is a
     short English sentence) when the message is over ``max_size`` or structurally
     pathological (over 1,000 header fields or 1 MB of headers, over 1,000 MIME parts, over
-    200 multipart/message containers or 30 levels of nesting). Anything merely malformed
-    (bad charsets, garbage dates or addresses, broken base64, damaged winmail.dat) still
-    parses; what was guessed or dropped is listed in ``ParsedMessage.warnings``.
+    200 multipart/message containers). Anything merely malformed (bad charsets, garbage dates
+    or addresses, broken base64, damaged winmail.dat, a BOM or mbox separator before the
+    header, malformed header lines, obsolete RFC 5322 syntax) still parses, and MIME nested
+    deeper than 30 levels is cut there, the rest kept as ``nested-part-N.eml`` attachments;
+    what was guessed, repaired or dropped is listed in ``ParsedMessage.warnings``.
 
 :class:`ParsedMessage`
     ``message_id`` (no angle brackets; when missing, ``<sha256 of raw>@synthesized.servicedesk
     .invalid`` with ``message_id_synthesized=True``), ``in_reply_to``, ``references`` (list,
-    oldest first), ``subject`` (decoded, one line), ``from_`` (:class:`Address` or None; taken
-    from Sender or Return-Path when From is missing), ``to``/``cc``/``reply_to`` (lists of
+    oldest first), ``subject`` (decoded, one line), ``from_`` (:class:`Address` or None; when From
+    has no usable address, taken from Sender, Reply-To, Return-Path, then the mbox separator
+    line), ``from_source`` (which of those: "From", "Sender", ..., "mbox separator line", ""
+    when none) and ``from_note`` (a sentence for the mail log when it is not From), ``to``/``cc``/``reply_to`` (lists of
     :class:`Address`, addresses lowercased), ``date`` (aware datetime or None),
     ``ticket_number`` (from a ``[#123]`` subject tag), ``text`` (full plain text; derived
     from HTML for HTML-only mail), ``reply_text`` (``text`` without quoted history and

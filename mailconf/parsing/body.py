@@ -31,6 +31,7 @@ from .filenames import part_filename, safe_filename
 from .headers import decode_subject
 from .limits import Limits
 from .model import ParsedAttachment, ParseError
+from .nesting import CAPPED_HEADER
 from .uu import extract_uuencoded
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.IGNORECASE)
@@ -76,8 +77,10 @@ class BodyCollector:
 
     def _visit(self, part: Message, body: Body, depth: int) -> None:
         self.parts_seen += 1
-        if depth > self.limits.max_depth:
-            raise ParseError(f"MIME nesting deeper than {self.limits.max_depth} levels")
+        if part.get(CAPPED_HEADER) is not None or depth > self.limits.max_depth:
+            # Wrapped by nesting.cap_nesting (or deeper than it foresaw): one .eml file each.
+            self._keep_subtree(part, body)
+            return
         if self.parts_seen > self.limits.max_parts:
             raise ParseError(f"message has more than {self.limits.max_parts} MIME parts")
         ctype = content_type(part)
@@ -140,6 +143,19 @@ class BodyCollector:
                 text = branch.text_parts
         body.text_parts.extend(text)
         body.html_parts.extend(html)
+
+    def _keep_subtree(self, part: Message, body: Body) -> None:
+        if not part.is_multipart():
+            body.attachments.append(make_attachment(part, "message/rfc822", len(body.attachments)))
+            return
+        try:
+            payload = flatten(part)
+        except RecursionError:
+            raise ParseError(f"MIME nesting deeper than {self.limits.max_depth} levels") from None
+        name = f"nested-part-{len(body.attachments) + 1}.eml"
+        body.attachments.append(
+            ParsedAttachment(filename=name, content_type="message/rfc822", payload=payload, disposition="attachment")
+        )
 
     def _visit_as_file(self, part: Message, body: Body, depth: int) -> None:
         if part.is_multipart():
@@ -237,10 +253,18 @@ def decoded_payload(part: Message) -> bytes | None:
     return decoded if isinstance(decoded, bytes) else None
 
 
+def flatten(part: Message) -> bytes:
+    """The part as bytes; the stdlib byte generator refuses some damaged text, the string one not."""
+    try:
+        return part.as_bytes()
+    except (UnicodeError, LookupError, ValueError):
+        return part.as_string().encode("utf-8", "surrogateescape")
+
+
 def make_attachment(part: Message, ctype: str, index: int) -> ParsedAttachment:
     payload = decoded_payload(part)
     if payload is None:  # a multipart posing as a leaf: keep what the generator writes
-        payload = part.as_bytes()
+        payload = flatten(part)
     cid = part.get("Content-ID")
     return ParsedAttachment(
         filename=safe_filename(part_filename(part), ctype, index),

@@ -1,10 +1,12 @@
 """Turning bytes of unknown or lying encodings into text.
 
-Order for 8-bit data: the declared charset strictly, then UTF-8 strictly, then a small
-scorer choosing between the four Cyrillic single-byte code pages (mail in this product is
-mostly Russian, and those four decode *any* byte string without error, so a generic detector
-guesses between them poorly on short texts), then charset-normalizer for anything else, and
-finally the declared charset (or cp1252) with replacement characters.
+ISO-2022-JP is recognised by its escape sequences whatever the label says (see japanese.py).
+Order for 8-bit data: the declared charset strictly, then UTF-8 strictly, then recognisers for
+Japanese (Shift_JIS, EUC-JP) and for accented Western text, then a small scorer choosing
+between the four Cyrillic single-byte code pages (mail in this product is mostly Russian, and
+those four decode *any* byte string without error, so a generic detector guesses between them
+poorly on short texts), then charset-normalizer for anything else, and finally the declared
+charset (or cp1252) with replacement characters.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import contextlib
 import re
 from collections import Counter
 from functools import lru_cache
+
+from .japanese import decode_iso2022jp, guess_japanese, has_jis_escapes
 
 # Names seen in real mail that Python does not know, or knows as a narrower charset than the
 # sender meant (a mailer declaring gb2312 or ks_c_5601-1987 really writes gbk/cp949).
@@ -101,6 +105,7 @@ _RU_FREQ = dict(
     )
 )
 _HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
 
 @lru_cache(maxsize=256)
@@ -140,6 +145,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     if not data:
         return ""
     codec = normalize_charset(declared)
+    if has_jis_escapes(data) and codec != "iso2022_kr":
+        # Before any strict attempt: UTF-8 and ASCII accept the 7-bit escapes and show them raw,
+        # and no label but ISO-2022-* explains JIS escape sequences in the text.
+        return decode_iso2022jp(data)
     if codec is not None:
         with contextlib.suppress(UnicodeDecodeError, LookupError):  # wrong label: detect below
             return data.decode(codec)
@@ -152,6 +161,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
 
 
 def _detect(data: bytes, codec: str | None) -> str:
+    japanese = guess_japanese(data)
+    if japanese is not None:
+        return japanese
+    if looks_western(data):
+        return data.decode("cp1252", errors="replace")
     cyrillic = guess_cyrillic(data)
     if cyrillic is not None:
         return data.decode(cyrillic, errors="replace")
@@ -159,6 +173,22 @@ def _detect(data: bytes, codec: str | None) -> str:
     if guessed is not None:
         return guessed
     return data.decode(codec or "cp1252", errors="replace")
+
+
+def looks_western(data: bytes) -> bool:
+    """Accented letters inside Latin words ("Grüße", "café"): each run of 8-bit bytes is one or
+    two bytes long and touches an ASCII letter. Russian words in any code page are whole runs
+    of 8-bit bytes between spaces, so this never fires on them."""
+    runs = 0
+    for match in _HIGH_RUN.finditer(data[:32768]):
+        start, end = match.span()
+        if end - start > 2:
+            return False
+        before = data[start - 1 : start] if start else b""
+        if not (before.isalpha() or data[end : end + 1].isalpha()):
+            return False
+        runs += 1
+    return runs > 0
 
 
 def _normalizer_guess(data: bytes) -> str | None:

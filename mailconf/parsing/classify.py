@@ -2,7 +2,9 @@
 
 These flags exist to break mail loops (never auto-answer an auto-answer) and to let the
 intake route bounces to the outbox instead of opening tickets. They are facts about the
-message; what to do with them is the intake's decision.
+message; what to do with them is the intake's decision. Headers decide first (RFC 3834
+Auto-Submitted, RFC 3464 reports, vendor headers); automatic.py recognises by content what
+comes without them: delivery failures in many languages, list-server notices, ARF reports.
 """
 
 from __future__ import annotations
@@ -11,8 +13,18 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from .automatic import (
+    Evidence,
+    daemon_sender,
+    delivery_failure,
+    evidence,
+    has_status_part,
+    is_feedback_report,
+    list_notice,
+    vacation_subject,
+)
 from .headers import decode_header_value, decode_subject, parse_addresses, parse_message_ids
-from .model import BounceInfo, BounceRecipient
+from .model import Address, BounceInfo, BounceRecipient
 
 ORIGIN_HEADER = "X-Servicedesk-Origin"
 
@@ -25,12 +37,6 @@ _AUTO_HEADERS = (
     "X-Autoreply-From",
 )
 _AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
-_VACATION_SUBJECT = re.compile(
-    r"(out of (the )?office|auto(matic|matische)?[ -]?(reply|response|antwort)|autoreply|vacation reply|"
-    r"автоответ|автоматический ответ|нет на месте|вне офиса|в отпуске|отсутствую|abwesenheitsnotiz)",
-    re.IGNORECASE,
-)
-_DAEMON_LOCALPART = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)$", re.IGNORECASE)
 _STATUS_CODE = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 _HEADER_MSGID = re.compile(r"^message-id:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
 
@@ -49,13 +55,17 @@ class Classification:
             self.reason = reason
 
 
-def classify(msg: Message, subject: str) -> Classification:
+def classify(msg: Message, subject: str, *, author: Address | None = None, text: str = "") -> Classification:
+    """Flags of one message. ``author`` is the parsed author (From or its fallback) and ``text``
+    the plain text of the body, for the content-based recognisers of automatic.py."""
     result = Classification()
     if msg.get(ORIGIN_HEADER) is not None:
         result.flag("is_own_loop", f"{ORIGIN_HEADER} header")
-    if _is_bounce(msg, result):
+    sender_text = decode_subject(_header_text(msg, "From")) if author is None else ""
+    ev = evidence(msg, subject, author, text, sender_text)
+    if _is_bounce(ev, result):
         result.is_bounce = True
-    _check_auto_reply(msg, subject, result)
+    _check_auto_reply(ev, result)
     if msg.get("List-Id") is not None or msg.get("List-Unsubscribe") is not None:
         result.is_bulk = True
     if (msg.get("Precedence") or "").strip().lower() in ("bulk", "list", "junk"):
@@ -65,39 +75,58 @@ def classify(msg: Message, subject: str) -> Classification:
     return result
 
 
-def _check_auto_reply(msg: Message, subject: str, result: Classification) -> None:
+def _check_auto_reply(ev: Evidence, result: Classification) -> None:
+    msg = ev.msg
     auto_submitted = _token(msg.get("Auto-Submitted"))
     if auto_submitted and auto_submitted != "no":
         result.flag("is_auto_reply", f"Auto-Submitted: {auto_submitted}")
-    present = {key.lower() for key in msg.keys()}
     for name in _AUTO_HEADERS:
-        if name.lower() in present:
+        if name.lower() in ev.header_names:
             result.flag("is_auto_reply", f"{name} header")
     precedence = (msg.get("Precedence") or "").strip().lower()
     if precedence in _AUTO_PRECEDENCE:
         result.flag("is_auto_reply", f"Precedence: {precedence}")
-    if (
-        msg.get_content_type() == "multipart/report"
-        and str(msg.get_param("report-type", "") or "").lower() == "disposition-notification"
-    ):
+    report_type = _report_type(msg)
+    if msg.get_content_type() == "multipart/report" and report_type == "disposition-notification":
         result.flag("is_auto_reply", "read receipt")
-    if _VACATION_SUBJECT.search(subject):
+    if is_feedback_report(ev, report_type):
+        result.flag("is_auto_reply", "abuse feedback report (ARF)")
+    notice = list_notice(ev)
+    if notice:
+        result.flag("is_auto_reply", notice)
+    if vacation_subject(ev.subject):
         result.flag("is_auto_reply", "vacation subject")
 
 
-def _is_bounce(msg: Message, result: Classification) -> bool:
-    report_type = str(msg.get_param("report-type", "") or "").lower()
-    if msg.get_content_type() == "multipart/report" and report_type == "delivery-status":
+def _is_bounce(ev: Evidence, result: Classification) -> bool:
+    msg = ev.msg
+    if msg.get_content_type() == "multipart/report" and _report_type(msg) == "delivery-status":
         result.flag("is_bounce", "delivery status report")
         return True
-    for sender in parse_addresses([str(v) for v in msg.get_all("From", [])]):
-        if _DAEMON_LOCALPART.match(sender.address.split("@")[0]):
-            result.flag("is_bounce", f"sent by {sender.address}")
+    if daemon_sender(ev):
+        result.flag("is_bounce", f"sent by {ev.author.address if ev.author else 'a mailer daemon'}")
+        return True
+    for name in ("X-Failed-Recipients", "X-MS-Exchange-Message-Is-Ndr"):
+        if msg.get(name) is not None:
+            result.flag("is_bounce", f"{name} header")
             return True
-    if msg.get("X-Failed-Recipients") is not None:
-        result.flag("is_bounce", "X-Failed-Recipients header")
+    if has_status_part(ev):
+        result.flag("is_bounce", "delivery status part")
+        return True
+    reason = delivery_failure(ev)
+    if reason:
+        result.flag("is_bounce", reason)
         return True
     return False
+
+
+def _report_type(msg: Message) -> str:
+    value = msg.get_param("report-type", "")
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def _header_text(msg: Message, name: str) -> str:
+    return " ".join(str(v) for v in msg.get_all(name, []))
 
 
 def _token(value: str | None) -> str:

@@ -21,6 +21,12 @@ _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _ADDR_SPEC = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*", re.UNICODE)
 _ANGLE_ID = re.compile(r"<\s*([^<>\s]+?)\s*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a legal address may differ by from the header text: quotes, and the whitespace the
+# obsolete syntax allows around "." and "@" (``john . doe @ example . com``).
+_LOOSE = re.compile(r'"|\s+(?=[.@])|(?<=[.@])\s+')
+_QUOTED_LOCAL = re.compile(r'^"((?:[^"\\]|\\.)*)"@([\w-]+(?:\.[\w-]+)*)$')
+_QUOTED_PAIR = re.compile(r"\\(.)")
+_DOT_ATOM = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*$")
 
 
 def raw_bytes(value: str) -> bytes:
@@ -97,23 +103,36 @@ def decode_subject(value: str | None) -> str:
 def parse_addresses(values: list[str]) -> list[Address]:
     """Every mailbox in the given header values; garbage entries without an address are dropped.
 
-    An address the stdlib parser glued together from junk (it is not literally in the header)
-    is replaced by the address-looking tokens of the header.
+    RFC 5322 comments are removed before parsing (appendix A.5 puts them inside addresses:
+    ``<pete(his account)@silly.test(his host)>``); a comment is used as the name only when the
+    mailbox has no display name (``jdoe@example.com (John Doe)``). Groups yield their members.
+    An address the stdlib parser glued together from junk (it is not in the header, comments
+    whitespace and quotes aside) is replaced by the address-looking tokens of the header.
     """
     if not values:
         return []
     result: list[Address] = []
     seen: set[str] = set()
     unfolded = [_FOLD.sub(" ", str(v)) for v in values if v]
-    haystack = " ".join(_decode_plain(v) for v in unfolded).lower()
+    bare = [strip_comments(v) for v in unfolded]
+    haystack = " ".join(_decode_plain(v) for v in bare).lower()
+    loose = ""  # computed only when an address is not literally in the header
+    comment_names: dict[str, str] = {}
+    if bare != unfolded:  # comments present: one may be the only name a mailbox has
+        comment_names = {_normalise_address(addr): name for name, addr in getaddresses(unfolded)}
     glued = False
-    for name, addr in getaddresses(unfolded):
+    for name, addr in getaddresses(bare):
         address = _normalise_address(addr)
-        if address and address not in haystack:
-            glued = True
-        elif address and address not in seen:
-            seen.add(address)
-            result.append(Address(name=clean_line(decode_header_value(name)).strip("\"' "), address=address))
+        if not address or address in seen:
+            continue
+        if address not in haystack:
+            loose = loose or _LOOSE.sub("", haystack)
+            if _LOOSE.sub("", address) not in loose:
+                glued = True
+                continue
+        seen.add(address)
+        name = name or comment_names.get(address, "")
+        result.append(Address(name=clean_line(decode_header_value(name)).strip("\"' "), address=address))
     if result and not glued:
         return result
     for found in _ADDR_SPEC.findall(haystack):
@@ -124,13 +143,59 @@ def parse_addresses(values: list[str]) -> list[Address]:
     return result
 
 
+def strip_comments(value: str) -> str:
+    """``value`` without RFC 5322 comments (nested, with quoted pairs); quoted strings kept."""
+    if "(" not in value:
+        return value
+    out: list[str] = []
+    depth = 0
+    quoted = escaped = False
+    for char in value:
+        if escaped:
+            escaped = False
+            if depth == 0:
+                out.append(char)
+        elif char == "\\" and (quoted or depth):
+            escaped = True
+            if depth == 0:
+                out.append(char)
+        elif quoted:
+            quoted = char != '"'
+            out.append(char)
+        elif char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(" ")
+        elif depth == 0:
+            quoted = char == '"'
+            out.append(char)
+    return "".join(out)
+
+
 def _normalise_address(addr: str) -> str:
-    addr = _decode_plain(addr).strip().strip("<>\"' ").lower()
+    addr = _decode_plain(addr).strip().strip("<> ").lower()
+    quoted = _QUOTED_LOCAL.match(addr)
+    if quoted is not None:
+        return _quoted_address(quoted.group(1), quoted.group(2))
+    addr = addr.strip("\"'")
     if addr.count("@") != 1 or " " in addr:
         match = _ADDR_SPEC.search(addr)
         return match.group(0).lower() if match else ""
     local, domain = addr.split("@")
     return addr if local and "." in domain or domain == "localhost" else ""
+
+
+def _quoted_address(local: str, domain: str) -> str:
+    """A quoted local part (RFC 5322 3.4.1) stays quoted only when it needs to be."""
+    local = _QUOTED_PAIR.sub(r"\1", local)
+    if not local or "." not in domain and domain != "localhost" or _CONTROL.search(local):
+        return ""
+    if _DOT_ATOM.match(local):
+        return f"{local}@{domain}"
+    escaped = local.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"@{domain}'
 
 
 def first_address(values: list[str]) -> Address | None:

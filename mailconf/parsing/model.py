@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# Where ParsedMessage.from_ may come from, in the order they are tried.
+AUTHOR_FALLBACK = ("From", "Sender", "Reply-To", "Return-Path")
+MBOX_SOURCE = "mbox separator line"
+
 
 class ParseError(Exception):
     """The message cannot be parsed safely; ``reason`` is a short English explanation.
@@ -89,6 +93,7 @@ class ParsedMessage:
     references: list[str] = field(default_factory=list)
     subject: str = ""
     from_: Address | None = None
+    from_source: str = ""
     to: list[Address] = field(default_factory=list)
     cc: list[Address] = field(default_factory=list)
     reply_to: list[Address] = field(default_factory=list)
@@ -106,6 +111,13 @@ class ParsedMessage:
     bounce: BounceInfo | None = None
     size: int = 0
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def from_note(self) -> str:
+        """A sentence for the mail log when the author is not from the From field, else ""."""
+        if self.from_ is None or self.from_source in ("", "From"):
+            return ""
+        return f"no usable From header; sender taken from {self.from_source}"
 
     @property
     def is_noise(self) -> bool:

@@ -10,10 +10,12 @@ from email.policy import compat32
 from .body import Body, BodyCollector
 from .classify import bounce_info, classify
 from .fastpath import Base64Stash
+from .headerblock import repair_header_block
 from .headers import decode_subject, first_address, parse_addresses, parse_date, parse_message_ids
 from .html import html_to_text, referenced_cids, sanitize_html
 from .limits import DEFAULT_MAX_SIZE, Limits, check_size, check_structure
-from .model import Address, ParsedMessage, ParseError
+from .model import AUTHOR_FALLBACK, MBOX_SOURCE, Address, ParsedMessage, ParseError
+from .nesting import cap_nesting, may_be_too_deep
 from .quoting import trim_reply
 from .tags import find_ticket_tag
 
@@ -40,10 +42,22 @@ def parse_message(raw: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> ParsedMess
     raw = bytes(raw)
     limits = Limits(max_size=max_size)
     check_size(raw, limits)
+    repair = repair_header_block(raw, limits.max_header_bytes)
     stash = Base64Stash()
-    shrunk = stash.shrink(raw)
+    shrunk = stash.shrink(repair.raw)
+    capped = 0
+    if may_be_too_deep(shrunk, limits.max_depth):
+        source, capped = cap_nesting(repair.raw, limits.max_depth)
+        if capped:
+            stash = Base64Stash()
+            shrunk = stash.shrink(source)
+            del source
     check_structure(shrunk, limits)
-    msg = _PARSER.parsebytes(shrunk)
+    try:
+        msg = _PARSER.parsebytes(shrunk)
+    except RecursionError:
+        # Only when the nesting walk could not see the structure (line breaks of bare CRs).
+        raise ParseError(f"MIME nesting too deep to parse (over {limits.max_depth} levels)") from None
     del shrunk
     if not msg.keys() and b"\x00" in raw[:4096]:
         # An Outlook .msg file (OLE compound document) or other binary saved in place of a
@@ -51,14 +65,19 @@ def parse_message(raw: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> ParsedMess
         raise ParseError("not an RFC 5322 message: no header fields and binary content")
     stash.restore(msg)
     result = ParsedMessage(message_id="", size=len(raw))
-    _fill_identity(result, msg, raw)
+    result.warnings.extend(repair.defects)
+    if capped:
+        result.warnings.append(
+            f"MIME nesting deeper than {limits.max_depth} levels: {capped} deeper part(s) kept as attachments"
+        )
+    _fill_identity(result, msg, raw, repair.envelope_sender)
     body = BodyCollector(limits).collect(msg)
     _fill_body(result, body)
     _fill_flags(result, msg)
     return result
 
 
-def _fill_identity(result: ParsedMessage, msg: Message, raw: bytes) -> None:
+def _fill_identity(result: ParsedMessage, msg: Message, raw: bytes, envelope_sender: str) -> None:
     ids = parse_message_ids(_header(msg, "Message-ID"), limit=1)
     if ids:
         result.message_id = ids[0]
@@ -70,7 +89,11 @@ def _fill_identity(result: ParsedMessage, msg: Message, raw: bytes) -> None:
     result.references = parse_message_ids(_header(msg, "References"))
     result.subject = decode_subject(_header(msg, "Subject"))
     result.ticket_number = find_ticket_tag(result.subject)
-    result.from_ = _author(msg, result)
+    result.from_, result.from_source = _author(msg, envelope_sender)
+    if result.from_ is None:
+        result.warnings.append("no sender address found")
+    elif result.from_source != "From":
+        result.warnings.append(result.from_note)
     result.to = parse_addresses(_all(msg, "To"))
     result.cc = parse_addresses(_all(msg, "Cc"))
     result.reply_to = parse_addresses(_all(msg, "Reply-To"))
@@ -79,15 +102,17 @@ def _fill_identity(result: ParsedMessage, msg: Message, raw: bytes) -> None:
         result.warnings.append("Date header could not be parsed")
 
 
-def _author(msg: Message, result: ParsedMessage) -> Address | None:
-    for name in ("From", "Sender", "Return-Path"):
+def _author(msg: Message, envelope_sender: str) -> tuple[Address | None, str]:
+    """The author and where it was found: From, else the other fields that name a responsible
+    mailbox, in the order a human reader would trust them, else the mbox separator line."""
+    for name in AUTHOR_FALLBACK:
         found = first_address(_all(msg, name))
         if found is not None:
-            if name != "From":
-                result.warnings.append(f"no usable From header; author taken from {name}")
-            return found
-    result.warnings.append("no sender address found")
-    return None
+            return found, name
+    found = first_address([envelope_sender]) if envelope_sender else None
+    if found is not None:
+        return found, MBOX_SOURCE
+    return None, ""
 
 
 def _fill_body(result: ParsedMessage, body: Body) -> None:
@@ -108,7 +133,7 @@ def _fill_body(result: ParsedMessage, body: Body) -> None:
 
 
 def _fill_flags(result: ParsedMessage, msg: Message) -> None:
-    flags = classify(msg, result.subject)
+    flags = classify(msg, result.subject, author=result.from_, text=result.text)
     result.is_auto_reply = flags.is_auto_reply
     result.is_bulk = flags.is_bulk
     result.is_bounce = flags.is_bounce

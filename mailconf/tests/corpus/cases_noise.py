@@ -309,6 +309,7 @@ def identity() -> None:
         ),
         subject="No From",
         from_="robot@example.com",
+        from_source="Sender",
         synthesized_id=True,
         warnings=1,
     )
@@ -317,6 +318,7 @@ def identity() -> None:
         message(headers("Return-Path: <bounce-handler@example.com>", "Subject: Only return path"), b"Body."),
         subject="Only return path",
         from_="bounce-handler@example.com",
+        from_source="Return-Path",
         synthesized_id=True,
     )
     case(
@@ -324,6 +326,7 @@ def identity() -> None:
         message(headers("Subject: Nobody", "Date: yesterday"), b"Who sent this?"),
         subject="Nobody",
         from_=None,
+        from_source="",
         date=None,
         reply_contains=["Who sent this?"],
         synthesized_id=True,

@@ -88,3 +88,33 @@ def test_decode_random_bytes_never_raises() -> None:
         data = os.urandom(200 + seed)
         assert isinstance(decode_bytes(data, "utf-8"), str)
         assert isinstance(decode_bytes(data, "bogus"), str)
+
+
+# --- Japanese and unknown labels (issue 9, section 4) ---------------------------------------------
+
+
+def test_iso2022jp_with_nec_specials_and_halfwidth_kana() -> None:
+    """CP50220 as Japanese carriers send it: ① and ㈱ (JIS row 13) and ESC ( I katakana."""
+    data = "お知らせ".encode("iso2022_jp") + b"\x1b$B-!-j\x1b(B \x1b(I6^\x1b(B"
+    assert decode_bytes(data, "ISO-2022-JP") == "お知らせ①㈱ ｶﾞ"
+
+
+@pytest.mark.parametrize("label", [None, "NONE", "us-ascii", "utf-8", "x-unknown"])
+def test_iso2022jp_is_recognised_by_its_escapes_whatever_the_label(label: str | None) -> None:
+    assert decode_bytes("メールエラー通知".encode("iso2022_jp"), label) == "メールエラー通知"
+
+
+@pytest.mark.parametrize("codec", ["cp932", "euc_jp"])
+def test_japanese_without_a_usable_label(codec: str) -> None:
+    text = "お問い合わせありがとうございます"
+    assert decode_bytes(text.encode(codec), "NONE") == text
+
+
+def test_latin_accents_are_not_taken_for_russian() -> None:
+    assert decode_bytes("Grüße aus München, Café".encode("cp1252"), "bogus") == "Grüße aus München, Café"
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+def test_russian_is_not_taken_for_japanese_or_latin(codec: str) -> None:
+    for text in ("Заявка", "Недоставленное сообщение", "Я в отпуске"):
+        assert decode_bytes(text.encode(codec), "NONE") == text

@@ -5,8 +5,16 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from mailconf.parsing import parse_message
-from mailconf.parsing.headers import decode_header_value, parse_addresses, parse_date, parse_message_ids
+from mailconf.parsing.headers import (
+    decode_header_value,
+    parse_addresses,
+    parse_date,
+    parse_message_ids,
+    strip_comments,
+)
 
 from .helpers import raw_message
 
@@ -107,3 +115,42 @@ def test_dates_are_aware_or_none() -> None:
     assert parse_date("22 Nov 2026 10:15:00 -0000") == datetime(2026, 11, 22, 10, 15, tzinfo=UTC)
     for garbage in ("yesterday", "32 Foo 20x6 99:99", "", "Sun, 22 Nov 99999 10:15:00 +0300"):
         assert parse_date(garbage) is None
+
+
+def test_rfc5322_obsolete_address_syntax() -> None:
+    """Comments inside addresses (appendix A.5), groups, quoted local parts, spaces around dots."""
+    cases = {
+        "Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>": ("Pete", "pete@silly.test"),
+        "A Group(Some people):Chris Jones <c@(Chris's host.)public.example>, joe@example.org;": (
+            "Chris Jones",
+            "c@public.example",
+        ),
+        '"Joe Q. Public" <"joe q.public"@example.com>': ("Joe Q. Public", '"joe q.public"@example.com'),
+        '<"john.doe"@Example.COM>': ("", "john.doe@example.com"),
+        "john . doe @ example . org (John Doe)": ("John Doe", "john.doe@example.org"),
+        "Mary Smith <@node.test:mary@example.net>": ("Mary Smith", "mary@example.net"),
+    }
+    for value, (name, address) in cases.items():
+        found = parse_addresses([value])
+        assert (found[0].name, found[0].address) == (name, address), value
+    assert parse_addresses(["(Empty list)(start)Hidden recipients  :(nobody(that I know))  ;"]) == []
+
+
+def test_comments_keep_quoted_parentheses() -> None:
+    assert strip_comments('"Ivanov (IT)" <a(x)@b.example>') == '"Ivanov (IT)" <a @b.example>'
+
+
+@pytest.mark.parametrize(
+    ("headers", "source"),
+    [
+        ((b"From: a@x.example", b"Sender: b@x.example"), "From"),
+        ((b"From: garbage", b"Sender: b@x.example", b"Reply-To: c@x.example"), "Sender"),
+        ((b"Reply-To: c@x.example", b"Return-Path: <d@x.example>"), "Reply-To"),
+        ((b"Return-Path: <d@x.example>",), "Return-Path"),
+    ],
+)
+def test_author_fallback_order_is_recorded(headers: tuple[bytes, ...], source: str) -> None:
+    parsed = parse_message(b"\n".join(headers) + b"\nSubject: s\n\nbody")
+    assert parsed.from_source == source
+    assert (parsed.from_note == "") is (source == "From")
+    assert parsed.from_note in " ".join(parsed.warnings)

@@ -36,8 +36,11 @@ def _check_identity(parsed: ParsedMessage, expected: dict) -> None:
         assert (parsed.from_.address if parsed.from_ else None) == expected["from_"]
     if "from_name" in expected:
         assert parsed.from_ is not None and parsed.from_.name == expected["from_name"]
-    if "cc" in expected:
-        assert [a.address for a in parsed.cc] == expected["cc"]
+    if "from_source" in expected:
+        assert parsed.from_source == expected["from_source"]
+    for field in ("to", "cc", "reply_to"):
+        if field in expected:
+            assert [a.address for a in getattr(parsed, field)] == expected[field], field
     if "ticket" in expected:
         assert parsed.ticket_number == expected["ticket"]
     if "date" in expected:
@@ -68,6 +71,8 @@ def _check_text(parsed: ParsedMessage, expected: dict) -> None:
     assert "\ufffd" not in parsed.text
     if "warnings" in expected:
         assert len(parsed.warnings) >= expected["warnings"]
+    for fragment in expected.get("warnings_contain", []):
+        assert any(fragment in warning for warning in parsed.warnings), (fragment, parsed.warnings)
 
 
 def _check_attachments(parsed: ParsedMessage, expected: dict) -> None:

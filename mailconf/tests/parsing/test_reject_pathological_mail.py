@@ -1,4 +1,5 @@
 """Oversized and hostile messages end quickly: a ParseError with a reason, or a bounded parse.
+(Deep nesting is not refused but capped: see test_cap_deep_nesting.py.)
 
 Bounds here are loose (seconds) so a busy machine does not fail them; bench/parse_corpus.py
 has the real timing figures.
@@ -28,12 +29,6 @@ def _timed(call: Callable[[], ParsedMessage]) -> tuple[ParsedMessage | ParseErro
     return result, time.perf_counter() - start
 
 
-def _nested(levels: int) -> bytes:
-    opening = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i) for i in range(levels))
-    closing = b"".join(b"\n--b%d--\n" % i for i in reversed(range(levels)))
-    return HEAD + opening + b"Content-Type: text/plain\n\ndeep" + closing
-
-
 CASES = {
     "oversized": (HEAD + b"\n" + b"x" * (26 * 1024 * 1024), "exceeds the limit"),
     "thousands of headers": (HEAD + b"".join(b"X-Junk-%d: v\n" % i for i in range(5000)) + b"\nbody", "header fields"),
@@ -49,8 +44,6 @@ CASES = {
         HEAD + b"Content-Type: multipart/mixed; boundary=b\n\n" + b"--b\n\np\n" * 10_000 + b"--b--\n",
         "delimiters",
     ),
-    "1,000 nested multiparts": (_nested(1000), "over the limit"),
-    "150 nested multiparts": (_nested(150), "nesting deeper"),
     "empty": (b"\r\n\r\n", "empty"),
 }
 
@@ -69,11 +62,6 @@ def test_size_limit_is_a_parameter() -> None:
     with pytest.raises(ParseError, match="exceeds the limit of 1000 bytes"):
         parse_message(raw, max_size=1000)
     assert parse_message(raw, max_size=10_000).size == len(raw)
-
-
-def test_moderate_nesting_still_parses() -> None:
-    parsed = parse_message(_nested(20))
-    assert parsed.text == "deep"
 
 
 def test_25_mb_attachment_parses_in_bounded_time() -> None:
