@@ -6,7 +6,7 @@ Delivery journal commit together, and the browsers are woken after that commit.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from servicedesk.models import Ticket, User
 
-from . import catalogue, hold, mail, push
-from .compose import MailFrame, letter, render_template
+from . import catalogue, channels, hold, mail
+from .channels import Outgoing
+from .compose import render_template
 from .context import build_values
-from .models import Channel, Delivery, EventAction, Notification, Occurrence, Preference
+from .models import Channel, Delivery, EventAction, Occurrence, Preference
 from .recipients import Recipient, resolve
 
 
@@ -85,18 +86,19 @@ def _enabled_actions(event: str) -> list[EventAction]:
 
 
 def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventAction]) -> list[Planned]:
-    """Every (action, recipient) once per channel, without the author of the change."""
+    """Every (action, recipient) once per channel, without the author of the change. Each channel
+    says whom it can reach and under which key (`channels.base.DeliveryChannel`)."""
     actor: User | None = occurrence.actor
     actor_email = (actor.email or "").lower() if actor is not None else ""
     seen: set[tuple[str, str]] = set()
     planned: list[Planned] = []
     for action in actions:
-        for recipient in resolve(action, ticket, occurrence.data):
-            if action.channel == Channel.PUSH and recipient.user_id is None:
-                continue
-            if action.channel == Channel.EMAIL and "@" not in recipient.email:
-                continue
-            key = recipient.key(action.channel)
+        try:
+            channel = channels.get(action.channel)
+        except KeyError:  # a channel whose module is gone: the action cannot be served
+            continue
+        for recipient in channel.expand(action, resolve(action, ticket, occurrence.data)):
+            key = channel.key(recipient)
             is_actor = actor is not None and (
                 recipient.user_id == actor.pk or (action.channel == Channel.EMAIL and key == actor_email)
             )
@@ -180,12 +182,11 @@ class _Values:
 
 
 def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned]) -> list[Delivery]:
+    """Render each queued item and hand it to its channel; the journal records every item."""
     values = _Values(occurrence, ticket)
-    frame: MailFrame | None = None
     path = _object_path(ticket) or str(occurrence.data.get("url") or "")
-    notifications: list[Notification] = []
-    letters: list[tuple[Delivery, mail.Letter]] = []
     journal: list[Delivery] = []
+    by_channel: dict[str, list[Outgoing]] = defaultdict(list)
     now = timezone.now()
     for item in planned:
         entry = Delivery(
@@ -206,28 +207,14 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             {**values.get(language, item.recipient.time_zone), "RECIPIENT_NAME": item.recipient.name},
             language,
         )
-        if item.action.channel == Channel.PUSH:
-            if item.recipient.user_id is not None:  # always set: `plan` keeps push recipients with a login
-                notifications.append(
-                    Notification(
-                        user_id=item.recipient.user_id,
-                        event=occurrence.event,
-                        action=item.action,
-                        ticket=ticket,
-                        title=rendered.subject[:500],
-                        body=rendered.text,
-                        url=path,
-                        created_at=now,
-                    )
-                )
-        else:
-            frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
-            letters.append((entry, letter(rendered, frame, item.recipient.email)))
-    for (entry, _letter), outbox_id in zip(letters, mail.enqueue_many([pair[1] for pair in letters]), strict=True):
-        entry.outbox_id = outbox_id
-    Notification.objects.bulk_create(notifications)
+        by_channel[item.action.channel].append(
+            Outgoing(occurrence, item.action, item.recipient, entry, rendered, ticket.pk if ticket else None, path)
+        )
+    for code, items in by_channel.items():
+        channels.get(code).prepare(items)
     Delivery.objects.bulk_create(journal)
-    push.announce(n.user_id for n in notifications)
+    for code, items in by_channel.items():
+        channels.get(code).queue(items)
     return journal
 
 

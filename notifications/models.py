@@ -9,10 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import catalogue
+from . import catalogue, channels
 
 
 class Channel(models.TextChoices):
+    """The two channels every installation has; the full list is the registry (`channels.choices`)."""
+
     EMAIL = "email", _("E-mail")
     PUSH = "push", _("In-app push")
 
@@ -30,7 +32,7 @@ class EventAction(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     event = models.CharField(_("event"), max_length=80, db_index=True)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices, default=Channel.EMAIL)
     enabled = models.BooleanField(_("enabled"), default=True)
     is_mandatory = models.BooleanField(
         _("mandatory"),
@@ -174,7 +176,7 @@ class Preference(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_mutes")
     group = models.CharField(_("event group"), max_length=40)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
 
     class Meta:
         verbose_name = _("muted notification")
@@ -235,7 +237,7 @@ class Delivery(models.Model):
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="deliveries")
     action = models.ForeignKey(EventAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
     recipient = models.CharField(_("recipient"), max_length=320)
     ticket_id = models.BigIntegerField(_("ticket"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
@@ -252,3 +254,41 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}: {self.status}"
+
+
+class Dispatch(models.Model):
+    """One message to one endpoint of a channel that talks to an outside service (a browser's push
+    subscription, a Telegram chat, a webhook URL): the outbox of those channels. Written in the
+    fan-out's transaction, sent by `dispatch.deliver_due` after commit, retried by beat."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        DROPPED = "dropped", _("Endpoint gone")
+
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), null=True, blank=True, on_delete=models.CASCADE, related_name="dispatches"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
+    # What the channel needs to find the endpoint again, e.g. "subscription:12", "chat:4567".
+    target = models.CharField(_("endpoint"), max_length=200)
+    payload = models.JSONField(_("message"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("channel message")
+        verbose_name_plural = _("channel messages")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="dispatch_due", condition=Q(status="pending")),
+            models.Index(fields=["channel", "target"], name="dispatch_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.target}: {self.status}"

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from servicedesk.models import Contact, Employee, Ticket, User
 
-from .models import Channel, EventAction
+from .models import EventAction
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,6 @@ class Recipient:
     language: str
     # The zone of the recipient's profile; empty: the installation's TIME_ZONE (people without a login too).
     time_zone: str = ""
-
-    def key(self, channel: str) -> str:
-        """Identity for de-duplication and rate limits: the user for push, the address for mail."""
-        return f"user:{self.user_id}" if channel == Channel.PUSH else self.email.lower()
 
 
 def _default_language() -> str:

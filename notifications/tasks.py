@@ -44,3 +44,23 @@ def fan_out_due() -> int:
             log.exception("fan-out of occurrence %s failed", occurrence_id)
             postpone(occurrence_id)
     return done
+
+
+@shared_task(name="notifications.dispatch", ignore_result=True)
+def dispatch_task(ids: list[int]) -> int:
+    """The rows of one fan-out, kicked after its commit (Web Push, Telegram, webhooks)."""
+    from .dispatch import deliver_due
+
+    return deliver_due(ids)
+
+
+@shared_task(name="notifications.dispatch_due", ignore_result=True)
+def dispatch_due_task() -> int:
+    """Scheduled every minute: retries and rows whose kick was lost."""
+    from .dispatch import deliver_due
+
+    done = total = deliver_due()
+    while done:  # a backlog bigger than one batch is drained in this run
+        done = deliver_due()
+        total += done
+    return total

@@ -1,0 +1,36 @@
+"""E-mail: rendered letters go into the mail app's outbox in the fan-out's transaction (one
+INSERT for all of an occurrence's letters); the outbox row carries status, attempts and errors."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+from .. import mail
+from ..compose import MailFrame, letter
+from ..models import Channel
+from ..recipients import Recipient
+from .base import DeliveryChannel, Outgoing, register
+
+
+@register
+class EmailChannel(DeliveryChannel):
+    code = Channel.EMAIL.value
+    label = _("E-mail")
+    position = 10
+    needs_user: ClassVar[bool] = False
+
+    def accepts(self, recipient: Recipient) -> bool:
+        return "@" in recipient.email
+
+    def key(self, recipient: Recipient) -> str:
+        return recipient.email.lower()
+
+    def prepare(self, items: list[Outgoing]) -> None:
+        if not items:
+            return
+        frame = MailFrame.for_ticket(items[0].ticket_id)
+        letters = [letter(item.rendered, frame, item.recipient.email) for item in items]
+        for item, outbox_id in zip(items, mail.enqueue_many(letters), strict=True):
+            item.entry.outbox_id = outbox_id
