@@ -292,3 +292,30 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.target}: {self.status}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (a desktop, a phone with the app installed). Dropped when
+    the push service answers 404/410 or the person unsubscribes that browser in the profile."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("browser key"), max_length=200)
+    auth = models.CharField(_("authentication secret"), max_length=100)
+    device = models.CharField(_("device"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("subscribed"), default=timezone.now)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("browser subscription")
+        verbose_name_plural = _("browser subscriptions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.device or self.endpoint[:60]}"
+
+    def as_info(self) -> dict[str, object]:
+        """What pywebpush takes: the endpoint and the browser's keys."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

@@ -266,6 +266,20 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 # Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
+# Web Push (notifications/webpush.py): the VAPID signing key (unset: generated once into VAR_DIR),
+# the contact the push services see, how long they keep an undelivered message, request timeout.
+WEBPUSH_VAPID_PRIVATE_KEY = _keys.vapid_private_key(env.str("WEBPUSH_VAPID_PRIVATE_KEY", default=None), VAR_DIR)
+WEBPUSH_VAPID_SUBJECT = env.str("WEBPUSH_VAPID_SUBJECT", default="") or f"mailto:{DEFAULT_FROM_EMAIL}"
+WEBPUSH_TTL_SECONDS = env.int("WEBPUSH_TTL_SECONDS", default=24 * 3600)
+WEBPUSH_TIMEOUT_SECONDS = env.float("WEBPUSH_TIMEOUT_SECONDS", default=10.0)
+# Push services are public HTTPS hosts; plain http endpoints are refused unless this is on (tests).
+WEBPUSH_ALLOW_HTTP = env.bool("WEBPUSH_ALLOW_HTTP", default=False)
+# Telegram (notifications/telegram/): the Bot API server (a self-hosted one, or a fake in tests),
+# messages per second over all chats (Telegram allows about 30), how long a link code is valid.
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_MESSAGES_PER_SECOND = env.float("TELEGRAM_MESSAGES_PER_SECOND", default=25.0)
+TELEGRAM_LINK_CODE_MINUTES = env.int("TELEGRAM_LINK_CODE_MINUTES", default=15)
+TELEGRAM_POLL_SECONDS = env.int("TELEGRAM_POLL_SECONDS", default=25)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.

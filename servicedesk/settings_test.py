@@ -18,5 +18,6 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sd-test-media-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
+WEBPUSH_ALLOW_HTTP = True  # the local push service of the tests speaks plain http
 CELERY_TASK_EAGER_PROPAGATES = True
 LANGUAGE_CODE = "en"

@@ -20,3 +20,19 @@ def notification_state(context: template.Context) -> dict[str, int]:
         last=Max("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
     )
     return {"unread": state["unread"] or 0, "last_id": state["last"] or 0}
+
+
+@register.inclusion_tag("notifications/_devices.html", takes_context=True)
+def device_channels(context: template.Context) -> dict[str, object]:
+    """The profile's "Notifications outside the browser tab" card: this browser's Web Push switch,
+    the user's other subscribed browsers, and the Telegram link."""
+    from notifications import webpush
+    from notifications.models import PushSubscription
+
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "vapid_key": webpush.public_key(),
+        "subscriptions": list(PushSubscription.objects.filter(user=request.user)),
+    }

@@ -44,3 +44,13 @@ def session_cookie(client, username: str) -> str:
     fresh = Client()
     assert fresh.login(username=username, password=PASSWORD)
     return fresh.cookies["sessionid"].value
+
+
+@pytest.fixture
+def push_service():
+    """A local push service (HTTP level) for the Web Push tests."""
+    from notifications.tests.pushservice import PushService
+
+    service = PushService().start()
+    yield service
+    service.stop()

@@ -1,0 +1,62 @@
+"""Web Push: notifications that reach a closed tab, a desktop and the installed app on a phone.
+One `Dispatch` row per browser subscription of the recipient; a person without one gets nothing
+here (the journal still records the delivery)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Dispatch, PushSubscription
+from .base import ChannelError, DispatchChannel, Outgoing, register
+
+
+@register
+class WebPushChannel(DispatchChannel):
+    code = "webpush"
+    label = _("Web Push (browser and phone)")
+    position = 30
+
+    def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
+        from ..webpush import payload
+
+        user_ids = {item.recipient.user_id for item in items if item.recipient.user_id is not None}
+        subscriptions: dict[int, list[int]] = defaultdict(list)
+        for pk, user_id in PushSubscription.objects.filter(user_id__in=user_ids).values_list("pk", "user_id"):
+            subscriptions[user_id].append(pk)
+        found = []
+        for item in items:
+            message = payload(
+                title=item.rendered.subject,
+                body=item.rendered.text,
+                url=item.path,
+                tag=f"ticket-{item.ticket_id}" if item.ticket_id else f"event-{item.occurrence.pk}",
+            )
+            for pk in subscriptions.get(item.recipient.user_id or 0, ()):
+                found.append((item, f"subscription:{pk}", message))
+        return found
+
+    def send_many(self, rows: Sequence[Dispatch]) -> list[ChannelError | None]:
+        from .. import webpush
+
+        ids = [int(row.target.partition(":")[2]) for row in rows]
+        subscriptions = PushSubscription.objects.in_bulk(ids)
+        results: list[ChannelError | None] = []
+        with webpush.new_session() as session:
+            for row, pk in zip(rows, ids, strict=True):
+                subscription = subscriptions.get(pk)
+                if subscription is None:  # unsubscribed since the row was written
+                    results.append(ChannelError("the browser unsubscribed", gone=True))
+                    continue
+                try:
+                    webpush.send(subscription, row.payload, session)
+                    results.append(None)
+                except ChannelError as error:
+                    results.append(error)
+        return results
+
+    def forget(self, dispatch: Dispatch) -> None:
+        PushSubscription.objects.filter(pk=int(dispatch.target.partition(":")[2])).delete()
