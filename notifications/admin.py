@@ -23,7 +23,7 @@ from servicedesk.models import Ticket
 
 from . import catalogue, services
 from .forms import EventActionForm, PreviewForm
-from .models import Delivery, Dispatch, EventAction, Notification, Occurrence
+from .models import Delivery, EventAction, Notification, Occurrence
 
 # Russian noun cases of this app's models in the admin's sentences (servicedesk/admin_grammar.py).
 register_nouns(
@@ -354,28 +354,4 @@ class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
         return False
 
 
-@admin.register(Dispatch)
-class DispatchAdmin(TechnologistAccess, admin.ModelAdmin):
-    """The delivery log of Web Push, Telegram and webhooks: what was sent where, and why not."""
-
-    list_display = ("created_at", "channel", "target", "status", "attempts", "next_attempt_at", "last_error")
-    list_filter = ("channel", "status")
-    search_fields = ("target",)
-    readonly_fields = (
-        "delivery",
-        "channel",
-        "target",
-        "payload",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-        "created_at",
-        "sent_at",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from . import admin_channels  # noqa: E402, F401  (Telegram bot, channel messages, browser subscriptions)

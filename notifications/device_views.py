@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -23,6 +24,7 @@ from servicedesk.http import AuthenticatedRequest
 
 from . import webpush
 from .models import PushSubscription
+from .telegram import linking
 from .views import endpoint
 
 THEME_COLOUR = "#2F5BEA"
@@ -106,3 +108,20 @@ def push_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     webpush.unsubscribe(user=request.user, endpoint=subscription.endpoint)
     messages.success(request, _("The browser no longer receives notifications."))
     return redirect("profile")
+
+
+@endpoint("POST")
+def telegram_link(request: AuthenticatedRequest) -> HttpResponse:
+    """A fresh one-time code; the profile then shows it with the bot's link."""
+    if linking.active_bot() is None:
+        messages.error(request, _("No Telegram bot is connected yet: ask the technologist."))
+    else:
+        linking.start_link(user=request.user)
+    return redirect(reverse("profile") + "#telegram")
+
+
+@endpoint("POST")
+def telegram_unlink(request: AuthenticatedRequest) -> HttpResponse:
+    linking.unlink(user=request.user)
+    messages.success(request, _("Telegram is unlinked: notifications no longer go there."))
+    return redirect(reverse("profile") + "#telegram")

@@ -64,7 +64,7 @@ def claim(ids: Sequence[int] | None = None, limit: int = BATCH) -> list[Dispatch
 
 
 def _backoff(channel: DispatchChannel, row: Dispatch, error: ChannelError) -> dict[str, Any]:
-    attempts = row.attempts + 1
+    attempts = row.attempts + (1 if error.counts else 0)
     fields: dict[str, Any] = {"attempts": attempts, "last_error": str(error)[:2000]}
     if error.gone:
         channel.forget(row)

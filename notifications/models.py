@@ -319,3 +319,63 @@ class PushSubscription(models.Model):
     def as_info(self) -> dict[str, object]:
         """What pywebpush takes: the endpoint and the browser's keys."""
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class TelegramBot(models.Model):
+    """The installation's Telegram bot (one row), connected by a technologist. The token is
+    encrypted at rest and never shown again; `update_offset` is where long polling resumes."""
+
+    SINGLETON_PK = 1
+
+    enabled = models.BooleanField(_("enabled"), default=False)
+    token_encrypted = models.TextField(_("bot token"), blank=True)
+    username = models.CharField(
+        _("bot username"), max_length=64, blank=True, help_text=_("Filled in by the check of the token.")
+    )
+    update_offset = models.BigIntegerField(_("next update"), default=0)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram bot")
+        verbose_name_plural = _("Telegram bot")
+
+    def __str__(self) -> str:
+        return f"@{self.username}" if self.username else str(_("Telegram bot"))
+
+    @classmethod
+    def load(cls) -> TelegramBot:
+        bot, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
+        return bot
+
+    @property
+    def token(self) -> str:
+        from servicedesk.mailbridge import decrypt
+
+        return decrypt(self.token_encrypted) if self.token_encrypted else ""
+
+    def set_token(self, plain: str) -> None:
+        from servicedesk.mailbridge import encrypt
+
+        self.token_encrypted = encrypt(plain) if plain else ""
+
+
+class TelegramAccount(models.Model):
+    """An employee's Telegram chat with the bot. Linking: the profile shows a one-time code, the
+    person sends it to the bot, the bot's update names the chat."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="telegram"
+    )
+    chat_id = models.BigIntegerField(_("chat"), null=True, blank=True, unique=True)
+    telegram_username = models.CharField(_("Telegram username"), max_length=64, blank=True)
+    code = models.CharField(_("link code"), max_length=16, null=True, blank=True, unique=True)
+    code_expires_at = models.DateTimeField(_("code valid until"), null=True, blank=True)
+    linked_at = models.DateTimeField(_("linked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram account")
+        verbose_name_plural = _("Telegram accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.telegram_username or self.chat_id or '—'}"

@@ -19,4 +19,6 @@ urlpatterns = [
     path("webpush/subscribe", device_views.push_subscribe, name="push_subscribe"),
     path("webpush/unsubscribe", device_views.push_unsubscribe, name="push_unsubscribe"),
     path("webpush/<int:pk>/remove", device_views.push_remove, name="push_remove"),
+    path("telegram/link", device_views.telegram_link, name="telegram_link"),
+    path("telegram/unlink", device_views.telegram_unlink, name="telegram_unlink"),
 ]

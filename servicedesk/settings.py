@@ -280,6 +280,8 @@ TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org
 TELEGRAM_MESSAGES_PER_SECOND = env.float("TELEGRAM_MESSAGES_PER_SECOND", default=25.0)
 TELEGRAM_LINK_CODE_MINUTES = env.int("TELEGRAM_LINK_CODE_MINUTES", default=15)
 TELEGRAM_POLL_SECONDS = env.int("TELEGRAM_POLL_SECONDS", default=25)
+# "Snooze" under an escalation alert in Telegram: the same alert comes back after this many minutes.
+NOTIFY_SNOOZE_MINUTES = env.int("NOTIFY_SNOOZE_MINUTES", default=30)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.

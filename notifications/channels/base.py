@@ -35,15 +35,23 @@ if TYPE_CHECKING:
 
 class ChannelError(Exception):
     """A send that did not succeed. `permanent`: retrying cannot help; `gone`: the endpoint no longer
-    exists and is dropped; `retry_after`: the service asked us to wait this many seconds."""
+    exists and is dropped; `retry_after`: the service asked us to wait this many seconds;
+    `counts=False`: not held against the row's attempts (flood control of the whole service)."""
 
     def __init__(
-        self, message: str, *, permanent: bool = False, gone: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        gone: bool = False,
+        retry_after: float | None = None,
+        counts: bool = True,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent or gone
         self.gone = gone
         self.retry_after = retry_after
+        self.counts = counts
 
 
 @dataclass

@@ -54,3 +54,18 @@ def push_service():
     service = PushService().start()
     yield service
     service.stop()
+
+
+@pytest.fixture
+def bot_api(settings):
+    """A local Telegram Bot API, with the installation's bot connected to it."""
+    from notifications.telegram.linking import connect_bot
+    from notifications.tests.botapi import TOKEN, BotApi
+
+    api = BotApi().start()
+    settings.TELEGRAM_API_URL = api.url
+    settings.TELEGRAM_MESSAGES_PER_SECOND = 1000.0
+    connect_bot(token=TOKEN)
+    api.calls.clear()
+    yield api
+    api.stop()

@@ -1,0 +1,73 @@
+"""Telegram: a message with buttons to each recipient's linked chat, sent by the bot a technologist
+connected. Messages wait (and are retried) while no bot is connected; Telegram's flood control is
+honoured and sending is paced to TELEGRAM_MESSAGES_PER_SECOND."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Dispatch, TelegramAccount
+from .base import ChannelError, DispatchChannel, Outgoing, register
+
+
+def _text(item: Outgoing) -> str:
+    parts = [item.rendered.subject.strip(), item.rendered.text.strip()]
+    return "\n\n".join(part for part in parts if part)
+
+
+@register
+class TelegramChannel(DispatchChannel):
+    code = "telegram"
+    label = _("Telegram")
+    position = 40
+
+    def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
+        from ..telegram import buttons
+
+        user_ids = {item.recipient.user_id for item in items if item.recipient.user_id is not None}
+        chats = dict(
+            TelegramAccount.objects.filter(user_id__in=user_ids, chat_id__isnull=False).values_list(
+                "user_id", "chat_id"
+            )
+        )
+        found = []
+        for item in items:
+            chat_id = chats.get(item.recipient.user_id or 0)
+            if chat_id is None:
+                continue
+            url = buttons.site_url(item.path) if item.path else ""
+            with translation.override(item.recipient.language):
+                keys = buttons.for_message(item.occurrence, item.ticket_id, url)
+            text = _text(item)
+            if url and not any(key.url for key in keys):
+                text = f"{text}\n\n{url}"
+            payload = {"text": text, "buttons": [[key.text, key.data, key.url] for key in keys]}
+            found.append((item, f"chat:{chat_id}", payload))
+        return found
+
+    def send_many(self, rows: Sequence[Dispatch]) -> list[ChannelError | None]:
+        from ..telegram import linking
+        from ..telegram.client import BotClient, Button, Message
+
+        bot = linking.active_bot()
+        if bot is None:
+            return [ChannelError("no Telegram bot is connected")] * len(rows)
+        messages = [
+            Message(
+                chat_id=int(row.target.partition(":")[2]),
+                text=str(row.payload.get("text") or ""),
+                buttons=[Button(text, data, url) for text, data, url in row.payload.get("buttons") or []],
+            )
+            for row in rows
+        ]
+        return BotClient(bot.token).send(messages, settings.TELEGRAM_MESSAGES_PER_SECOND)
+
+    def forget(self, dispatch: Dispatch) -> None:
+        from ..telegram import linking
+
+        linking.forget_chat(int(dispatch.target.partition(":")[2]))
