@@ -19,6 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from servicedesk.dbutil import insert_many
+
 from . import channels
 from .channels import ChannelError, DispatchChannel, Outgoing
 from .models import Dispatch
@@ -33,9 +35,12 @@ MAX_BACKOFF = timedelta(hours=1)
 def enqueue(channel: str, endpoints: Sequence[tuple[Outgoing, str, dict[str, Any]]]) -> list[Dispatch]:
     """Write one pending row per endpoint in the caller's transaction; kick a worker on commit."""
     now = timezone.now()
-    rows = Dispatch.objects.bulk_create(
-        Dispatch(delivery=item.entry, channel=channel, target=target, payload=payload, next_attempt_at=now)
-        for item, target, payload in endpoints
+    rows = insert_many(
+        Dispatch,
+        [
+            Dispatch(delivery=item.entry, channel=channel, target=target, payload=payload, next_attempt_at=now)
+            for item, target, payload in endpoints
+        ],
     )
     if rows:
         schedule([row.pk for row in rows])

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from servicedesk.dbutil import insert_many
 from servicedesk.models import Ticket, User
 
 from . import catalogue, channels, hold, mail
@@ -92,12 +93,16 @@ def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventActio
     actor_email = (actor.email or "").lower() if actor is not None else ""
     seen: set[tuple[str, str]] = set()
     planned: list[Planned] = []
+    resolved: dict[tuple[object, ...], list[Recipient]] = {}  # one event, one action per channel: same people
     for action in actions:
         try:
             channel = channels.get(action.channel)
         except KeyError:  # a channel whose module is gone: the action cannot be served
             continue
-        for recipient in channel.expand(action, resolve(action, ticket, occurrence.data)):
+        audience = _audience(action)
+        if audience not in resolved:
+            resolved[audience] = resolve(action, ticket, occurrence.data)
+        for recipient in channel.expand(action, resolved[audience]):
             key = channel.key(recipient)
             is_actor = actor is not None and (
                 recipient.user_id == actor.pk or (action.channel == Channel.EMAIL and key == actor_email)
@@ -107,6 +112,23 @@ def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventActio
             seen.add((action.channel, key))
             planned.append(Planned(action, recipient, key))
     return planned
+
+
+def _audience(action: EventAction) -> tuple[object, ...]:
+    """What `resolve` reads of an action: two actions alike in this address the same people."""
+    flags = tuple(getattr(action, name) for name in AUDIENCE_FLAGS)
+    return (*flags, tuple(sorted(group.pk for group in action.groups.all())), action.addresses)
+
+
+AUDIENCE_FLAGS = (
+    "to_requester",
+    "to_responsible",
+    "to_team",
+    "to_watchers",
+    "to_agreement_recipients",
+    "to_team_leader",
+    "to_assignees",
+)
 
 
 def _apply_mutes(planned: list[Planned], group: str) -> None:
@@ -212,7 +234,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
         )
     for code, items in by_channel.items():
         channels.get(code).prepare(items)
-    Delivery.objects.bulk_create(journal)
+    insert_many(Delivery, journal)
     for code, items in by_channel.items():
         channels.get(code).queue(items)
     return journal

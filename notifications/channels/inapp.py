@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.dbutil import insert_many
+
 from .. import push
 from ..models import Channel, Notification
 from .base import DeliveryChannel, Outgoing, register
@@ -30,5 +32,5 @@ class InAppChannel(DeliveryChannel):
             for item in items
             if (user_id := item.recipient.user_id) is not None  # always set: the channel needs a login
         ]
-        Notification.objects.bulk_create(rows)
+        insert_many(Notification, rows)
         push.announce(row.user_id for row in rows)

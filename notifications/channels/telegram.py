@@ -5,7 +5,7 @@ honoured and sending is paced to TELEGRAM_MESSAGES_PER_SECOND."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import translation
@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Dispatch, TelegramAccount
 from .base import ChannelError, DispatchChannel, Outgoing, register
+
+if TYPE_CHECKING:
+    from ..telegram.client import Button
 
 
 def _text(item: Outgoing) -> str:
@@ -36,13 +39,16 @@ class TelegramChannel(DispatchChannel):
             )
         )
         found = []
+        labelled: dict[str, list[Button]] = {}  # the buttons differ only by language
         for item in items:
             chat_id = chats.get(item.recipient.user_id or 0)
             if chat_id is None:
                 continue
             url = buttons.site_url(item.path) if item.path else ""
-            with translation.override(item.recipient.language):
-                keys = buttons.for_message(item.occurrence, item.ticket_id, url)
+            if item.recipient.language not in labelled:
+                with translation.override(item.recipient.language):
+                    labelled[item.recipient.language] = buttons.for_message(item.occurrence, item.ticket_id, url)
+            keys = labelled[item.recipient.language]
             text = _text(item)
             if url and not any(key.url for key in keys):
                 text = f"{text}\n\n{url}"

@@ -100,3 +100,33 @@ def test_gone_endpoint_is_dropped_and_forgotten_permanent_error_fails(probe):
     gone.refresh_from_db(), bad.refresh_from_db()
     assert (gone.status, bad.status) == ("dropped", "failed")
     assert FORGOTTEN == ["probe:gone"]
+
+
+@pytest.mark.django_db
+def test_big_batches_go_through_copy_and_read_back_the_same():
+    from servicedesk.dbutil import COPY_FROM, insert_many
+
+    now = timezone.now()
+    rows = [
+        Dispatch(
+            channel="probe",
+            target=f"probe:{i}",
+            payload={"title": f"Заявка {i}", "nested": [1, None, "x"]},
+            status=Dispatch.Status.PENDING,
+            next_attempt_at=now,
+        )
+        for i in range(COPY_FROM + 10)
+    ]
+    insert_many(Dispatch, rows)
+    assert all(row.pk for row in rows)
+    stored = {row.pk: row for row in Dispatch.objects.all()}
+    assert len(stored) == len(rows)
+    for row in rows:
+        again = stored[row.pk]
+        assert (again.target, again.payload, again.status, again.next_attempt_at, again.attempts) == (
+            row.target,
+            row.payload,
+            "pending",
+            now,
+            0,
+        )
