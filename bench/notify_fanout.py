@@ -107,16 +107,6 @@ def build_world(recipients: int) -> tuple[object, object]:
 CHANNELS = ("email", "push", "webpush", "telegram")
 
 
-def add_channel_actions() -> None:
-    """The shipped public-comment action copied for the channels that ship without one."""
-    from notifications.models import EventAction
-
-    template = EventAction.objects.get(code="comment-public-push")
-    for channel in ("webpush", "telegram"):
-        template.pk, template.code, template.channel = None, f"comment-public-{channel}", channel
-        template.save()
-
-
 def only_channel(channel: str) -> None:
     from notifications.models import EventAction
 
@@ -185,7 +175,6 @@ def main() -> None:
     settings.NOTIFY_RATE_PER_RECIPIENT = (10**6, 3600)  # the bench is its own storm
     settings.NOTIFY_RATE_PER_TICKET = (10**6, 600)
     ticket, actor = build_world(args.recipients)
-    add_channel_actions()
     measure_outbox()
     print(
         f"{'channel':<8} {'queued':>10} {'median s':>9} {'max s':>7} {'in outbox API s':>16} "

@@ -5,8 +5,8 @@
 Builds a fresh database ``servicedesk_bench_webpush`` (dropped and re-created), starts a real
 Celery worker (prefork, two processes, Redis broker: ``BENCH_REDIS_URL``, default db 14) in a
 subprocess and a local push service (HTTP) in this process. One employee is responsible for a
-ticket and has one browser subscription at that push service; the shipped public-comment action
-is copied for the Web Push channel. Then `--events` comments are committed, one every
+ticket and has one browser subscription at that push service; only the shipped public-comment action of
+the Web Push channel is enabled. Then `--events` comments are committed, one every
 `--interval` seconds, each through the real `add_comment` service. The path is the production
 one: domain event after commit → occurrence → fan-out task on the worker → channel message row →
 dispatch task on the worker → VAPID-signed, aes128gcm-encrypted POST.
@@ -80,11 +80,10 @@ def build_world(endpoint: str, keys: object) -> tuple[object, object]:
         user=user, department=department, last_name="Дежурный", first_name="Иван", email=user.email
     )
     webpush.subscribe(user=user, endpoint=endpoint, p256dh=keys.p256dh, auth=keys.auth)  # type: ignore[attr-defined]
-    action = EventAction.objects.get(code="comment-public-push")
     EventAction.objects.update(enabled=False)
-    action.pk, action.code, action.channel, action.enabled = None, "comment-public-webpush", "webpush", True
-    action.to_responsible, action.to_watchers, action.to_requester = True, False, False
-    action.save()
+    EventAction.objects.filter(code="comment-public-webpush").update(
+        enabled=True, to_responsible=True, to_watchers=False, to_requester=False
+    )
     actor = User.objects.create(username="operator", email="operator@bench.test")
     ticket = create_ticket(
         actor=actor,

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Dispatch, TelegramAccount
+from ..models import Dispatch, EventAction, TelegramAccount
+from ..recipients import Recipient
 from .base import ChannelError, DispatchChannel, Outgoing, register
 
 if TYPE_CHECKING:
@@ -28,6 +29,14 @@ class TelegramChannel(DispatchChannel):
     code = "telegram"
     label = _("Telegram")
     position = 40
+
+    def expand(self, action: EventAction, recipients: Sequence[Recipient]) -> list[Recipient]:
+        """Only people with a linked chat: the rest get no journal entry at all."""
+        ids = {r.user_id for r in recipients if r.user_id is not None}
+        linked = set(
+            TelegramAccount.objects.filter(user_id__in=ids, chat_id__isnull=False).values_list("user_id", flat=True)
+        )
+        return [r for r in recipients if r.user_id in linked]
 
     def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
         from ..telegram import buttons

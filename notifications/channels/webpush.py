@@ -10,7 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Dispatch, PushSubscription
+from ..models import Dispatch, EventAction, PushSubscription
+from ..recipients import Recipient
 from .base import ChannelError, DispatchChannel, Outgoing, register
 
 
@@ -19,6 +20,12 @@ class WebPushChannel(DispatchChannel):
     code = "webpush"
     label = _("Web Push (browser and phone)")
     position = 30
+
+    def expand(self, action: EventAction, recipients: Sequence[Recipient]) -> list[Recipient]:
+        """Only people with a subscribed browser: the rest get no journal entry at all."""
+        ids = {r.user_id for r in recipients if r.user_id is not None}
+        subscribed = set(PushSubscription.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
+        return [r for r in recipients if r.user_id in subscribed]
 
     def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
         from ..webpush import payload

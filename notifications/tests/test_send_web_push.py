@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from notifications import catalogue, webpush
-from notifications.models import Dispatch, PushSubscription
+from notifications.models import Delivery, Dispatch, PushSubscription
 from notifications.tests.factories import make_action, new_ticket, only_actions
 from notifications.tests.pushservice import BrowserKeys
 from servicedesk import keys
@@ -90,11 +90,12 @@ def test_push_service_trouble_is_retried_and_a_wait_it_asks_for_is_kept(cast, pu
 
 
 @pytest.mark.django_db
-def test_recipient_without_a_browser_gets_only_a_journal_entry(cast, push_service, webpush_action, committed):
+def test_recipient_without_a_browser_is_not_addressed_at_all(cast, push_service, webpush_action, committed):
     with committed():
         new_ticket(cast)
     assert push_service.received == []
     assert not Dispatch.objects.exists()
+    assert not Delivery.objects.filter(channel="webpush").exists()
 
 
 def test_vapid_key_is_generated_once_and_kept(tmp_path):
