@@ -103,13 +103,18 @@ def test_switch_on_receive_show_and_switch_off(cast, asgi_server_factory, browse
         "ServiceWorker.deliverPushMessage",
         {"origin": server.url, "registrationId": registration, "data": json.dumps(message)},
     )
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)", polling=100
+    # Playwright's predicates are synchronous: the page polls the registration itself and leaves the
+    # notifications it shows in a variable the predicate reads.
+    page.evaluate(
+        """() => { window.__shown = null;
+          const poll = async () => {
+            const list = await (await navigator.serviceWorker.ready).getNotifications();
+            if (list.length) { window.__shown = list.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})); }
+            else { setTimeout(poll, 50); }
+          };
+          poll(); }"""
     )
-    shown = page.evaluate(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications())"
-        ".then(list => list.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"
-    )
+    shown = page.wait_for_function("window.__shown").json_value()
     assert shown == [
         {
             "title": f"Новая заявка {ticket.pk}",
