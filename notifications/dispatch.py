@@ -53,8 +53,8 @@ def schedule(ids: list[int]) -> None:
     transaction.on_commit(lambda: dispatch_task.delay(ids))
 
 
-def claim(ids: Sequence[int] | None = None, limit: int = BATCH) -> list[Dispatch]:
-    """Due pending rows (only `ids` if given), leased to this worker."""
+def claim(ids: Sequence[int] | None = None, limit: int | None = None) -> list[Dispatch]:
+    """Due pending rows (only `ids` if given), at most `limit` (BATCH), leased to this worker."""
     now = timezone.now()
     with transaction.atomic():
         due = Dispatch.objects.select_for_update(skip_locked=True).filter(
@@ -62,7 +62,7 @@ def claim(ids: Sequence[int] | None = None, limit: int = BATCH) -> list[Dispatch
         )
         if ids is not None:
             due = due.filter(pk__in=list(ids))
-        rows = list(due.order_by("next_attempt_at", "pk")[:limit])
+        rows = list(due.order_by("next_attempt_at", "pk")[: limit or BATCH])
         if rows:
             Dispatch.objects.filter(pk__in=[row.pk for row in rows]).update(next_attempt_at=now + LEASE)
     return rows

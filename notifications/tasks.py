@@ -48,10 +48,15 @@ def fan_out_due() -> int:
 
 @shared_task(name="notifications.dispatch", ignore_result=True)
 def dispatch_task(ids: list[int]) -> int:
-    """The rows of one fan-out, kicked after its commit (Web Push, Telegram, webhooks)."""
+    """The rows of one fan-out, kicked after its commit (Web Push, Telegram, webhooks), batch after
+    batch until none of them is due (a failed row waits for its next try, so this ends)."""
     from .dispatch import deliver_due
 
-    return deliver_due(ids)
+    done = total = deliver_due(ids)
+    while done:
+        done = deliver_due(ids)
+        total += done
+    return total
 
 
 @shared_task(name="notifications.dispatch_due", ignore_result=True)

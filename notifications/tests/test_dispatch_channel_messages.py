@@ -130,3 +130,15 @@ def test_big_batches_go_through_copy_and_read_back_the_same():
             now,
             0,
         )
+
+
+@pytest.mark.django_db
+def test_one_kick_sends_a_fan_out_bigger_than_a_batch(probe, monkeypatch):
+    from notifications import dispatch
+    from notifications.tasks import dispatch_task
+
+    monkeypatch.setattr(dispatch, "BATCH", 3)
+    rows = [_pending(f"probe:{i}") for i in range(7)]
+    OUTCOMES["probe:5"] = ChannelError("temporary")
+    assert dispatch_task([row.pk for row in rows]) == 7
+    assert Dispatch.objects.filter(status="sent").count() == 6
