@@ -50,3 +50,22 @@ def test_technologist_connects_the_bot_with_a_write_only_token(cast, client, bot
     bot = TelegramBot.load()
     assert (bot.enabled, bot.username, bot.token) == (True, "desk_test_bot", TOKEN)
     assert TOKEN not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_bot_token_never_reaches_the_log(cast, bot_api, caplog):
+    import logging
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)  # the installation's levels, as in production
+    root = logging.getLogger()
+    root.addHandler(caplog.handler)  # dictConfig replaced the root's handlers
+    try:
+        bot_api.user_sends(CHAT, "hello")
+        poll_once(timeout=0)
+    finally:
+        root.removeHandler(caplog.handler)
+    assert bot_api.sent(), "the bot answered"
+    assert TOKEN not in caplog.text
