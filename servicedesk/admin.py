@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from . import admin_access, roles
 from .admin_grammar import django_text, django_text_lazy, register_nouns
 from .admin_nouns import NOUNS
-from .forms.profile import language_choices, time_zone_choices
+from .forms.profile import language_choices, language_names, time_zone_choices
 from .forms.widgets import AdminFilePicker
 from .models import (
     Company,
@@ -80,7 +79,7 @@ class PreferenceChoicesMixin:
         if db_field.name == "time_zone":
             choices: Any = time_zone_choices
         else:
-            choices = language_choices if db_field.blank else settings.LANGUAGES
+            choices = language_choices if db_field.blank else language_names
         return forms.ChoiceField(
             label=capfirst(db_field.verbose_name),
             choices=choices,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import roles
 from ..models import Agreement, Company, Contact, Department, Employee, Service, Team, TicketType
+from .profile import language_names
 from .widgets import EmployeeChoiceField, active_employees
 
 # Above this many rows a many-to-many field of people is left to the technologist interface.
@@ -187,7 +188,7 @@ class EmployeeForm(PersonAccessMixin, forms.ModelForm):
             "is_active",
             "language",
         )
-        widgets = {"language": forms.Select(choices=(("ru", "Русский"), ("en", "English")))}
+        widgets = {"language": forms.Select(choices=language_names)}
         labels = {"first_name": _("First name")}
 
     def __init__(self, *args: Any, hidden_roles: set[str] = frozenset(), **kwargs: Any) -> None:  # type: ignore[assignment]
@@ -238,7 +239,7 @@ class ContactForm(PersonAccessMixin, forms.ModelForm):
             "sees_company_tickets",
             "language",
         )
-        widgets = {"language": forms.Select(choices=(("ru", "Русский"), ("en", "English")))}
+        widgets = {"language": forms.Select(choices=language_names)}
         labels = {"first_name": _("First name")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
