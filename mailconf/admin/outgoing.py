@@ -158,7 +158,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "status",
         "kind",
-        "to_display",
+        "addressees",
         "subject",
         "attempts",
         "next_attempt_at",
@@ -195,6 +195,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("addressed to"))
+    def addressees(self, obj: OutboxMessage) -> str:
+        # A property has no label of its own: the column header would read "TO DISPLAY".
+        return obj.to_display
 
     @admin.display(description=gettext_lazy("last error"))
     def short_error(self, obj: OutboxMessage) -> str:
