@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from . import incoming, nouns, outgoing
 
-__all__ = ["incoming", "outgoing"]
+__all__ = ["incoming", "nouns", "outgoing"]
