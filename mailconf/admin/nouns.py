@@ -15,14 +15,18 @@ register_nouns(
             pgettext_lazy("accusative", "outgoing mail"),
             pgettext_lazy("accusative plural", "outgoing mail"),
             pgettext_lazy("genitive", "outgoing mail"),
-            npgettext_lazy("count", "%(count)s outgoing mail connection", "%(count)s outgoing mail connections", "count"),
+            npgettext_lazy(
+                "count", "%(count)s outgoing mail connection", "%(count)s outgoing mail connections", "count"
+            ),
             FEMININE,
         ),
         IncomingConnection: Noun(
             pgettext_lazy("accusative", "incoming mail connection"),
             pgettext_lazy("accusative plural", "incoming mail connections"),
             pgettext_lazy("genitive", "incoming mail connection"),
-            npgettext_lazy("count", "%(count)s incoming mail connection", "%(count)s incoming mail connections", "count"),
+            npgettext_lazy(
+                "count", "%(count)s incoming mail connection", "%(count)s incoming mail connections", "count"
+            ),
             NEUTER,
         ),
         OutboxMessage: Noun(

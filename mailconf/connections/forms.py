@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mailconf.models import IncomingConnection, MailConnection, OutgoingConnection
@@ -157,13 +158,9 @@ class OutgoingConnectionForm(ConnectionForm):
         fields = (*OUTGOING_FIELDS, *COMPANY_FIELDS, "admin_email")
 
     def clean_port(self) -> int | None:
-        if port_25_refusal(self.cleaned_data.get("port"), settings.MAIL_ALLOW_PORT_25):
-            raise forms.ValidationError(
-                _(
-                    "Port 25 cannot be used for sending, even with STARTTLS: cloud platforms block it. "
-                    "Use 465 (SSL) or 587 (TLS)."
-                )
-            )
+        refusal = port_25_refusal(self.cleaned_data.get("port"), settings.MAIL_ALLOW_PORT_25)
+        if refusal:
+            raise forms.ValidationError(gettext(refusal))  # a msgid of the catalogue, naming the setting
         return super().clean_port()
 
     def clean_host(self) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from .base import EXCHANGE_SCOPE, ConnectionSettings
+from .base import EXCHANGE_SCOPE, CheckReport, ConnectionSettings
 from .errors import RecipientFailure, TransportError
 from .registry import Registry
 
@@ -97,6 +97,10 @@ class OutgoingTransport(ABC, Generic[C]):
         """Connect and authenticate, send nothing; TransportError on failure."""
         self.open()
         self.close()
+
+    @abstractmethod
+    def check_report(self) -> CheckReport:
+        """What a successful `check()` of this config proved (see CheckReport)."""
 
     def __enter__(self) -> Self:
         self.open()
