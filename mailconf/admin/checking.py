@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mailconf.connections.forms import protocol_field_css
 from mailconf.connections.status import check_settings
 from mailconf.models import MailConnection
 
@@ -84,6 +85,10 @@ class ConnectionCardMixin(admin.ModelAdmin):
         return self.render_change_form(
             request, context, add=obj is None, change=obj is not None, obj=obj, form_url=form_url
         )
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        context["protocol_field_css"] = protocol_field_css(self.model)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def connection_urls(self, prefix: str) -> list[URLPattern]:
         view = self.admin_site.admin_view

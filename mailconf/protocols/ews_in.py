@@ -118,6 +118,19 @@ def _new_protocol(config: Configuration, verify: bool | str, timeout: float) -> 
 @INCOMING_PROTOCOLS.register
 class EwsMailbox(IncomingMailbox[EwsMailboxConfig]):
     kind = "ews"
+    card_fields = (
+        "ews_url",
+        "verify_certificate",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "folders",
+        "processed_folder",
+        "error_folder",
+    )
     config_class = EwsMailboxConfig
 
     @classmethod

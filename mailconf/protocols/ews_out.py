@@ -91,6 +91,7 @@ def _map_error(exc: Exception) -> TransportError:
 @OUTGOING_PROTOCOLS.register
 class EwsTransport(OutgoingTransport[EwsConfig]):
     kind = "ews"
+    card_fields = ("ews_url", "login", "password", "oauth2", "client_id", "tenant_id", "client_secret")
     config_class = EwsConfig
 
     @classmethod

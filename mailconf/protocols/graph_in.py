@@ -50,6 +50,16 @@ class GraphMailboxConfig(MailboxConfig):
 @INCOMING_PROTOCOLS.register
 class GraphMailbox(IncomingMailbox[GraphMailboxConfig]):
     kind = "graph"
+    card_fields = (
+        "verify_certificate",
+        "login",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "folders",
+        "processed_folder",
+        "error_folder",
+    )
     config_class = GraphMailboxConfig
     oauth_scope = GRAPH_SCOPE
     token_only = True

@@ -66,6 +66,7 @@ def _graph_error(response: requests.Response) -> TransportError:
 @OUTGOING_PROTOCOLS.register
 class GraphTransport(OutgoingTransport[GraphConfig]):
     kind = "graph"
+    card_fields = ("client_id", "tenant_id", "client_secret")
     config_class = GraphConfig
     oauth_scope = GRAPH_SCOPE
     token_only = True

@@ -45,6 +45,21 @@ class ImapConfig(ServerMailboxConfig):
 @INCOMING_PROTOCOLS.register
 class ImapMailbox(IncomingMailbox[ImapConfig]):
     kind = "imap"
+    card_fields = (
+        "host",
+        "port",
+        "encryption",
+        "verify_certificate",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "folders",
+        "processed_folder",
+        "error_folder",
+    )
     config_class = ImapConfig
     folders_required = True
     can_idle = True

@@ -203,6 +203,9 @@ class IncomingMailbox(ABC, Generic[C]):
     config_class: ClassVar[type[MailboxConfig]] = MailboxConfig
     oauth_scope: ClassVar[str] = EXCHANGE_SCOPE
     token_only: ClassVar[bool] = False
+    # The connection card's fields this protocol reads; the card shows only these (see
+    # connections.forms.protocol_field_css).
+    card_fields: ClassVar[tuple[str, ...]] = ()
     supports_folders: ClassVar[bool] = True
     folders_required: ClassVar[bool] = False
     can_idle: ClassVar[bool] = False

@@ -65,6 +65,9 @@ class OutgoingTransport(ABC, Generic[C]):
     config_class: ClassVar[type[Any]] = object
     oauth_scope: ClassVar[str] = EXCHANGE_SCOPE
     token_only: ClassVar[bool] = False
+    # The connection card's fields this protocol reads; the card shows only these (see
+    # connections.forms.protocol_field_css).
+    card_fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: C) -> None:
         if not isinstance(config, self.config_class):

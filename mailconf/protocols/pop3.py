@@ -69,6 +69,18 @@ class Pop3Config(ServerMailboxConfig):
 @INCOMING_PROTOCOLS.register
 class Pop3Mailbox(IncomingMailbox[Pop3Config]):
     kind = "pop3"
+    card_fields = (
+        "host",
+        "port",
+        "encryption",
+        "verify_certificate",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+    )
     config_class = Pop3Config
     supports_folders = False
 

@@ -99,6 +99,19 @@ def _reply_text(code: int, message: bytes | str) -> str:
 @OUTGOING_PROTOCOLS.register
 class SmtpTransport(OutgoingTransport[SmtpConfig]):
     kind = "smtp"
+    card_fields = (
+        "host",
+        "port",
+        "encryption",
+        "verify_certificate",
+        "auth",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+    )
     config_class = SmtpConfig
 
     @classmethod
