@@ -22,7 +22,7 @@ from mailconf.protocols.errors import TransportError
 
 from .alerts import clear_alert, raise_alert
 from .clients import client_for
-from .explain import check_failure_text, check_success_text
+from .explain import check_failure_text, check_success_text, failure_text
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,9 @@ def record_result(conn: MailConnection, error: TransportError | None) -> None:
     )
     conn.refresh_from_db(fields=_STATUS_FIELDS)
     if conn.consecutive_failures >= failure_alert_threshold(conn):
-        raise_alert(conn, "failures", detail=error.message, count=conn.consecutive_failures)
+        # Worded in the language the alert mail is written in (the active one), detail after it.
+        detail = failure_text(error, protocol=conn.get_protocol_display())  # type: ignore[attr-defined]
+        raise_alert(conn, "failures", detail=detail, count=conn.consecutive_failures)
 
 
 def _stored_detail(error: TransportError) -> str:

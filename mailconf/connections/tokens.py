@@ -14,6 +14,7 @@ from mailconf.protocols.errors import TransportError
 from mailconf.protocols.oauth import OAuthConfig, acquire_app_token
 
 from .alerts import clear_alert, raise_alert
+from .explain import failure_text
 from .kinds import protocol_class
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def access_token(conn: MailConnection) -> str:
     except TransportError as exc:
         log.warning("OAuth token of %s not renewed: %s", conn, exc.message)
         if not unsaved:
-            raise_alert(conn, "token", detail=exc.message)
+            raise_alert(conn, "token", detail=failure_text(exc))
         raise
     if unsaved:
         return token.token
