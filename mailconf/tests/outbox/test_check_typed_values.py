@@ -124,3 +124,20 @@ def test_check_on_the_add_page_saves_nothing(root: Client) -> None:
         )
         page = root.post(reverse("admin:mailconf_incomingconnection_add"), {**data, "_check": "1"}).content.decode()
     assert len(_messages(page)) == 1 and not IncomingConnection.objects.exists()
+
+
+def test_unsaved_oauth_check_caches_no_token_and_raises_no_alert(root: Client, azure_ad, graph) -> None:
+    from .conftest import oauth_connection
+
+    conn = oauth_connection("graph")
+    conn.admin_email = "admin@example.test"
+    conn.save()
+    page = root.post(
+        reverse(CARD, args=[conn.pk]), {**form_data(conn, client_secret="typed-wrong-secret"), "_check": "1"}
+    ).content.decode()
+    assert _messages(page)[0].startswith("No OAuth2 access token could be obtained")
+    stored = OutgoingConnection.load()
+    assert stored.alerts == {} and stored.oauth_token_encrypted == "" and stored.check_status == ""
+    page = root.post(reverse(CARD, args=[conn.pk]), {**form_data(conn), "_check": "1"}).content.decode()
+    assert _messages(page)[0].endswith(f"Authenticated with an OAuth2 token as {conn.from_address}.")
+    assert OutgoingConnection.load().oauth_token_encrypted == ""  # the typed values' token is not kept
