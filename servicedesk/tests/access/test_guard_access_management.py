@@ -160,3 +160,38 @@ def _field_html(html: str, name: str) -> str:
     start = html.find(f'name="{name}"')
     assert start != -1, name
     return html[html.rfind("<", 0, start) : html.find(">", start) + 1]
+
+
+# Every URL that manages access, per role: (name, method, url); ALLOWED says who may use which.
+def _urls(cast: Cast, root: User) -> list[tuple[str, str, str]]:
+    return [
+        ("send link", "POST", reverse("person_send_access", args=["employee", cast.operator.pk])),
+        ("edit card", "GET", reverse("org_person_edit", args=["employee", cast.operator.pk])),
+        ("user card", "POST", reverse("admin:servicedesk_user_change", args=[cast.operator.user_id])),
+        ("set password", "GET", reverse("admin:auth_user_password_change", args=[cast.operator.user_id])),
+        ("superuser password", "GET", reverse("admin:auth_user_password_change", args=[root.pk])),
+    ]
+
+
+ALLOWED = {
+    "admin1": {"send link", "edit card", "user card", "set password"},
+    "system": {"edit card"},  # the card without login, rights and links
+    "operator": set(),
+    "auditor": set(),
+    "line2": set(),
+    "client": set(),
+}
+
+
+@pytest.mark.parametrize("who", sorted(ALLOWED))
+def test_every_access_url_per_role(client: Client, cast: Cast, mail_on: OutgoingConnection, who: str) -> None:
+    make_user("admin1", "administrator")
+    root = User.objects.create_superuser("root", "root@corp.example", PASSWORD)
+    _login(client, who)
+    for name, method, url in _urls(cast, root):
+        response = client.post(url, {"login": "x"}) if method == "POST" else client.get(url)
+        allowed = response.status_code in (200, 302) and "/login/" not in response.get("Location", "")
+        assert allowed == (name in ALLOWED[who]), (who, name, response.status_code)
+    if who != "admin1":
+        cast.operator.user.refresh_from_db()
+        assert cast.operator.user.username == "operator"  # none of the POSTs changed the login
