@@ -18,7 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mailconf.connections.forms import protocol_field_css
+from mailconf.connections.forms import SECRET_FIELDS, protocol_field_css
 from mailconf.connections.status import check_settings
 from mailconf.models import MailConnection
 
@@ -59,6 +59,11 @@ class ConnectionCardMixin(admin.ModelAdmin):
         if form.is_valid():
             outcome = check_settings(form.save(commit=False))
             (messages.success if outcome.ok else messages.error)(request, outcome.text)
+            if any(form.cleaned_data.get(name) for name in SECRET_FIELDS):
+                # Secrets are write-only: the page never shows one back, so saving needs it again.
+                messages.warning(
+                    request, _("The typed password or secret was checked, not saved: type it again to save.")
+                )
         else:
             messages.error(request, _("Nothing was checked: correct the errors below first."))
         admin_form = helpers.AdminForm(

@@ -34,6 +34,7 @@ def test_checks_the_typed_server_and_login_without_saving(root: Client, outgoing
     typed = form_data(conn, port=str(smtp.auth.port), auth="on", login="mailer", password="mailer-Pass-1")
     page = root.post(reverse(CARD, args=[conn.pk]), {**typed, "_check": "1"}).content.decode()
     assert _messages(page) == [f"Connected to 127.0.0.1:{smtp.auth.port}. Without encryption. Logged in as mailer."]
+    assert "type it again to save" in page  # the password is write-only, so the card says so
     # The card shows the typed values again (the password stays write-only).
     assert f'value="{smtp.auth.port}"' in page and "mailer-Pass-1" not in page
     stored = OutgoingConnection.load()
