@@ -222,7 +222,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
                 )
         else:
             frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
-            letters.append((entry, letter(rendered, frame, item.recipient.email)))
+            letters.append((entry, letter(rendered, frame, item.recipient.email, language=language)))
     for (entry, _letter), outbox_id in zip(letters, mail.enqueue_many([pair[1] for pair in letters]), strict=True):
         entry.outbox_id = outbox_id
     Notification.objects.bulk_create(notifications)

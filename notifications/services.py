@@ -262,7 +262,8 @@ def _test_letter(
 ) -> Letter:
     rendered = preview(action=action, ticket=ticket, language=language, recipient_name=recipient_name)
     # Signed like a notification, so the test looks like the real thing.
-    return letter(rendered, MailFrame.for_ticket(ticket.pk if ticket else None), to, kind="test", sign=True)
+    frame = MailFrame.for_ticket(ticket.pk if ticket else None)
+    return letter(rendered, frame, to, language=language, kind="test", sign=True)
 
 
 def preview_letter(

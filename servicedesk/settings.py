@@ -26,8 +26,19 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = _keys.secret_key(env.str("SECRET_KEY", default=None), VAR_DIR, debug=DEBUG)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where `make run` serves (manage.py runstack); links in mail follow it unless SITE_URL says otherwise.
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
+
+
+def _local_url(host: str, port: int) -> str:
+    # Listening on every address names none to link to: the loopback one stands in.
+    name = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}"
+
+
 # Absolute base URL used in links inside mail and notifications.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (env.str("SITE_URL", default="") or _local_url(HOST, PORT)).rstrip("/")
 
 INSTALLED_APPS = [
     "servicedesk.admin_apps.ServiceDeskAdminConfig",
@@ -240,6 +251,9 @@ MAIL_GRAPH_URL = env.str("MAIL_GRAPH_URL", default="https://graph.microsoft.com"
 MAIL_TOKEN_REFRESH_MARGIN_SECONDS = env.int("MAIL_TOKEN_REFRESH_MARGIN_SECONDS", default=300)
 # Outgoing mail and the outbox.
 MAIL_ALLOW_PORT_25 = env.bool("MAIL_ALLOW_PORT_25", default=False)
+# Recipients in these domains (and their subdomains) are never sent to: the demo's people live in
+# the reserved .example domain, so its mail cannot reach a real relay once one is configured.
+MAIL_DEMO_DOMAINS = [d.lower().strip(".") for d in env.list("MAIL_DEMO_DOMAINS", default=["example"]) if d.strip(".")]
 MAIL_MESSAGE_ID_DOMAIN = env.str("MAIL_MESSAGE_ID_DOMAIN", default="")
 MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3.0)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
@@ -276,9 +290,7 @@ TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
 # Beat starts a scheduler tick this often (seconds); a tick fires due levels for at most the budget.
 ESCALATION_TICK_SECONDS = env.float("ESCALATION_TICK_SECONDS", default=5.0)
 ESCALATION_TICK_BUDGET = env.float("ESCALATION_TICK_BUDGET", default=4.0)
-# --- `make run` (manage.py runstack) and the demo data -------------------------------------------
-HOST = env.str("HOST", default="127.0.0.1")
-PORT = env.int("PORT", default=8000)
+# --- `make run` (manage.py runstack) and the demo data (HOST and PORT: see SITE_URL above) ---------
 # Password of the demo logins created by the first `make run`; random when empty.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 

@@ -137,6 +137,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0, stdout=self.stdout)
         if not options["no_demo"]:
             call_command("load_demo", stdout=self.stdout)
+        # The children read HOST/PORT (and SITE_URL from them) from the environment they inherit.
+        os.environ["HOST"], os.environ["PORT"] = str(options["host"]), str(options["port"])
         children = self._children(options["host"], options["port"])
         signals = StopSignals()
         try:
