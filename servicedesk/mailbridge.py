@@ -37,6 +37,13 @@ def enqueue_system_mail(*, to: Sequence[str], subject: str, text: str, html: str
     return enqueue_mail(to=to, subject=subject, text=text, html=html, kind="system", auto_submitted=True).pk
 
 
+def mail_canary_states() -> list[dict[str, object]]:
+    """The mail canaries for /health: mailbox, state, last proven delivery and lag."""
+    from mailconf.canary import canary_states
+
+    return canary_states()
+
+
 class SettingsSectionError(ValueError):
     """Raised by a section validator; `errors` name the bad keys."""
 

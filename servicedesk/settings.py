@@ -305,6 +305,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
+    # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
+    "mailconf-canary": {"task": "mailconf.canary_tick", "schedule": 60.0},
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},

@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy
 from mailconf.connections import check_connection
 from mailconf.connections.forms import IncomingConnectionForm
 from mailconf.inbound import poll_connection, reprocess
-from mailconf.models import IncomingConnection, ProcessedMessage
+from mailconf.models import IncomingConnection, MailCanary, ProcessedMessage
+
+from .canary import MailCanaryInline, describe
 
 STATUS_FIELDS = (
     "check_status",
@@ -30,6 +32,7 @@ STATUS_FIELDS = (
     "last_error",
     "oauth_token_expires_at",
     "next_poll_at",
+    "canary_proof",
 )
 
 
@@ -49,6 +52,7 @@ class IncomingConnectionAdmin(admin.ModelAdmin):
     list_filter = ("protocol", "enabled", "check_status")
     readonly_fields = STATUS_FIELDS
     actions = ("check_selected", "poll_selected")
+    inlines = (MailCanaryInline,)
     fieldsets = (
         (
             gettext_lazy("Incoming mail server"),
@@ -88,6 +92,11 @@ class IncomingConnectionAdmin(admin.ModelAdmin):
         ),
         (gettext_lazy("Connection check"), {"fields": STATUS_FIELDS}),
     )
+
+    @admin.display(description=gettext_lazy("mail canary"))
+    def canary_proof(self, obj: IncomingConnection) -> str:
+        canary = MailCanary.objects.filter(incoming=obj, enabled=True).first()
+        return describe(canary) if canary is not None else _("off")
 
     @admin.action(description=gettext_lazy("Check the connection"), permissions=["change"])
     def check_selected(self, request: HttpRequest, queryset: QuerySet[IncomingConnection]) -> None:

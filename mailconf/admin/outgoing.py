@@ -20,6 +20,8 @@ from mailconf.connections.forms import OutgoingConnectionForm
 from mailconf.models import OutboxMessage, OutboxStatus, OutgoingConnection, RecipientStatus
 from mailconf.outbox import cancel_messages, deliver_due, outbox_summary, resend_messages, send_test_mail
 
+from .canary import summary_of_all
+
 
 @admin.register(OutgoingConnection)
 class OutgoingConnectionAdmin(admin.ModelAdmin):
@@ -42,6 +44,7 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
         "last_error",
         "oauth_token_expires_at",
         "outbox",
+        "mail_canaries",
     )
     fieldsets = (
         (
@@ -88,6 +91,10 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
         summary = outbox_summary()
         labels = dict(OutboxStatus.choices)
         return format_html_join(", ", "{}: {}", ((labels.get(k, k), n) for k, n in sorted(summary.items()))) or "—"
+
+    @admin.display(description=gettext_lazy("mail canaries"))
+    def mail_canaries(self, obj: OutgoingConnection) -> str:
+        return summary_of_all()
 
     def save_model(self, request: HttpRequest, obj: OutgoingConnection, form: Any, change: bool) -> None:
         obj.save()
