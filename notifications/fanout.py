@@ -7,6 +7,7 @@ Delivery journal commit together, and the browsers are woken after that commit.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,6 +32,17 @@ class Planned:
     recipient: Recipient
     key: str
     status: str = Delivery.Status.QUEUED
+
+
+# Channels served by another app (the webhooks app): channel -> handler(occurrence, ticket, actions,
+# values) returning the journal rows to write. Such an action has no recipients of its own: it
+# reaches the one endpoint its channel configures. Registered from the app's AppConfig.ready().
+ChannelHandler = Callable[[Occurrence, "Ticket | None", list[EventAction], dict[str, str]], list[Delivery]]
+CHANNEL_HANDLERS: dict[str, ChannelHandler] = {}
+
+
+def register_channel(channel: str, handler: ChannelHandler) -> None:
+    CHANNEL_HANDLERS[channel] = handler
 
 
 def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
@@ -91,6 +103,8 @@ def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventActio
     seen: set[tuple[str, str]] = set()
     planned: list[Planned] = []
     for action in actions:
+        if action.channel in CHANNEL_HANDLERS:
+            continue
         for recipient in resolve(action, ticket, occurrence.data):
             if action.channel == Channel.PUSH and recipient.user_id is None:
                 continue
@@ -231,6 +245,18 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
     return journal
 
 
+def _hand_over(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventAction]) -> list[Delivery]:
+    """Actions of the registered channels go to their handler, with the values in the default language."""
+    journal: list[Delivery] = []
+    for channel, handler in CHANNEL_HANDLERS.items():
+        chosen = [action for action in actions if action.channel == channel]
+        if chosen:
+            values = _Values(occurrence, ticket).get(settings.LANGUAGE_CODE)
+            journal += handler(occurrence, ticket, chosen, values)
+    Delivery.objects.bulk_create(journal)
+    return journal
+
+
 def fan_out(occurrence_id: int) -> list[Delivery]:
     """Process one occurrence exactly once (a second call, or a second worker, does nothing)."""
     with transaction.atomic():
@@ -252,6 +278,7 @@ def fan_out(occurrence_id: int) -> list[Delivery]:
         _apply_own_addresses(planned)
         _apply_rate_limits(planned, ticket.pk if ticket else None)
         journal = deliver(occurrence, ticket, planned)
+        journal += _hand_over(occurrence, ticket, actions)
         occurrence.processed_at = timezone.now()
         occurrence.save(update_fields=["processed_at"])
     return journal

@@ -15,6 +15,11 @@ from . import catalogue
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     PUSH = "push", _("In-app push")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+# The channels a person receives and can mute in the notification centre; a webhook reaches a system.
+PERSONAL_CHANNELS = [(channel.value, channel.label) for channel in (Channel.EMAIL, Channel.PUSH)]
 
 
 class EventAction(models.Model):

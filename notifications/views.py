@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from servicedesk.http import AuthenticatedRequest
 
 from . import catalogue, push, services
-from .models import Channel, Notification
+from .models import PERSONAL_CHANNELS, Notification
 
 PAGE_SIZE = 50
 FEED_SIZE = 20
@@ -87,7 +87,7 @@ def _preference_rows(request: AuthenticatedRequest) -> list[dict[str, object]]:
                 "on": (code, channel) not in muted or (code, channel) in mandatory,
                 "mandatory": (code, channel) in mandatory,
             }
-            for channel, channel_label in Channel.choices
+            for channel, channel_label in PERSONAL_CHANNELS
         ]
         rows.append({"code": code, "label": label, "cells": cells})
     return rows
@@ -104,7 +104,7 @@ def centre(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "unread": services.unread_count(request.user),
             "preference_rows": _preference_rows(request),
-            "channels": Channel.choices,
+            "channels": PERSONAL_CHANNELS,
         },
     )
 
@@ -162,7 +162,7 @@ def save_preferences(request: AuthenticatedRequest) -> HttpResponse:
     muted = [
         (code, channel)
         for code, _label in catalogue.group_choices()
-        for channel in Channel.values
+        for channel, _channel_label in PERSONAL_CHANNELS
         if f"{code}:{channel}" not in kept
     ]
     services.set_mutes(user=request.user, muted=muted)

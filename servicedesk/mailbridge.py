@@ -30,6 +30,13 @@ def outgoing_mail_configured() -> bool:
     return OutgoingConnection.objects.filter(pk=OutgoingConnection.SINGLETON_PK, enabled=True).exists()
 
 
+def administrator_address() -> str:
+    """The administrator e-mail of the outgoing connection card (system alerts go there)."""
+    from mailconf.models import OutgoingConnection
+
+    return OutgoingConnection.load().admin_email
+
+
 def enqueue_system_mail(*, to: Sequence[str], subject: str, text: str, html: str = "") -> int:
     """Put a code-owned mail in the outbox in the caller's transaction; returns the outbox row id."""
     from mailconf.outbox import enqueue_mail

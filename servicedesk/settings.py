@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "mailconf",
     "notifications",
     "escalation",
+    "webhooks",
     "telephony",
     "ninja",
     "servicedesk.login_audit.LoginAuditConfig",  # django-axes, under a name of ours
@@ -266,6 +267,11 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 # Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
+# Signed webhooks (webhooks/services.py).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
@@ -307,6 +313,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
     "mailconf-canary": {"task": "mailconf.canary_tick", "schedule": 60.0},
+    # Webhook calls due for a retry, or whose kick was lost (webhooks/services.py).
+    "webhooks-deliver-due": {"task": "webhooks.deliver", "schedule": 60.0},
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},
