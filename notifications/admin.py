@@ -130,7 +130,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
     actions = ("turn_off", "turn_on", "copy")
     readonly_fields = ("placeholder_list",)
     fieldsets = (
-        (None, {"fields": ("name", "event", "channel", "enabled", "is_mandatory")}),
+        (None, {"fields": ("name", "event", "channel", "enabled", "is_mandatory", "is_urgent")}),
         (
             _("Conditions (empty: any)"),
             {"fields": ("ticket_types", "services", "priorities", "teams", "agreements", "statuses")},

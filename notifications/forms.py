@@ -14,7 +14,7 @@ from servicedesk.roles import ROLE_LABELS
 
 from . import catalogue
 from .compose import template_errors
-from .models import EventAction
+from .models import DeliverySchedule, EventAction
 
 
 class EventActionForm(forms.ModelForm):
@@ -42,6 +42,7 @@ class EventActionForm(forms.ModelForm):
             "channel",
             "enabled",
             "is_mandatory",
+            "is_urgent",
             "ticket_types",
             "services",
             "priorities",
@@ -116,3 +117,26 @@ class PreviewForm(forms.Form):
         if ticket is None:
             raise ValidationError(_("There is no ticket with this number."))
         return ticket
+
+
+class DeliveryScheduleForm(forms.ModelForm):
+    """A person's quiet hours and digest, in the notification centre."""
+
+    class Meta:
+        model = DeliverySchedule
+        fields = ("quiet_from", "quiet_to", "quiet_outside_working_hours", "digest", "digest_minutes", "digest_at")
+        widgets = {
+            "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_to": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "digest_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "digest_minutes": forms.NumberInput(attrs={"min": 5, "max": 1440}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("quiet_from") is None) != (data.get("quiet_to") is None):
+            raise ValidationError(_("Give both the start and the end of the quiet hours, or neither."))
+        minutes = data.get("digest_minutes")
+        if data.get("digest") == DeliverySchedule.Digest.INTERVAL and (not minutes or not 5 <= minutes <= 1440):
+            self.add_error("digest_minutes", _("From 5 to 1440 minutes."))
+        return data

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from servicedesk.http import AuthenticatedRequest
 
 from . import catalogue, push, services
-from .models import PERSONAL_CHANNELS, Notification
+from .forms import DeliveryScheduleForm
+from .models import PERSONAL_CHANNELS, DeliverySchedule, Notification
 
 PAGE_SIZE = 50
 FEED_SIZE = 20
@@ -105,6 +106,7 @@ def centre(request: AuthenticatedRequest) -> HttpResponse:
             "unread": services.unread_count(request.user),
             "preference_rows": _preference_rows(request),
             "channels": PERSONAL_CHANNELS,
+            "schedule_form": DeliveryScheduleForm(instance=DeliverySchedule.objects.filter(user=request.user).first()),
         },
     )
 
@@ -167,6 +169,20 @@ def save_preferences(request: AuthenticatedRequest) -> HttpResponse:
     ]
     services.set_mutes(user=request.user, muted=muted)
     messages.success(request, _("Notification settings saved."))
+    return redirect("notifications:centre")
+
+
+@endpoint("POST")
+def save_schedule(request: AuthenticatedRequest) -> HttpResponse:
+    """Quiet hours and digest of the person looking."""
+    instance = DeliverySchedule.objects.filter(user=request.user).first() or DeliverySchedule(user=request.user)
+    form = DeliveryScheduleForm(request.POST, instance=instance)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Quiet hours and digest saved."))
+    else:
+        errors = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+        messages.error(request, errors)
     return redirect("notifications:centre")
 
 

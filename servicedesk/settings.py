@@ -267,6 +267,10 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 # Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
+# Burst folding: past this many notifications of one event for one recipient within the window
+# (seconds), the rest go out as one message when the window ends (notifications/quiet.py); 0: off.
+NOTIFY_BURST_THRESHOLD = env.int("NOTIFY_BURST_THRESHOLD", default=10)
+NOTIFY_BURST_SECONDS = env.int("NOTIFY_BURST_SECONDS", default=60)
 # Signed webhooks (webhooks/services.py).
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
@@ -313,6 +317,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
     "mailconf-canary": {"task": "mailconf.canary_tick", "schedule": 60.0},
+    # Notifications that waited for quiet hours, a digest or the end of a burst (notifications/quiet.py).
+    "notifications-release-held": {"task": "notifications.release_held", "schedule": 60.0},
     # Webhook calls due for a retry, or whose kick was lost (webhooks/services.py).
     "webhooks-deliver-due": {"task": "webhooks.deliver", "schedule": 60.0},
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
