@@ -67,8 +67,18 @@ def register_settings_section(
 
     def checked(value: Any, _shared: dict[str, Any]) -> Callable[[], None]:
         try:
-            return validate(value)
+            apply = validate(value)
         except SettingsSectionError as exc:
             raise settings_io.SettingsError(exc.errors) from None
+
+        def applied() -> None:
+            # A check that needs the other sections' new state may still refuse, inside the
+            # import's transaction: everything is rolled back.
+            try:
+                apply()
+            except SettingsSectionError as exc:
+                raise settings_io.SettingsError(exc.errors) from None
+
+        return applied
 
     settings_io.register_section(settings_io.Section(key, export, checked))

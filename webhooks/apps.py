@@ -12,7 +12,9 @@ class WebhooksConfig(AppConfig):
         from notifications.fanout import register_channel
         from notifications.models import Channel
 
+        from . import settings_io
         from .services import enqueue_for_actions
 
         # The event-action fan-out hands its "webhook" actions to this app.
         register_channel(Channel.WEBHOOK, enqueue_for_actions)
+        settings_io.register()
