@@ -5,6 +5,7 @@ file with any bad part changes nothing."""
 from __future__ import annotations
 
 import copy
+import html
 import json
 
 import pytest
@@ -110,3 +111,45 @@ def test_action_missing_from_the_file_is_deleted_but_escalation_ones_stay(cast) 
     import_settings(data)
     assert not EventAction.objects.filter(code=gone["code"], name=gone["name"]).exists()
     assert EventAction.objects.filter(escalation_levels__isnull=False).count() == escalation_bound
+
+
+def _upload(client, data: dict):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile("settings.json", json.dumps(data).encode(), content_type="application/json")
+    return client.post("/admin/mailconf/outgoingconnection/settings-as-code/", {"file": file, "preview": "1"})
+
+
+def test_technologist_previews_a_diff_then_applies_all(cast, client, hook) -> None:
+    from django.utils import translation
+
+    client.force_login(cast.technologist)
+    exported = client.get("/admin/mailconf/outgoingconnection/settings-as-code/?download=1")
+    assert exported["Content-Disposition"].startswith("attachment;")
+    data = {k: v for k, v in json.loads(exported.content).items() if k not in MAIL}
+    data["webhooks"][0]["url"] = "https://cmdb.example/v2/hook"
+
+    with translation.override("en"):
+        page = html.unescape(_upload(client, data).content.decode())
+    assert '-    "url": "https://cmdb.example/hook"' in page and '+    "url": "https://cmdb.example/v2/hook"' in page
+    assert 'data-section="webhooks"' in page and 'data-section="labels"' not in page
+    assert Webhook.objects.get().url == "https://cmdb.example/hook"  # only shown
+
+    client.post("/admin/mailconf/outgoingconnection/settings-as-code/", {"text": json.dumps(data), "apply": "1"})
+    assert Webhook.objects.get().url == "https://cmdb.example/v2/hook"
+
+
+def test_refused_file_lists_every_problem(cast, client, hook) -> None:
+    client.force_login(cast.technologist)
+    data = roundtrip()
+    data["webhooks"][0]["url"] = "ftp://cmdb.example"
+    data["labels"] = {"no-such-module": True}
+    page = _upload(client, data).content.decode()
+    assert "webhooks[0].url" in page and "labels.no-such-module" in page
+    assert Webhook.objects.get().url == "https://cmdb.example/hook"
+
+
+def test_only_technologists_open_the_page(cast, client) -> None:
+    client.force_login(cast.operator.user)
+    response = client.get("/admin/mailconf/outgoingconnection/settings-as-code/?download=1")
+    assert response.status_code in (302, 403)

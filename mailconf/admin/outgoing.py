@@ -21,6 +21,7 @@ from mailconf.models import OutboxMessage, OutboxStatus, OutgoingConnection, Rec
 from mailconf.outbox import cancel_messages, deliver_due, outbox_summary, resend_messages, send_test_mail
 
 from .canary import summary_of_all
+from .settings_code import settings_code_view
 
 
 @admin.register(OutgoingConnection)
@@ -106,8 +107,12 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
             path("<int:pk>/check/", view(require_POST(self.check_view)), name="mailconf_outgoing_check"),
             path("<int:pk>/send-test/", view(require_POST(self.send_test_view)), name="mailconf_outgoing_test"),
             path("<int:pk>/toggle/", view(require_POST(self.toggle_view)), name="mailconf_outgoing_toggle"),
+            path("settings-as-code/", view(self.settings_code), name="mailconf_settings_code"),
             *super().get_urls(),
         ]
+
+    def settings_code(self, request: HttpRequest) -> HttpResponse:
+        return settings_code_view(request, self)
 
     def _back(self, pk: int) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:mailconf_outgoingconnection_change", args=[pk]))
