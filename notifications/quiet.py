@@ -202,8 +202,7 @@ def release_due(now: dt.datetime | None = None, limit: int = 5000) -> int:
         Notification.objects.bulk_create(notes)
         mail.enqueue_many(letters)
         HeldNotification.objects.filter(pk__in=[row.pk for row in rows]).update(released_at=now)
-        users = [note.user_id for note in notes]
-        transaction.on_commit(lambda: push.announce(users))
+        push.announce(note.user_id for note in notes)
     return len(groups)
 
 
