@@ -28,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "servicedesk_bench_notify"
+# Several people may bench on one machine: each can name their own throwaway database.
+DB_NAME = os.environ.get("BENCH_NOTIFY_DB", "servicedesk_bench_notify")
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
