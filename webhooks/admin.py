@@ -21,7 +21,7 @@ class WebhookAdmin(TechnologistAccess, admin.ModelAdmin):
     list_display = ("name", "url", "enabled", "consecutive_failures", "last_success_at", "disabled_reason")
     readonly_fields = ("consecutive_failures", "last_success_at", "disabled_reason")
     filter_horizontal = ("actions",)
-    actions = ("switch_on",)
+    actions = ("switch_on", "send_test")
     fieldsets = (
         (None, {"fields": ("name", "url", "enabled", "secret", "actions")}),
         (_("Payload"), {"fields": ("payload",)}),
@@ -33,6 +33,17 @@ class WebhookAdmin(TechnologistAccess, admin.ModelAdmin):
         for hook in queryset:
             services.switch_on(hook)
         messages.success(request, gettext("Switched on; the waiting calls will be made."))
+
+    @admin.action(description=_("Send a test call"))
+    def send_test(self, request: HttpRequest, queryset: QuerySet[Webhook]) -> None:
+        for hook in queryset:
+            row = services.send_test(hook)
+            if row.status == WebhookDelivery.Status.SENT:
+                messages.success(
+                    request, gettext("%(name)s answered %(code)s.") % {"name": hook.name, "code": row.response_status}
+                )
+            else:
+                messages.error(request, gettext("%(name)s: %(error)s") % {"name": hook.name, "error": row.last_error})
 
 
 @admin.register(WebhookDelivery)

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notifications import catalogue
 from notifications.models import Channel, Delivery, EventAction, Occurrence
 from servicedesk.mailbridge import administrator_address, enqueue_system_mail
 from servicedesk.models import Ticket
@@ -154,6 +155,29 @@ def switch_off(hook: Webhook, error: str) -> bool:
                 text=render_to_string("emails/webhook_disabled-body.txt", context),
             )
     return True
+
+
+TEST_EVENT = "webhook.test"
+
+
+def send_test(hook: Webhook) -> WebhookDelivery:
+    """The card's "Send a test call": the real signing and transport, logged as a delivery row, at
+    once and whether the webhook is on or off; it does not count towards switching it off."""
+    values = {name: "" for name in catalogue.known_placeholder_names()}
+    values |= {"EVENT_CODE": TEST_EVENT, "EVENT_ID": "test", "TICKET_SUBJECT": "Test call"}
+    row = WebhookDelivery.objects.create(webhook=hook, event=TEST_EVENT, body=render_payload(hook.payload, values))
+    result = call(hook, row)
+    status = WebhookDelivery.Status.SENT if result.ok else WebhookDelivery.Status.FAILED
+    WebhookDelivery.objects.filter(pk=row.pk).update(
+        status=status,
+        attempts=1,
+        response_status=result.status,
+        last_error=result.error,
+        next_attempt_at=None,
+        sent_at=timezone.now() if result.ok else None,
+    )
+    row.refresh_from_db()
+    return row
 
 
 def switch_on(hook: Webhook) -> None:

@@ -155,3 +155,26 @@ def test_slow_receiver_times_out(cast, committed, receiver, settings) -> None:
         new_ticket(cast)
     row = WebhookDelivery.objects.get()
     assert row.status == "queued" and "no answer within 0.3 s" in row.last_error
+
+
+def test_send_test_uses_the_real_path_and_does_not_count_as_a_failure(receiver, settings) -> None:
+    from webhooks.services import send_test
+
+    settings.WEBHOOK_DISABLE_AFTER_FAILURES = 1
+    hook = make_hook(receiver.url)
+    row = send_test(hook)
+    [call] = receiver.calls
+    assert call.signature_ok and call.json()["event"] == "webhook.test"
+    assert (row.status, row.response_status) == ("sent", 200)
+
+    receiver.status = 500
+    assert send_test(hook).status == "failed"
+    hook.refresh_from_db()
+    assert hook.enabled and hook.consecutive_failures == 0
+
+
+def test_technologist_sends_a_test_call_from_the_card(cast, client, receiver) -> None:
+    hook = make_hook(receiver.url)
+    client.force_login(cast.technologist)
+    client.post("/admin/webhooks/webhook/", {"action": "send_test", "_selected_action": [hook.pk]}, follow=True)
+    assert len(receiver.calls) == 1 and receiver.calls[0].signature_ok
