@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -36,16 +37,30 @@ def summary_of_all() -> SafeString:
     ) or SafeString("—")
 
 
-class MailCanaryInline(admin.StackedInline):
-    model = MailCanary
-    can_delete = False
-    extra = 0
-    max_num = 1
-    verbose_name = gettext_lazy("mail canary")
-    verbose_name_plural = gettext_lazy("mail canary")
-    fields = ("enabled", "address", "interval_minutes", "late_after_minutes", "lost_after_minutes", "proof")
+@admin.register(MailCanary)
+class MailCanaryAdmin(admin.ModelAdmin):
+    """ "Mail canaries": one per mailbox a technologist wants proven; the proof shows on both cards."""
+
+    list_display = ("incoming", "enabled", "target", "interval_minutes", "proof")
+    list_filter = ("enabled",)
+    fields = ("incoming", "enabled", "address", "interval_minutes", "late_after_minutes", "lost_after_minutes", "proof")
     readonly_fields = ("proof",)
+
+    @admin.display(description=gettext_lazy("address"))
+    def target(self, obj: MailCanary) -> str:
+        return obj.target
 
     @admin.display(description=gettext_lazy("last proven delivery"))
     def proof(self, obj: MailCanary) -> SafeString:
         return describe(obj) if obj.pk else SafeString("—")
+
+
+def card_link(incoming_id: int) -> SafeString:
+    """The canary's proof on a mailbox card, linked to its settings (or to switching it on)."""
+    canary = MailCanary.objects.filter(incoming_id=incoming_id).first()
+    if canary is None:
+        url = reverse("admin:mailconf_mailcanary_add") + f"?incoming={incoming_id}"
+        return format_html('<a href="{}">{}</a>', url, _("Switch on the mail canary"))
+    url = reverse("admin:mailconf_mailcanary_change", args=[canary.pk])
+    shown = describe(canary) if canary.enabled else _("off")
+    return format_html('{} (<a href="{}">{}</a>)', shown, url, _("settings"))

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from mailconf.connections import check_connection
 from mailconf.connections.forms import IncomingConnectionForm
 from mailconf.inbound import poll_connection, reprocess
-from mailconf.models import IncomingConnection, MailCanary, ProcessedMessage
+from mailconf.models import IncomingConnection, ProcessedMessage
 
-from .canary import MailCanaryInline, describe
+from .canary import card_link
 
 STATUS_FIELDS = (
     "check_status",
@@ -52,7 +52,6 @@ class IncomingConnectionAdmin(admin.ModelAdmin):
     list_filter = ("protocol", "enabled", "check_status")
     readonly_fields = STATUS_FIELDS
     actions = ("check_selected", "poll_selected")
-    inlines = (MailCanaryInline,)
     fieldsets = (
         (
             gettext_lazy("Incoming mail server"),
@@ -95,8 +94,7 @@ class IncomingConnectionAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("mail canary"))
     def canary_proof(self, obj: IncomingConnection) -> str:
-        canary = MailCanary.objects.filter(incoming=obj, enabled=True).first()
-        return describe(canary) if canary is not None else _("off")
+        return card_link(obj.pk) if obj.pk else "—"
 
     @admin.action(description=gettext_lazy("Check the connection"), permissions=["change"])
     def check_selected(self, request: HttpRequest, queryset: QuerySet[IncomingConnection]) -> None:

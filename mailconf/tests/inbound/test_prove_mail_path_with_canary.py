@@ -135,3 +135,27 @@ def test_both_cards_show_the_last_proven_delivery_and_lag(loop, client: Client, 
     for page in (incoming, outgoing):
         assert "last proven delivery 04.12.2026 12:00, lag 42 s" in page
     assert conn.name in outgoing
+    canary_page = client.get(reverse("admin:mailconf_mailcanary_change", args=[bird.pk])).content.decode()
+    assert "lag 42 s" in canary_page
+
+
+def test_technologist_switches_the_canary_on_from_the_mailbox_card(cast, mailbox, make_connection, client) -> None:
+    conn = make_connection("imap", "ssl")
+    client.force_login(cast.technologist)
+    card = client.get(reverse("admin:mailconf_incomingconnection_change", args=[conn.pk])).content.decode()
+    add_url = reverse("admin:mailconf_mailcanary_add") + f"?incoming={conn.pk}"
+    assert add_url in card
+    response = client.post(
+        add_url,
+        {
+            "incoming": conn.pk,
+            "enabled": "on",
+            "address": "",
+            "interval_minutes": 5,
+            "late_after_minutes": 3,
+            "lost_after_minutes": 30,
+        },
+    )
+    assert response.status_code == 302
+    bird = MailCanary.objects.get(incoming=conn)
+    assert bird.enabled and bird.target == conn.login
