@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -129,6 +130,14 @@ def _alert(canary: MailCanary, status: CanaryStatus) -> None:
 def tick(now: datetime | None = None) -> None:
     send_due_probes(now)
     check_probes(now)
+    prune_probes(now)
+
+
+def prune_probes(now: datetime | None = None) -> int:
+    """Probes older than the outbox's retention go with their outbox rows; the canary keeps the summary."""
+    limit = (now or timezone.now()) - timedelta(days=settings.MAIL_OUTBOX_RETENTION_DAYS)
+    deleted, _detail = CanaryProbe.objects.filter(sent_at__lt=limit).delete()
+    return deleted
 
 
 def canary_states() -> list[dict[str, object]]:

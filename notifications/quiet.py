@@ -206,6 +206,13 @@ def release_due(now: dt.datetime | None = None, limit: int = 5000) -> int:
     return len(groups)
 
 
+def prune_released(now: dt.datetime | None = None) -> int:
+    """Released rows older than `NOTIFY_LOG_RETENTION_DAYS`: they were only the waiting room."""
+    limit = (now or timezone.now()) - dt.timedelta(days=settings.NOTIFY_LOG_RETENTION_DAYS)
+    deleted, _detail = HeldNotification.objects.filter(released_at__lt=limit).delete()
+    return deleted
+
+
 def _compose(group: list[HeldNotification]) -> tuple[str, str, str]:
     """(subject, text, link) of one message: the notification itself, or a list of them."""
     if len(group) == 1:

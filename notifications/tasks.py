@@ -50,4 +50,6 @@ def fan_out_due() -> int:
 @shared_task(name="notifications.release_held", ignore_result=True)
 def release_held() -> int:
     """Scheduled every minute: held notifications whose time has come, folded per recipient."""
-    return quiet.release_due()
+    released = quiet.release_due()
+    quiet.prune_released()
+    return released

@@ -271,6 +271,8 @@ NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, defa
 # (seconds), the rest go out as one message when the window ends (notifications/quiet.py); 0: off.
 NOTIFY_BURST_THRESHOLD = env.int("NOTIFY_BURST_THRESHOLD", default=10)
 NOTIFY_BURST_SECONDS = env.int("NOTIFY_BURST_SECONDS", default=60)
+# Days released held notifications and finished webhook calls are kept.
+NOTIFY_LOG_RETENTION_DAYS = env.int("NOTIFY_LOG_RETENTION_DAYS", default=30)
 # Signed webhooks (webhooks/services.py).
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)

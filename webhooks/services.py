@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -155,6 +155,14 @@ def switch_off(hook: Webhook, error: str) -> bool:
                 text=render_to_string("emails/webhook_disabled-body.txt", context),
             )
     return True
+
+
+def prune(now: datetime | None = None) -> int:
+    """Finished calls older than `NOTIFY_LOG_RETENTION_DAYS` leave the delivery log."""
+    limit = (now or timezone.now()) - timedelta(days=settings.NOTIFY_LOG_RETENTION_DAYS)
+    finished = (WebhookDelivery.Status.SENT, WebhookDelivery.Status.FAILED, WebhookDelivery.Status.CANCELLED)
+    deleted, _detail = WebhookDelivery.objects.filter(status__in=finished, created_at__lt=limit).delete()
+    return deleted
 
 
 TEST_EVENT = "webhook.test"

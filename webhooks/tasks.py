@@ -9,4 +9,8 @@ from . import services
 
 @shared_task(name="webhooks.deliver", ignore_result=True)
 def deliver_webhooks(ids: list[int] | None = None) -> int:
-    return services.deliver_due(ids)
+    """With ids: the kick after a fan-out; without: beat's sweep, which also prunes the log."""
+    done = services.deliver_due(ids)
+    if ids is None:
+        services.prune()
+    return done

@@ -179,3 +179,15 @@ def test_non_working_time_of_the_schedule_counts_as_quiet(cast, committed, push_
     with time_machine.travel(at(4, 19), tick=False), committed():
         new_ticket(cast, subject="Friday evening")
     assert notes(cast) == [] and HeldNotification.objects.get().release_at == at(7, 9)
+
+
+def test_released_rows_are_pruned_after_the_retention(cast, committed, push_to_responsible) -> None:
+    from notifications.quiet import prune_released
+
+    quiet(cast, digest=DeliverySchedule.Digest.INTERVAL, digest_minutes=30)
+    with time_machine.travel(at(4, 10, 5), tick=False), committed():
+        new_ticket(cast)
+    with time_machine.travel(at(4, 10, 30), tick=False):
+        release_due()
+    assert prune_released(at(4, 10, 30) + dt.timedelta(days=29)) == 0
+    assert prune_released(at(4, 10, 30) + dt.timedelta(days=31)) == 1

@@ -178,3 +178,15 @@ def test_technologist_sends_a_test_call_from_the_card(cast, client, receiver) ->
     client.force_login(cast.technologist)
     client.post("/admin/webhooks/webhook/", {"action": "send_test", "_selected_action": [hook.pk]}, follow=True)
     assert len(receiver.calls) == 1 and receiver.calls[0].signature_ok
+
+
+def test_old_finished_calls_leave_the_log(receiver) -> None:
+    from webhooks.services import prune
+
+    hook = make_hook(receiver.url)
+    old = START - dt.timedelta(days=31)
+    WebhookDelivery.objects.create(webhook=hook, event="e", body="{}", status="sent", created_at=old)
+    WebhookDelivery.objects.create(webhook=hook, event="e", body="{}", status="queued", created_at=old)
+    WebhookDelivery.objects.create(webhook=hook, event="e", body="{}", status="sent", created_at=START)
+    assert prune(START) == 1
+    assert sorted(WebhookDelivery.objects.values_list("status", flat=True)) == ["queued", "sent"]

@@ -159,3 +159,12 @@ def test_technologist_switches_the_canary_on_from_the_mailbox_card(cast, mailbox
     assert response.status_code == 302
     bird = MailCanary.objects.get(incoming=conn)
     assert bird.enabled and bird.target == conn.login
+
+
+def test_old_probes_are_pruned_with_the_outbox(loop, settings) -> None:
+    _conn, bird, _smtp = loop
+    settings.MAIL_OUTBOX_RETENTION_DAYS = 30
+    with time_machine.travel(START, tick=False):
+        canary.send_due_probes()
+    assert canary.prune_probes(START + dt.timedelta(days=29)) == 0
+    assert canary.prune_probes(START + dt.timedelta(days=31)) == 1
