@@ -121,16 +121,21 @@ class PreviewForm(forms.Form):
         return ticket
 
 
+_CLOCK = {"placeholder": "22:00", "pattern": "([01][0-9]|2[0-3]):[0-5][0-9]", "inputmode": "numeric", "size": 5}
+
+
 class DeliveryScheduleForm(forms.ModelForm):
     """A person's quiet hours and digest, in the notification centre."""
 
     class Meta:
         model = DeliverySchedule
         fields = ("quiet_from", "quiet_to", "quiet_outside_working_hours", "digest", "digest_minutes", "digest_at")
+        # Plain text "22:00": a browser's own time picker shows 10:00 PM in some locales, and the
+        # product writes times as 24-hour everywhere.
         widgets = {
-            "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "quiet_to": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "digest_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_from": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
+            "quiet_to": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
+            "digest_at": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
             "digest_minutes": forms.NumberInput(attrs={"min": 5, "max": 1440}),
         }
 
