@@ -168,3 +168,28 @@ def test_old_probes_are_pruned_with_the_outbox(loop, settings) -> None:
         canary.send_due_probes()
     assert canary.prune_probes(START + dt.timedelta(days=29)) == 0
     assert canary.prune_probes(START + dt.timedelta(days=31)) == 1
+
+
+def test_unreachable_imap_server_makes_the_canary_late(loop) -> None:
+    """The IMAP side down (nothing listens on the card's port): polls fail, the canary is late."""
+    import socket
+
+    from mailconf.inbound import poll_connection
+
+    conn, bird, smtp = loop
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    conn.port = closed_port
+    conn.save()
+    with time_machine.travel(START, tick=False):
+        canary.send_due_probes()
+        deliver_due()
+    smtp.plain.wait_for_messages(1)
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        poll_connection(conn.pk)
+    conn.refresh_from_db()
+    assert conn.consecutive_failures == 1
+    with time_machine.travel(START + dt.timedelta(minutes=11), tick=False):
+        assert canary.check_probes() == {bird.pk: "late"}
+    assert len(_alerts()) == 1
