@@ -7,8 +7,9 @@ Delivery journal commit together, and the browsers are woken after that commit.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -18,10 +19,10 @@ from django.utils import timezone
 
 from servicedesk.models import Ticket, User
 
-from . import catalogue, hold, mail, push
+from . import catalogue, hold, mail, push, quiet
 from .compose import MailFrame, letter, render_template
 from .context import build_values
-from .models import Channel, Delivery, EventAction, Notification, Occurrence, Preference
+from .models import Channel, Delivery, EventAction, HeldNotification, Notification, Occurrence, Preference
 from .recipients import Recipient, resolve
 
 
@@ -31,6 +32,20 @@ class Planned:
     recipient: Recipient
     key: str
     status: str = Delivery.Status.QUEUED
+    # Set when held (quiet hours, digest, burst; see quiet.py).
+    release_at: datetime | None = None
+    hold_reason: str = ""
+
+
+# Channels served by another app (the webhooks app): channel -> handler(occurrence, ticket, actions,
+# values) returning the journal rows to write. Such an action has no recipients of its own: it
+# reaches the one endpoint its channel configures. Registered from the app's AppConfig.ready().
+ChannelHandler = Callable[[Occurrence, "Ticket | None", list[EventAction], dict[str, str]], list[Delivery]]
+CHANNEL_HANDLERS: dict[str, ChannelHandler] = {}
+
+
+def register_channel(channel: str, handler: ChannelHandler) -> None:
+    CHANNEL_HANDLERS[channel] = handler
 
 
 def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
@@ -91,6 +106,8 @@ def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventActio
     seen: set[tuple[str, str]] = set()
     planned: list[Planned] = []
     for action in actions:
+        if action.channel in CHANNEL_HANDLERS:
+            continue
         for recipient in resolve(action, ticket, occurrence.data):
             if action.channel == Channel.PUSH and recipient.user_id is None:
                 continue
@@ -186,6 +203,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
     notifications: list[Notification] = []
     letters: list[tuple[Delivery, mail.Letter]] = []
     journal: list[Delivery] = []
+    held: list[tuple[Planned, str, str, str]] = []
     now = timezone.now()
     for item in planned:
         entry = Delivery(
@@ -198,7 +216,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             created_at=now,
         )
         journal.append(entry)
-        if item.status != Delivery.Status.QUEUED:
+        if item.status not in (Delivery.Status.QUEUED, Delivery.Status.HELD):
             continue
         language = item.recipient.language
         rendered = render_template(
@@ -206,7 +224,14 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             {**values.get(language, item.recipient.time_zone), "RECIPIENT_NAME": item.recipient.name},
             language,
         )
-        if item.action.channel == Channel.PUSH:
+        if item.status == Delivery.Status.HELD:
+            if item.action.channel == Channel.EMAIL:
+                frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
+                held_letter = letter(rendered, frame, item.recipient.email)
+                held.append((item, held_letter.subject, held_letter.text, path))
+            else:
+                held.append((item, rendered.subject, rendered.text, path))
+        elif item.action.channel == Channel.PUSH:
             if item.recipient.user_id is not None:  # always set: `plan` keeps push recipients with a login
                 notifications.append(
                     Notification(
@@ -226,8 +251,21 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
     for (entry, _letter), outbox_id in zip(letters, mail.enqueue_many([pair[1] for pair in letters]), strict=True):
         entry.outbox_id = outbox_id
     Notification.objects.bulk_create(notifications)
+    HeldNotification.objects.bulk_create(quiet.held_rows(held, occurrence, ticket.pk if ticket else None, now))
     Delivery.objects.bulk_create(journal)
     push.announce(n.user_id for n in notifications)
+    return journal
+
+
+def _hand_over(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventAction]) -> list[Delivery]:
+    """Actions of the registered channels go to their handler, with the values in the default language."""
+    journal: list[Delivery] = []
+    for channel, handler in CHANNEL_HANDLERS.items():
+        chosen = [action for action in actions if action.channel == channel]
+        if chosen:
+            values = _Values(occurrence, ticket).get(settings.LANGUAGE_CODE)
+            journal += handler(occurrence, ticket, chosen, values)
+    Delivery.objects.bulk_create(journal)
     return journal
 
 
@@ -251,7 +289,9 @@ def fan_out(occurrence_id: int) -> list[Delivery]:
         _apply_mutes(planned, spec.group if spec else "")
         _apply_own_addresses(planned)
         _apply_rate_limits(planned, ticket.pk if ticket else None)
+        quiet.hold(planned, occurrence, timezone.now())
         journal = deliver(occurrence, ticket, planned)
+        journal += _hand_over(occurrence, ticket, actions)
         occurrence.processed_at = timezone.now()
         occurrence.save(update_fields=["processed_at"])
     return journal

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from . import quiet
 from .fanout import due_occurrence_ids, fan_out, postpone
 
 log = logging.getLogger(__name__)
@@ -44,3 +45,11 @@ def fan_out_due() -> int:
             log.exception("fan-out of occurrence %s failed", occurrence_id)
             postpone(occurrence_id)
     return done
+
+
+@shared_task(name="notifications.release_held", ignore_result=True)
+def release_held() -> int:
+    """Scheduled every minute: held notifications whose time has come, folded per recipient."""
+    released = quiet.release_due()
+    quiet.prune_released()
+    return released

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mailconf",
     "notifications",
     "escalation",
+    "webhooks",
     "telephony",
     "ninja",
     "servicedesk.login_audit.LoginAuditConfig",  # django-axes, under a name of ours
@@ -280,6 +281,17 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 # Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
+# Burst folding: past this many notifications of one event for one recipient within the window
+# (seconds), the rest go out as one message when the window ends (notifications/quiet.py); 0: off.
+NOTIFY_BURST_THRESHOLD = env.int("NOTIFY_BURST_THRESHOLD", default=10)
+NOTIFY_BURST_SECONDS = env.int("NOTIFY_BURST_SECONDS", default=60)
+# Days released held notifications and finished webhook calls are kept.
+NOTIFY_LOG_RETENTION_DAYS = env.int("NOTIFY_LOG_RETENTION_DAYS", default=30)
+# Signed webhooks (webhooks/services.py).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
@@ -317,6 +329,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
+    # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
+    "mailconf-canary": {"task": "mailconf.canary_tick", "schedule": 60.0},
+    # Notifications that waited for quiet hours, a digest or the end of a burst (notifications/quiet.py).
+    "notifications-release-held": {"task": "notifications.release_held", "schedule": 60.0},
+    # Webhook calls due for a retry, or whose kick was lost (webhooks/services.py).
+    "webhooks-deliver-due": {"task": "webhooks.deliver", "schedule": 60.0},
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import incoming, nouns, outgoing
+from . import canary, incoming, nouns, outgoing
 
-__all__ = ["incoming", "nouns", "outgoing"]
+__all__ = ["canary", "incoming", "nouns", "outgoing"]

@@ -23,6 +23,7 @@ from mailconf.connections.forms import IncomingConnectionForm
 from mailconf.inbound import poll_connection, reprocess
 from mailconf.models import IncomingConnection, ProcessedMessage
 
+from .canary import card_link
 from .checking import ConnectionCardMixin
 
 STATUS_FIELDS = (
@@ -33,6 +34,7 @@ STATUS_FIELDS = (
     "last_error_text",
     "oauth_token_expires_at",
     "next_poll_at",
+    "canary_proof",
 )
 
 
@@ -103,6 +105,10 @@ class IncomingConnectionAdmin(ConnectionCardMixin, admin.ModelAdmin):
     def toggled(self, request: HttpRequest, conn: Any) -> None:
         text = _("%(name)s: mail is read again.") if conn.enabled else _("%(name)s: mail is no longer read.")
         messages.success(request, text % {"name": conn.name})
+
+    @admin.display(description=gettext_lazy("mail canary"))
+    def canary_proof(self, obj: IncomingConnection) -> str:
+        return card_link(obj.pk) if obj.pk else "—"
 
     @admin.action(description=gettext_lazy("Check the connection"), permissions=["change"])
     def check_selected(self, request: HttpRequest, queryset: QuerySet[IncomingConnection]) -> None:

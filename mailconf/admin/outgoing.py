@@ -21,7 +21,9 @@ from mailconf.connections.forms import OutgoingConnectionForm
 from mailconf.models import OutboxMessage, OutboxStatus, OutgoingConnection, RecipientStatus
 from mailconf.outbox import cancel_messages, deliver_due, outbox_summary, resend_messages, send_test_mail
 
+from .canary import summary_of_all
 from .checking import ConnectionCardMixin
+from .settings_code import settings_code_view
 
 
 @admin.register(OutgoingConnection)
@@ -45,6 +47,7 @@ class OutgoingConnectionAdmin(ConnectionCardMixin, admin.ModelAdmin):
         "last_error_text",
         "oauth_token_expires_at",
         "outbox",
+        "mail_canaries",
     )
     fieldsets = (
         (
@@ -96,6 +99,10 @@ class OutgoingConnectionAdmin(ConnectionCardMixin, admin.ModelAdmin):
     def last_error_text(self, obj: OutgoingConnection) -> str:
         return error_text(obj.last_error_reason, obj.last_error, protocol=obj.get_protocol_display())
 
+    @admin.display(description=gettext_lazy("mail canaries"))
+    def mail_canaries(self, obj: OutgoingConnection) -> str:
+        return summary_of_all()
+
     def save_model(self, request: HttpRequest, obj: OutgoingConnection, form: Any, change: bool) -> None:
         obj.save()
         settings_saved(form, obj)
@@ -105,8 +112,12 @@ class OutgoingConnectionAdmin(ConnectionCardMixin, admin.ModelAdmin):
         return [
             path("<int:pk>/send-test/", view(require_POST(self.send_test_view)), name="mailconf_outgoing_test"),
             *self.connection_urls("mailconf_outgoing"),
+            path("settings-as-code/", view(self.settings_code), name="mailconf_settings_code"),
             *super().get_urls(),
         ]
+
+    def settings_code(self, request: HttpRequest) -> HttpResponse:
+        return settings_code_view(request, self)
 
     def _back(self, pk: int) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:mailconf_outgoingconnection_change", args=[pk]))

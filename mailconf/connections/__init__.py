@@ -21,7 +21,7 @@ Public API:
 - `raise_alert(conn, key, **context)` / `clear_alert(conn, key)`.
 - `message_id_domain(conn)`: our domain for Message-IDs and EHLO.
 - `save_connection_form(form)`, `settings_saved(form, conn)`: saving the outgoing card.
-- `export_settings()`, `import_settings(data)`, `SettingsError`: settings as code.
+- `export_settings()`, `import_settings(data)`, `preview_import(data)`, `SettingsError`: settings as code.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from __future__ import annotations
 from .alerts import clear_alert, raise_alert
 from .clients import client_for, mailbox_config, message_id_domain, open_mailbox, open_transport
 from .forms import save_connection_form, settings_saved
-from .settings_io import SettingsError, export_settings, import_settings
+from .settings_io import SettingsError, export_settings, import_settings, preview_import
 from .status import CheckOutcome, check_connection, check_settings, record_result
 from .tokens import access_token
 
@@ -43,6 +43,7 @@ __all__ = [
     "client_for",
     "export_settings",
     "import_settings",
+    "preview_import",
     "mailbox_config",
     "message_id_domain",
     "open_mailbox",
