@@ -227,7 +227,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
         if item.status == Delivery.Status.HELD:
             if item.action.channel == Channel.EMAIL:
                 frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
-                held_letter = letter(rendered, frame, item.recipient.email)
+                held_letter = letter(rendered, frame, item.recipient.email, language=language)
                 held.append((item, held_letter.subject, held_letter.text, path))
             else:
                 held.append((item, rendered.subject, rendered.text, path))

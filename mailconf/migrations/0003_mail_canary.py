@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mailconf', '0001_initial'),
+        ('mailconf', '0002_error_reasons'),
     ]
 
     operations = [
