@@ -272,6 +272,9 @@ NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, defa
 TELEPHONY_AUDIO_MAX_BYTES = env.int("TELEPHONY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
 # Country whose numbering plan reads numbers without a country code ("8 912 …" in Russia).
 TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
+# The API kicks the worker at most once per this many seconds per web process (0: once per call);
+# the kick runs that much later and takes every pending call, so a call waits at most about this.
+TELEPHONY_KICK_COALESCE_SECONDS = env.float("TELEPHONY_KICK_COALESCE_SECONDS", default=0.5)
 # --- Escalation (escalation/services.py) ----------------------------------------------------------
 # Beat starts a scheduler tick this often (seconds); a tick fires due levels for at most the budget.
 ESCALATION_TICK_SECONDS = env.float("ESCALATION_TICK_SECONDS", default=5.0)

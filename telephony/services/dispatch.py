@@ -31,6 +31,8 @@ from .routing import voicemail_routes
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = timedelta(minutes=2)
+# A fresh call is due for the sweeper this long after it arrived (intake.PROCESS_GRACE).
+PROCESS_GRACE = timedelta(seconds=30)
 
 
 def _link_employees(call: PbxCall, employees: list[Employee]) -> None:
@@ -130,6 +132,15 @@ def process_call(call_id: int) -> bool:
 def postpone(call_id: int) -> None:
     """After a failure: the sweeper tries again later."""
     PbxCall.objects.filter(pk=call_id, processed_at__isnull=True).update(process_due_at=timezone.now() + RETRY_AFTER)
+
+
+def pending_call_ids(limit: int = 1000) -> list[int]:
+    """Calls not processed yet, for the API's kick. Those postponed after a failure (due later
+    than a fresh call's grace) are left to the sweeper's back-off. `process_call` claims each with
+    SKIP LOCKED, so two kicks racing over the same calls do each once."""
+    horizon = timezone.now() + PROCESS_GRACE
+    pending = PbxCall.objects.filter(processed_at__isnull=True, process_due_at__lte=horizon).order_by("pk")
+    return list(pending.values_list("pk", flat=True)[:limit])
 
 
 def due_call_ids(limit: int = 200) -> list[int]:
