@@ -17,11 +17,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.recipients import for_employees
 from servicedesk.models import Employee
 
 from .. import outbox
-from notifications.recipients import for_employees
-
 from ..compose import missed_mail
 from ..models import MissedCallDigest, PbxCall, TelephonySettings
 from .routing import Route, missed_call_routes
