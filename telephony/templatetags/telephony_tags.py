@@ -13,4 +13,4 @@ register = template.Library()
 def uses_calls(request: HttpRequest) -> bool:
     """Whether the header shows "Calls": the page would open for this user (`may_use_calls`) and
     telephony is not switched off by its label."""
-    return labels.is_enabled("telephony", request) and may_use_calls(request.user)  # type: ignore[arg-type]
+    return labels.is_enabled("telephony", request) and may_use_calls(request.user)
