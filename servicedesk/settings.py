@@ -116,6 +116,8 @@ AUTH_USER_MODEL = "servicedesk.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password is checked.
     "servicedesk.auth_backends.LoginThrottleBackend",
+    # Employees kept by an LDAP sync: their directory password, checked by the directory.
+    "servicedesk.auth_backends.DirectoryPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
     "servicedesk.auth_backends.RolePermissionBackend",
 ]
