@@ -36,7 +36,10 @@ def test_pages_say_it_in_russian(cast) -> None:
     client = Client()
     client.force_login(User.objects.create_superuser("root", "root@corp.example", "pass-Word-42"))
     headers = {"HTTP_ACCEPT_LANGUAGE": "ru"}
-    page = client.get(reverse("admin:escalation_escalationscheme_changelist"), **headers).content.decode()
+    # The request activates Russian in this thread (LocaleMiddleware); the override puts the
+    # language back afterwards, so later tests are not run in Russian.
+    with translation.override(translation.get_language()):
+        page = client.get(reverse("admin:escalation_escalationscheme_changelist"), **headers).content.decode()
     assert "Выберите схему эскалации для изменения" in page
     with translation.override("ru"):
         changed = django_text("The {name} “{obj}” was changed successfully.").format(
