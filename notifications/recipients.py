@@ -3,7 +3,7 @@ user groups and fixed addresses, each reduced to one `Recipient` with a language
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -99,23 +99,21 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield _person(ticket.responsible_team.leader)
 
 
-def _concerned(data: Mapping[str, Any]) -> Iterator[Recipient]:
-    """The users an event without a ticket is about (e.g. who missed a call), given by its raiser."""
-    ids = [int(pk) for pk in data.get("recipient_user_ids") or ()]
-    if ids:
-        yield from (_user(user) for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+def for_employees(employees: Iterable[Employee]) -> list[Recipient]:
+    """Employees an app found itself (who missed a call) as recipients, resolved exactly as those
+    of event actions: their language and the time zone of their profile; one recipient per active
+    employee, in the order given."""
+    return _with_time_zones([r for r in (_person(employee) for employee in employees) if r is not None])
 
 
 def resolve(action: EventAction, ticket: Ticket | None, data: Mapping[str, Any] | None = None) -> list[Recipient]:
     """The action's recipients, in a stable order; duplicates are left for the caller to remove.
 
-    Without a ticket, "responsible" means the users the event concerns (`recipient_user_ids` in
-    the event's data: the employees who missed a call)."""
+    The people an event is about are its "assignees", named by the event (`assignees` in its
+    data): a task's assignees, the approvers, the employees who missed a call."""
     found: list[Recipient | None] = []
     if ticket is not None:
         found.extend(_ticket_recipients(action, ticket))
-    elif action.to_responsible and data:
-        found.extend(_concerned(data))
     if action.to_assignees and data:
         found.extend(_assignees(data))
     group_ids = [group.pk for group in action.groups.all()]

@@ -128,6 +128,8 @@ AUTH_USER_MODEL = "servicedesk.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password is checked.
     "servicedesk.auth_backends.LoginThrottleBackend",
+    # Employees kept by an LDAP sync: their directory password, checked by the directory.
+    "servicedesk.auth_backends.DirectoryPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
     "servicedesk.auth_backends.RolePermissionBackend",
 ]
@@ -298,6 +300,9 @@ WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", defau
 TELEPHONY_AUDIO_MAX_BYTES = env.int("TELEPHONY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
 # Country whose numbering plan reads numbers without a country code ("8 912 …" in Russia).
 TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
+# The API kicks the worker at most once per this many seconds per web process (0: once per call);
+# the kick runs that much later and takes every pending call, so a call waits at most about this.
+TELEPHONY_KICK_COALESCE_SECONDS = env.float("TELEPHONY_KICK_COALESCE_SECONDS", default=0.5)
 # --- Escalation (escalation/services.py) ----------------------------------------------------------
 # Beat starts a scheduler tick this often (seconds); a tick fires due levels for at most the budget.
 ESCALATION_TICK_SECONDS = env.float("ESCALATION_TICK_SECONDS", default=5.0)
