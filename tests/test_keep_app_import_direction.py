@@ -1,9 +1,9 @@
 """Imports between the apps point one way (docs/architecture.md, "The dependency rule"):
 
-    servicedesk  <-  mailconf  <-  notifications  <-  escalation, telephony
+    servicedesk  <-  mailconf  <-  notifications  <-  escalation, telephony, webhooks
 
 An app may import the apps to its left, never one to its right, and escalation and telephony
-know nothing of each other. What crosses to the mail app goes through one bridge module per app
+know nothing of each other (nor of webhooks, which reaches mail only through the core's bridge). What crosses to the mail app goes through one bridge module per app
 (`servicedesk.mailbridge`, `telephony.outbox`, `escalation.settings_io`; notifications' use of
 mailconf is held to its public packages by mailconf/tests/test_keep_import_direction.py). The
 project wiring (URLconf, ASGI entry point) and the test helpers may reach every app. Imports
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ("servicedesk", "mailconf", "notifications", "escalation", "telephony")
+ORDER = ("servicedesk", "mailconf", "notifications", "escalation", "telephony", "webhooks")
 # Each app and the apps it may import.
 ALLOWED: dict[str, set[str]] = {
     "servicedesk": set(),
@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "notifications": {"servicedesk", "mailconf"},
     "escalation": {"servicedesk", "mailconf", "notifications"},
     "telephony": {"servicedesk", "mailconf", "notifications"},
+    "webhooks": {"servicedesk", "notifications"},
 }
 # (importing app, imported app) -> the only modules through which that crossing may happen (the
 # core's bridge is the one way it reaches up to the mail app: encryption, outbox, settings export).
