@@ -90,6 +90,7 @@ def notify(fired: Sequence[tuple[SchemeSpec, LevelSpec, Any, Clock]], now: dt.da
             "localized": {lang: {**shared[lang], "ESCALATION_LEVEL": level.label} for lang in shared},
             "action_ids": list(level.notify_ids),
             "hold": level.hold,
+            "urgent": level.urgent,
             "level_id": level.pk,
             "object_id": obj.pk,
         }

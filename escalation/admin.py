@@ -11,14 +11,42 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from notifications.admin import TechnologistAccess
+from servicedesk.admin_grammar import FEMININE, MASCULINE, NEUTER, Noun, register_nouns
 from servicedesk.models import Priority
 
 from . import schemes
 from .models import TARGET_EVENTS, EscalationFiring, EscalationLevel, EscalationScheme, Target, Trigger
+
+# Russian noun cases of this app's models in the admin's sentences (servicedesk/admin_grammar.py).
+register_nouns(
+    {
+        EscalationScheme: Noun(
+            pgettext_lazy("accusative", "escalation scheme"),
+            pgettext_lazy("accusative plural", "escalation schemes"),
+            pgettext_lazy("genitive", "escalation scheme"),
+            npgettext_lazy("count", "%(count)s escalation scheme", "%(count)s escalation schemes", "count"),
+            FEMININE,
+        ),
+        EscalationLevel: Noun(
+            pgettext_lazy("accusative", "escalation level"),
+            pgettext_lazy("accusative plural", "escalation levels"),
+            pgettext_lazy("genitive", "escalation level"),
+            npgettext_lazy("count", "%(count)s escalation level", "%(count)s escalation levels", "count"),
+            MASCULINE,
+        ),
+        EscalationFiring: Noun(
+            pgettext_lazy("accusative", "escalation fired"),
+            pgettext_lazy("accusative plural", "escalation journal"),
+            pgettext_lazy("genitive", "escalation fired"),
+            npgettext_lazy("count", "%(count)s escalation firing", "%(count)s escalation firings", "count"),
+            NEUTER,
+        ),
+    }
+)
 
 
 def _resync_after_commit() -> None:
@@ -59,6 +87,7 @@ class LevelForm(forms.ModelForm):
             "percent",
             "offset_minutes",
             "hold_to_working_hours",
+            "is_urgent",
             "notify",
             "reassign_employee",
             "reassign_team",
@@ -94,7 +123,7 @@ class LevelInline(admin.StackedInline):
         ("position", "enabled"),
         "name",
         ("trigger", "percent", "offset_minutes"),
-        "hold_to_working_hours",
+        ("hold_to_working_hours", "is_urgent"),
         "notify",
         ("reassign_employee", "reassign_team"),
         "raise_priority",

@@ -111,6 +111,11 @@ class EscalationLevel(models.Model):
         default=False,
         help_text=_("Outside them the notification waits for the recipient's next working hour."),
     )
+    is_urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("Its notifications go out at once, through quiet hours and digests."),
+    )
     notify = models.ManyToManyField(
         "notifications.EventAction",
         verbose_name=_("notifications"),

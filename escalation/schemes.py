@@ -30,6 +30,7 @@ class LevelSpec:
     percent: int
     offset_minutes: int
     hold: bool
+    urgent: bool
     notify_ids: tuple[int, ...]
     reassign_employee_id: int | None
     reassign_team_id: int | None
@@ -97,6 +98,7 @@ def _compile() -> tuple[dict[str, list[SchemeSpec]], dict[int, SchemeSpec]]:
                 percent=level.percent or 0,
                 offset_minutes=level.offset_minutes or 0,
                 hold=level.hold_to_working_hours,
+                urgent=level.is_urgent,
                 notify_ids=tuple(action.pk for action in level.notify.all()),
                 reassign_employee_id=level.reassign_employee_id,
                 reassign_team_id=level.reassign_team_id,

@@ -37,6 +37,7 @@ ACTION_FLAGS = (
     "to_team_leader",
     "to_assignees",
     "notify_actor",
+    "is_urgent",
 )
 ACTION_TEXTS = ("code", "name", "event", "channel", "addresses", *EventAction.TEMPLATE_FIELDS)
 LEVEL_KEYS = (
@@ -47,6 +48,7 @@ LEVEL_KEYS = (
     "percent",
     "offset_minutes",
     "hold_to_working_hours",
+    "is_urgent",
     "raise_priority",
 )
 REFERENCES: dict[str, tuple[type[Model], str]] = {
@@ -242,6 +244,7 @@ def _apply_level(scheme: EscalationScheme, data: dict[str, Any]) -> EscalationLe
     )
     level.hold_to_working_hours = bool(data.get("hold_to_working_hours"))
     level.raise_priority = bool(data.get("raise_priority"))
+    level.is_urgent = bool(data.get("is_urgent"))
     level.reassign_employee, level.reassign_team = data["employee"], data["team"]
     level.save()
     level.notify.set([_apply_action(action) for action in data["actions"]])

@@ -23,7 +23,7 @@ from servicedesk.models import Ticket
 
 from . import catalogue, services
 from .forms import EventActionForm, PreviewForm
-from .models import Delivery, EventAction, Notification, Occurrence
+from .models import Delivery, EventAction, HeldNotification, Notification, Occurrence
 
 # Russian noun cases of this app's models in the admin's sentences (servicedesk/admin_grammar.py).
 register_nouns(
@@ -130,7 +130,7 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
     actions = ("turn_off", "turn_on", "copy")
     readonly_fields = ("placeholder_list",)
     fieldsets = (
-        (None, {"fields": ("name", "event", "channel", "enabled", "is_mandatory")}),
+        (None, {"fields": ("name", "event", "channel", "enabled", "is_mandatory", "is_urgent")}),
         (
             _("Conditions (empty: any)"),
             {"fields": ("ticket_types", "services", "priorities", "teams", "agreements", "statuses")},
@@ -319,6 +319,23 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "ticket", "action")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(HeldNotification)
+class HeldNotificationAdmin(TechnologistAccess, admin.ModelAdmin):
+    """What waits for quiet hours, a digest or the end of a burst; read-only."""
+
+    list_display = ("created_at", "channel", "recipient", "subject", "reason", "release_at", "released_at")
+    list_filter = ("reason", "channel")
+    search_fields = ("recipient", "subject")
+    readonly_fields = (*list_display, "event", "text", "url")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

@@ -26,11 +26,12 @@ class NotificationsConfig(AppConfig):
         from mailconf import signals as mail_signals
         from servicedesk import events
 
-        from . import work_items
+        from . import settings_io, work_items
         from .receivers import connection_alert_raised, message_unprocessable
         from .services import handle_domain_events
 
         work_items.register()
+        settings_io.register()
         events.subscribe_many(handle_domain_events)
         mail_signals.alert_raised.connect(connection_alert_raised, dispatch_uid="notifications-mail-alert")
         mail_signals.message_unprocessable.connect(message_unprocessable, dispatch_uid="notifications-unprocessable")

@@ -29,7 +29,7 @@ class MailFrame:
     ticket_id: int | None
     tag: str
     thread: tuple[str, tuple[str, ...]]
-    marker: str
+    marked: bool  # ticket mail carries the reply marker, in each recipient's language
 
     @classmethod
     def for_ticket(cls, ticket_id: int | None) -> MailFrame:
@@ -37,7 +37,7 @@ class MailFrame:
             ticket_id=ticket_id,
             tag=mail.subject_tag(ticket_id),
             thread=mail.thread_headers(ticket_id),
-            marker=mail.reply_marker() if ticket_id is not None else "",
+            marked=ticket_id is not None,
         )
 
 
@@ -60,17 +60,25 @@ def _join(*parts: str) -> str:
 
 
 def letter(
-    rendered: Rendered, frame: MailFrame, to: str, *, kind: str = "notification", sign: bool | None = None
+    rendered: Rendered,
+    frame: MailFrame,
+    to: str,
+    *,
+    language: str,
+    kind: str = "notification",
+    sign: bool | None = None,
 ) -> mail.Letter:
-    """The message for `to`; `sign` as in `mail.Letter` (the outbox appends the signature)."""
+    """The message for `to`, who reads `language`; `sign` as in `mail.Letter` (the outbox appends
+    the signature)."""
+    marker = mail.reply_marker(language) if frame.marked else ""
     subject = rendered.subject
     if frame.tag and frame.tag not in subject:
         subject = header_safe(f"{frame.tag} {subject}")
-    text = _join(frame.marker, rendered.text, rendered.footer)
+    text = _join(marker, rendered.text, rendered.footer)
     html = ""
     if rendered.html:
         html_parts = [
-            f'<p style="color:#888">{escape(frame.marker)}</p>' if frame.marker else "",
+            f'<p style="color:#888">{escape(marker)}</p>' if marker else "",
             rendered.html,
             f"<p>{linebreaksbr(rendered.footer)}</p>" if rendered.footer.strip() else "",
         ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Mapping
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +31,8 @@ def _when(value: Any) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _zone(name: str) -> tzinfo:
+def zone(name: str) -> tzinfo:
+    """The named zone; the installation's for an empty or unknown name."""
     try:
         return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # a zone removed from tzdata since it was saved
@@ -98,6 +99,10 @@ def _data_values(data: Mapping[str, Any], language: str = "") -> dict[str, str]:
     # Events raised through notify_event() hand their values over ready-made.
     # ... and values that depend on the language (durations, labels) once per language.
     localized = (data.get("localized") or {}).get("en" if language.startswith("en") else "ru") or {}
+    # ... and instants, formatted here in the recipient's zone (build_values overrides it).
+    for key, iso in (data.get("moments") or {}).items():
+        if isinstance(key, str) and key.isupper() and isinstance(iso, str):
+            values[key] = _when(datetime.fromisoformat(iso))
     for key, value in [*(data.get("context") or {}).items(), *localized.items()]:
         if isinstance(key, str) and key.isupper():
             values[key] = "" if value is None else str(value)
@@ -114,8 +119,8 @@ def build_values(
 ) -> dict[str, str]:
     """Every value the event can offer, formatted in `language` (labels) and `time_zone` (dates;
     empty: the installation's)."""
-    zone = _zone(time_zone)
-    with translation.override(language), timezone.override(zone):
+    zone_ = zone(time_zone)
+    with translation.override(language), timezone.override(zone_):
         values = ticket_values(ticket) if ticket is not None else {}
         values["ACTOR_NAME"] = actor_name(actor)
         values.update(_data_values(data, language))

@@ -22,8 +22,8 @@ from django.utils import timezone
 from servicedesk.dbutil import insert_many
 
 from . import channels
-from .channels import ChannelError, DispatchChannel, Outgoing
-from .models import Dispatch
+from .channels import ChannelError, DispatchChannel
+from .models import Delivery, Dispatch
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,15 @@ BATCH = 200
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def enqueue(channel: str, endpoints: Sequence[tuple[Outgoing, str, dict[str, Any]]]) -> list[Dispatch]:
-    """Write one pending row per endpoint in the caller's transaction; kick a worker on commit."""
+def enqueue(channel: str, endpoints: Sequence[tuple[Delivery | None, str, dict[str, Any]]]) -> list[Dispatch]:
+    """Write one pending row per (journal entry, target, payload) in the caller's transaction; kick a
+    worker on commit. A released held message has no entry of its own (its HELD one was written)."""
     now = timezone.now()
     rows = insert_many(
         Dispatch,
         [
-            Dispatch(delivery=item.entry, channel=channel, target=target, payload=payload, next_attempt_at=now)
-            for item, target, payload in endpoints
+            Dispatch(delivery=entry, channel=channel, target=target, payload=payload, next_attempt_at=now)
+            for entry, target, payload in endpoints
         ],
     )
     if rows:

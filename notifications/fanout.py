@@ -1,14 +1,15 @@
 """One occurrence → the matching event actions → recipients → filters → rendered deliveries.
 
-Everything for one occurrence happens in one transaction: Notification rows, outbox rows and the
-Delivery journal commit together, and the browsers are woken after that commit.
+Everything for one occurrence happens in one transaction: Notification rows, outbox rows, channel
+messages, held notifications and the Delivery journal commit together, and the browsers are woken
+after that commit. Each channel comes from the registry (`channels`), the webhooks app's too.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -19,11 +20,11 @@ from django.utils import timezone
 from servicedesk.dbutil import insert_many
 from servicedesk.models import Ticket, User
 
-from . import catalogue, channels, hold, mail
+from . import catalogue, channels, hold, mail, quiet
 from .channels import Outgoing
 from .compose import render_template
 from .context import build_values
-from .models import Channel, Delivery, EventAction, Occurrence, Preference
+from .models import Channel, Delivery, EventAction, HeldNotification, Occurrence, Preference
 from .recipients import Recipient, resolve
 
 
@@ -33,6 +34,9 @@ class Planned:
     recipient: Recipient
     key: str
     status: str = Delivery.Status.QUEUED
+    # Set when held (quiet hours, digest, burst; see quiet.py).
+    release_at: datetime | None = None
+    hold_reason: str = ""
 
 
 def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
@@ -161,7 +165,8 @@ def _recent_counts(channel: str, keys: list[str], seconds: int, ticket_id: int |
 
 def _apply_rate_limits(planned: list[Planned], ticket_id: int | None) -> None:
     (per_recipient, recipient_window), (per_ticket, ticket_window) = rate_limits()
-    for channel in {item.action.channel for item in planned}:
+    # Storm limits protect people; a system (a webhook) gets every event it subscribed to.
+    for channel in {item.action.channel for item in planned if channels.get(item.action.channel).personal}:
         items = [p for p in planned if p.action.channel == channel and p.status == Delivery.Status.QUEUED]
         keys = [p.key for p in items]
         if not keys:
@@ -209,6 +214,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
     path = _object_path(ticket) or str(occurrence.data.get("url") or "")
     journal: list[Delivery] = []
     by_channel: dict[str, list[Outgoing]] = defaultdict(list)
+    held: list[tuple[Planned, str, str, str]] = []
     now = timezone.now()
     for item in planned:
         entry = Delivery(
@@ -221,20 +227,29 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             created_at=now,
         )
         journal.append(entry)
-        if item.status != Delivery.Status.QUEUED:
+        if item.status not in (Delivery.Status.QUEUED, Delivery.Status.HELD):
             continue
         language = item.recipient.language
-        rendered = render_template(
+        placeholders = {**values.get(language, item.recipient.time_zone), "RECIPIENT_NAME": item.recipient.name}
+        rendered = render_template(item.action, placeholders, language)
+        outgoing = Outgoing(
+            occurrence,
             item.action,
-            {**values.get(language, item.recipient.time_zone), "RECIPIENT_NAME": item.recipient.name},
-            language,
+            item.recipient,
+            entry,
+            rendered,
+            ticket.pk if ticket else None,
+            path,
+            values=placeholders,
         )
-        by_channel[item.action.channel].append(
-            Outgoing(occurrence, item.action, item.recipient, entry, rendered, ticket.pk if ticket else None, path)
-        )
+        if item.status == Delivery.Status.HELD:  # rendered now, sent by `quiet.release_due`
+            held.append((item, *channels.get(item.action.channel).held_text(outgoing), path))
+        else:
+            by_channel[item.action.channel].append(outgoing)
     for code, items in by_channel.items():
         channels.get(code).prepare(items)
     insert_many(Delivery, journal)
+    insert_many(HeldNotification, quiet.held_rows(held, occurrence, ticket.pk if ticket else None, now))
     for code, items in by_channel.items():
         channels.get(code).queue(items)
     return journal
@@ -260,6 +275,7 @@ def fan_out(occurrence_id: int) -> list[Delivery]:
         _apply_mutes(planned, spec.group if spec else "")
         _apply_own_addresses(planned)
         _apply_rate_limits(planned, ticket.pk if ticket else None)
+        quiet.hold(planned, occurrence, timezone.now())
         journal = deliver(occurrence, ticket, planned)
         occurrence.processed_at = timezone.now()
         occurrence.save(update_fields=["processed_at"])

@@ -14,7 +14,7 @@ from servicedesk.roles import ROLE_LABELS
 
 from . import catalogue
 from .compose import template_errors
-from .models import EventAction
+from .models import Channel, DeliverySchedule, EventAction
 
 
 class EventActionForm(forms.ModelForm):
@@ -42,6 +42,7 @@ class EventActionForm(forms.ModelForm):
             "channel",
             "enabled",
             "is_mandatory",
+            "is_urgent",
             "ticket_types",
             "services",
             "priorities",
@@ -98,7 +99,9 @@ class EventActionForm(forms.ModelForm):
                 )
                 % {"names": ", ".join(unknown)},
             )
-        if not any(cleaned.get(name) for name in ("subject_ru", "subject_en")):
+        # A webhook posts its own payload template; the subject is only its name in lists.
+        needs_subject = cleaned.get("channel") != Channel.WEBHOOK
+        if needs_subject and not any(cleaned.get(name) for name in ("subject_ru", "subject_en")):
             self.add_error("subject_ru", _("Give a subject in at least one language."))
         return cleaned
 
@@ -116,3 +119,31 @@ class PreviewForm(forms.Form):
         if ticket is None:
             raise ValidationError(_("There is no ticket with this number."))
         return ticket
+
+
+_CLOCK = {"placeholder": "22:00", "pattern": "([01][0-9]|2[0-3]):[0-5][0-9]", "inputmode": "numeric", "size": 5}
+
+
+class DeliveryScheduleForm(forms.ModelForm):
+    """A person's quiet hours and digest, in the notification centre."""
+
+    class Meta:
+        model = DeliverySchedule
+        fields = ("quiet_from", "quiet_to", "quiet_outside_working_hours", "digest", "digest_minutes", "digest_at")
+        # Plain text "22:00": a browser's own time picker shows 10:00 PM in some locales, and the
+        # product writes times as 24-hour everywhere.
+        widgets = {
+            "quiet_from": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
+            "quiet_to": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
+            "digest_at": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
+            "digest_minutes": forms.NumberInput(attrs={"min": 5, "max": 1440}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("quiet_from") is None) != (data.get("quiet_to") is None):
+            raise ValidationError(_("Give both the start and the end of the quiet hours, or neither."))
+        minutes = data.get("digest_minutes")
+        if data.get("digest") == DeliverySchedule.Digest.INTERVAL and (not minutes or not 5 <= minutes <= 1440):
+            self.add_error("digest_minutes", _("From 5 to 1440 minutes."))
+        return data

@@ -13,13 +13,15 @@ from django.conf import settings
 
 from mailconf.models import IncomingConnection, OutgoingConnection
 from mailconf.outbox import body_as_sent, enqueue_mail_many, ticket_subject_tag, ticket_thread_headers
-from mailconf.parsing import ORIGIN_HEADER, REPLY_MARKER
+from mailconf.parsing import ORIGIN_HEADER, REPLY_MARKERS
 
 ORIGIN_VALUE = "notification"
 
 
-def reply_marker() -> str:
-    return REPLY_MARKER
+def reply_marker(language: str) -> str:
+    """The "type your reply above this line" line in the recipient's language (the parser knows
+    every one of them)."""
+    return REPLY_MARKERS["en" if language.startswith("en") else "ru"]
 
 
 def own_addresses() -> frozenset[str]:

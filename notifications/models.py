@@ -3,6 +3,8 @@ delivery journal that rate limits are counted from."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,10 +15,13 @@ from . import catalogue, channels
 
 
 class Channel(models.TextChoices):
-    """The two channels every installation has; the full list is the registry (`channels.choices`)."""
+    """Codes of channels code refers to by name; the full list is the registry (`channels.choices`),
+    the channels a person receives and can mute are `channels.personal_choices()`. The webhooks app
+    registers "webhook" itself (webhooks/channel.py)."""
 
     EMAIL = "email", _("E-mail")
     PUSH = "push", _("In-app push")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class EventAction(models.Model):
@@ -38,6 +43,11 @@ class EventAction(models.Model):
         _("mandatory"),
         default=False,
         help_text=_("Employees cannot mute a mandatory notification."),
+    )
+    is_urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("Goes out at once, through the recipient's quiet hours, digest and burst folding."),
     )
     # Conditions: an empty set means "any".
     ticket_types = models.ManyToManyField(
@@ -234,6 +244,7 @@ class Delivery(models.Model):
         MUTED = "muted", _("Muted by the recipient")
         RATE_LIMITED = "rate_limited", _("Stopped by a rate limit")
         OWN_ADDRESS = "own_address", _("Our own address")
+        HELD = "held", _("Held for quiet hours, a digest or a burst")
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="deliveries")
     action = models.ForeignKey(EventAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -379,3 +390,69 @@ class TelegramAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.telegram_username or self.chat_id or '—'}"
+
+
+class DeliverySchedule(models.Model):
+    """One person's quiet hours and digest; no row: everything goes out at once."""
+
+    class Digest(models.TextChoices):
+        OFF = "off", _("Each notification at once")
+        INTERVAL = "interval", _("A digest every N minutes")
+        DAILY = "daily", _("A daily digest")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_schedule"
+    )
+    quiet_from = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_to = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    quiet_outside_working_hours = models.BooleanField(
+        _("quiet outside my working hours"),
+        default=False,
+        help_text=_("The non-working time of the schedule on your employee card counts as quiet hours."),
+    )
+    digest = models.CharField(_("digest"), max_length=10, choices=Digest.choices, default=Digest.OFF)
+    digest_minutes = models.PositiveIntegerField(_("digest every, minutes"), default=60)
+    digest_at = models.TimeField(_("daily digest at"), default=datetime.time(9, 0))
+
+    class Meta:
+        verbose_name = _("quiet hours and digest")
+        verbose_name_plural = _("quiet hours and digests")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"
+
+
+class HeldNotification(models.Model):
+    """A rendered notification waiting for its recipient's quiet hours to end, their digest, or
+    the end of a burst; released (alone or folded with the others due) by `quiet.release_due`."""
+
+    class Reason(models.TextChoices):
+        QUIET = "quiet", _("quiet hours")
+        DIGEST = "digest", _("digest")
+        BURST = "burst", _("burst")
+
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
+    recipient = models.CharField(_("recipient"), max_length=320)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.CharField(_("e-mail"), max_length=320, blank=True)
+    language = models.CharField(max_length=8, default="ru")
+    event = models.CharField(_("event"), max_length=80)
+    action = models.ForeignKey(EventAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ticket_id = models.BigIntegerField(_("ticket"), null=True, blank=True)
+    subject = models.CharField(_("title"), max_length=500)
+    text = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    reason = models.CharField(_("why held"), max_length=8, choices=Reason.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    release_at = models.DateTimeField(_("release at"))
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("held notification")
+        verbose_name_plural = _("held notifications")
+        indexes = [models.Index(fields=["release_at"], name="held_due", condition=Q(released_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}: {self.subject}"

@@ -3,7 +3,7 @@ user groups and fixed addresses, each reduced to one `Recipient` with a language
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,16 +22,18 @@ class Recipient:
     language: str
     # The zone of the recipient's profile; empty: the installation's TIME_ZONE (people without a login too).
     time_zone: str = ""
+    # A channel reaching a system rather than a person (a webhook) names its endpoint here.
+    endpoint: str = ""
 
 
-def _default_language() -> str:
+def default_language() -> str:
     return "en" if settings.LANGUAGE_CODE.startswith("en") else "ru"
 
 
 def _person(person: Employee | Contact | None) -> Recipient | None:
     if person is None or not person.is_active:
         return None
-    return Recipient(person.user_id, person.email, person.full_name, person.language or _default_language())
+    return Recipient(person.user_id, person.email, person.full_name, person.language or default_language())
 
 
 def _user(user: User) -> Recipient:
@@ -39,7 +41,7 @@ def _user(user: User) -> Recipient:
     if employee is not None:
         return Recipient(user.pk, employee.email or user.email, employee.full_name, employee.language or "ru")
     return Recipient(
-        user.pk, user.email, user.get_full_name() or user.get_username(), user.language or _default_language()
+        user.pk, user.email, user.get_full_name() or user.get_username(), user.language or default_language()
     )
 
 
@@ -48,7 +50,7 @@ def _requester(ticket: Ticket) -> Iterator[Recipient]:
     if person is not None:
         yield person
     elif ticket.requester_email:
-        yield Recipient(None, ticket.requester_email, ticket.requester_display, _default_language())
+        yield Recipient(None, ticket.requester_email, ticket.requester_display, default_language())
 
 
 def _watchers(ticket: Ticket) -> Iterator[Recipient]:
@@ -57,7 +59,7 @@ def _watchers(ticket: Ticket) -> Iterator[Recipient]:
         if person is not None:
             yield person
         elif watcher.email:
-            yield Recipient(None, watcher.email, watcher.email, _default_language())
+            yield Recipient(None, watcher.email, watcher.email, default_language())
 
 
 def _agreement(ticket: Ticket) -> Iterator[Recipient]:
@@ -95,30 +97,28 @@ def _ticket_recipients(action: EventAction, ticket: Ticket) -> Iterator[Recipien
         yield _person(ticket.responsible_team.leader)
 
 
-def _concerned(data: Mapping[str, Any]) -> Iterator[Recipient]:
-    """The users an event without a ticket is about (e.g. who missed a call), given by its raiser."""
-    ids = [int(pk) for pk in data.get("recipient_user_ids") or ()]
-    if ids:
-        yield from (_user(user) for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+def for_employees(employees: Iterable[Employee]) -> list[Recipient]:
+    """Employees an app found itself (who missed a call) as recipients, resolved exactly as those
+    of event actions: their language and the time zone of their profile; one recipient per active
+    employee, in the order given."""
+    return _with_time_zones([r for r in (_person(employee) for employee in employees) if r is not None])
 
 
 def resolve(action: EventAction, ticket: Ticket | None, data: Mapping[str, Any] | None = None) -> list[Recipient]:
     """The action's recipients, in a stable order; duplicates are left for the caller to remove.
 
-    Without a ticket, "responsible" means the users the event concerns (`recipient_user_ids` in
-    the event's data: the employees who missed a call)."""
+    The people an event is about are its "assignees", named by the event (`assignees` in its
+    data): a task's assignees, the approvers, the employees who missed a call."""
     found: list[Recipient | None] = []
     if ticket is not None:
         found.extend(_ticket_recipients(action, ticket))
-    elif action.to_responsible and data:
-        found.extend(_concerned(data))
     if action.to_assignees and data:
         found.extend(_assignees(data))
     group_ids = [group.pk for group in action.groups.all()]
     if group_ids:
         users = User.objects.filter(groups__in=group_ids, is_active=True).select_related("employee").distinct()
         found.extend(_user(user) for user in users.order_by("pk"))
-    found.extend(Recipient(None, address, address, _default_language()) for address in action.fixed_addresses())
+    found.extend(Recipient(None, address, address, default_language()) for address in action.fixed_addresses())
     return _with_time_zones([recipient for recipient in found if recipient is not None])
 
 

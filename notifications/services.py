@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -167,23 +168,28 @@ def notify_event(
     ticket: Ticket | None = None,
     context: Mapping[str, str],
     actor: User | None = None,
-    concerned_user_ids: Iterable[int] = (),
+    assignees: Mapping[str, Iterable[int]] | None = None,
+    moments: Mapping[str, datetime] | None = None,
     url: str = "",
 ) -> Occurrence | None:
     """Raise catalogue event `event_code` with ready-made placeholder values (UPPER_SNAKE keys).
 
     Used by the mail app ("mail.connection_failing", "mail.unprocessable") and by later apps for
-    their own events. Safe inside a transaction: the fan-out starts after it commits. An event
-    without a ticket may name the users it concerns (`concerned_user_ids`: "responsible" in its
-    actions) and the page its in-app notification opens (`url`).
+    their own events. Safe inside a transaction: the fan-out starts after it commits. An event may
+    name the people it is about (`assignees`: `employee_ids` and `team_ids`, reached by the
+    actions' "assignees" as for tasks and approvals), instants to be shown in each recipient's
+    time zone (`moments`: placeholder name -> aware datetime) and the page its in-app
+    notification opens (`url`).
     """
     if catalogue.get_event(event_code) is None:
         raise ValueError(f"unknown notification event {event_code!r}")
     data: dict[str, Any] = {
         "context": {str(key): "" if value is None else str(value) for key, value in context.items()}
     }
-    if concerned_user_ids:
-        data["recipient_user_ids"] = sorted({int(pk) for pk in concerned_user_ids})
+    if assignees:
+        data["assignees"] = {key: sorted({int(pk) for pk in ids}) for key, ids in assignees.items()}
+    if moments:
+        data["moments"] = {str(key): value.isoformat() for key, value in moments.items()}
     if url:
         data["url"] = url
     return record_occurrence(
@@ -262,7 +268,8 @@ def _test_letter(
 ) -> Letter:
     rendered = preview(action=action, ticket=ticket, language=language, recipient_name=recipient_name)
     # Signed like a notification, so the test looks like the real thing.
-    return letter(rendered, MailFrame.for_ticket(ticket.pk if ticket else None), to, kind="test", sign=True)
+    frame = MailFrame.for_ticket(ticket.pk if ticket else None)
+    return letter(rendered, frame, to, language=language, kind="test", sign=True)
 
 
 def preview_letter(

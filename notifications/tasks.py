@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from . import quiet
 from .fanout import due_occurrence_ids, fan_out, postpone
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def fan_out_due() -> int:
 
 @shared_task(name="notifications.dispatch", ignore_result=True)
 def dispatch_task(ids: list[int]) -> int:
-    """The rows of one fan-out, kicked after its commit (Web Push, Telegram, webhooks), batch after
+    """The rows of one fan-out, kicked after its commit (Web Push, Telegram), batch after
     batch until none of them is due (a failed row waits for its next try, so this ends)."""
     from .dispatch import deliver_due
 
@@ -69,3 +70,11 @@ def dispatch_due_task() -> int:
         done = deliver_due()
         total += done
     return total
+
+
+@shared_task(name="notifications.release_held", ignore_result=True)
+def release_held() -> int:
+    """Scheduled every minute: held notifications whose time has come, folded per recipient."""
+    released = quiet.release_due()
+    quiet.prune_released()
+    return released

@@ -12,6 +12,7 @@ urlpatterns = [
     path("stream", views.stream, name="stream"),
     path("read-all", views.mark_all_read, name="read_all"),
     path("preferences", views.save_preferences, name="preferences"),
+    path("schedule", views.save_schedule, name="schedule"),
     path("<int:pk>/read", views.mark_read, name="read"),
     path("<int:pk>/open", views.open_notification, name="open"),
     path("manifest.webmanifest", device_views.manifest, name="manifest"),

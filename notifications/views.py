@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from servicedesk.http import AuthenticatedRequest
 
 from . import catalogue, channels, push, services
-from .models import Notification
+from .forms import DeliveryScheduleForm
+from .models import DeliverySchedule, Notification
 
 PAGE_SIZE = 50
 FEED_SIZE = 20
@@ -87,7 +88,7 @@ def _preference_rows(request: AuthenticatedRequest) -> list[dict[str, object]]:
                 "on": (code, channel) not in muted or (code, channel) in mandatory,
                 "mandatory": (code, channel) in mandatory,
             }
-            for channel, channel_label in channels.choices()
+            for channel, channel_label in channels.personal_choices()
         ]
         rows.append({"code": code, "label": label, "cells": cells})
     return rows
@@ -104,7 +105,8 @@ def centre(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "unread": services.unread_count(request.user),
             "preference_rows": _preference_rows(request),
-            "channels": channels.choices(),
+            "channels": channels.personal_choices(),
+            "schedule_form": DeliveryScheduleForm(instance=DeliverySchedule.objects.filter(user=request.user).first()),
         },
     )
 
@@ -162,11 +164,25 @@ def save_preferences(request: AuthenticatedRequest) -> HttpResponse:
     muted = [
         (code, channel)
         for code, _label in catalogue.group_choices()
-        for channel in channels.codes()
+        for channel, _channel_label in channels.personal_choices()
         if f"{code}:{channel}" not in kept
     ]
     services.set_mutes(user=request.user, muted=muted)
     messages.success(request, _("Notification settings saved."))
+    return redirect("notifications:centre")
+
+
+@endpoint("POST")
+def save_schedule(request: AuthenticatedRequest) -> HttpResponse:
+    """Quiet hours and digest of the person looking."""
+    instance = DeliverySchedule.objects.filter(user=request.user).first() or DeliverySchedule(user=request.user)
+    form = DeliveryScheduleForm(request.POST, instance=instance)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Quiet hours and digest saved."))
+    else:
+        errors = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+        messages.error(request, errors)
     return redirect("notifications:centre")
 
 

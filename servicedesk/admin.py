@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -16,10 +15,10 @@ from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_access, roles
+from . import admin_access, permissions, roles
 from .admin_grammar import django_text, django_text_lazy, register_nouns
 from .admin_nouns import NOUNS
-from .forms.profile import language_choices, time_zone_choices
+from .forms.profile import language_choices, language_names, time_zone_choices
 from .forms.widgets import AdminFilePicker
 from .models import (
     Company,
@@ -80,7 +79,7 @@ class PreferenceChoicesMixin:
         if db_field.name == "time_zone":
             choices: Any = time_zone_choices
         else:
-            choices = language_choices if db_field.blank else settings.LANGUAGES
+            choices = language_choices if db_field.blank else language_names
         return forms.ChoiceField(
             label=capfirst(db_field.verbose_name),
             choices=choices,
@@ -217,6 +216,14 @@ class DepartmentAdmin(SyncedCardAdmin):
     inlines = [EmployeeInline]
 
 
+def access_readonly_fields(request: HttpRequest, obj: Any, access_fields: tuple[str, ...]) -> tuple[str, ...]:
+    """A card's fields `request.user` may only read: its login's (`access_fields`) without the right
+    to manage access, and its e-mail when that is where a privileged login's access links go."""
+    fields = () if permissions.manages_access(request.user) else access_fields
+    login = obj.user if obj is not None else None
+    return fields if permissions.may_change_email(request.user, login) else (*fields, "email")
+
+
 class EmployeeAdminForm(forms.ModelForm):
     """The employee card with the «Права» field of seed 004: the groups of the card's login."""
 
@@ -280,8 +287,9 @@ class EmployeeAdmin(PreferenceChoicesMixin, SyncedCardAdmin):
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Employee | None = None) -> Any:
-        # Granting rights is managing access: an administrator's, not a technologist's (README "Rights").
-        return () if request.user.has_perm("servicedesk.change_user") else ("rights",)
+        # Granting rights and linking logins is managing access: an administrator's, not a
+        # technologist's (README "Rights"); so is the e-mail of a privileged login.
+        return access_readonly_fields(request, obj, ("user", "rights"))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -327,6 +335,9 @@ class ContactAdmin(PreferenceChoicesMixin, admin.ModelAdmin):
     search_fields = ("last_name", "first_name", "email", "phone", "company__name")
     list_select_related = ("company",)
     autocomplete_fields = ("company", "user")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contact | None = None) -> Any:
+        return access_readonly_fields(request, obj, ("user",))
 
     @admin.display(description=_("full name"), ordering="last_name")
     def full_name(self, obj: Contact) -> str:

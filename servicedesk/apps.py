@@ -18,5 +18,7 @@ class ServicedeskConfig(AppConfig):
 
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="servicedesk-reference-data")
         from .services.labels import register_labels_section
+        from .services.schedules_io import register_schedules_section
 
         register_labels_section()
+        register_schedules_section()

@@ -94,3 +94,21 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class DirectoryPasswordBackend(BaseBackend):
+    """Employees kept by an LDAP sync log in with their directory password, checked by the
+    directory at each login (servicedesk/ldap_sync/login.py). After the throttle, before the
+    local passwords."""
+
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        from .ldap_sync.login import directory_user
+
+        return directory_user(username or "", password or "")
+
+    def get_user(self, user_id: int) -> Any:
+        from .models import User
+
+        return User.objects.filter(pk=user_id, is_active=True).first()

@@ -30,11 +30,25 @@ def outgoing_mail_configured() -> bool:
     return OutgoingConnection.objects.filter(pk=OutgoingConnection.SINGLETON_PK, enabled=True).exists()
 
 
+def administrator_address() -> str:
+    """The administrator e-mail of the outgoing connection card (system alerts go there)."""
+    from mailconf.models import OutgoingConnection
+
+    return OutgoingConnection.load().admin_email
+
+
 def enqueue_system_mail(*, to: Sequence[str], subject: str, text: str, html: str = "") -> int:
     """Put a code-owned mail in the outbox in the caller's transaction; returns the outbox row id."""
     from mailconf.outbox import enqueue_mail
 
     return enqueue_mail(to=to, subject=subject, text=text, html=html, kind="system", auto_submitted=True).pk
+
+
+def mail_canary_states() -> list[dict[str, object]]:
+    """The mail canaries for /health: mailbox, state, last proven delivery and lag."""
+    from mailconf.canary import canary_states
+
+    return canary_states()
 
 
 class SettingsSectionError(ValueError):
@@ -53,8 +67,18 @@ def register_settings_section(
 
     def checked(value: Any, _shared: dict[str, Any]) -> Callable[[], None]:
         try:
-            return validate(value)
+            apply = validate(value)
         except SettingsSectionError as exc:
             raise settings_io.SettingsError(exc.errors) from None
+
+        def applied() -> None:
+            # A check that needs the other sections' new state may still refuse, inside the
+            # import's transaction: everything is rolled back.
+            try:
+                apply()
+            except SettingsSectionError as exc:
+                raise settings_io.SettingsError(exc.errors) from None
+
+        return applied
 
     settings_io.register_section(settings_io.Section(key, export, checked))

@@ -153,10 +153,28 @@ def visible_contacts(user: UserLike) -> QuerySet[Contact]:
 
 def maintains_org(user: UserLike) -> bool:
     """Administrators and technologists keep departments, employees, teams, clients, services and
-    agreements in the operator interface, and give people access (seed 004, steps 1-4)."""
+    agreements in the operator interface (seed 004, steps 1-4); access is `manages_access`."""
     return bool(
         user.is_authenticated and (user.is_superuser or _roles(user) & {roles.ADMINISTRATOR, roles.TECHNOLOGIST})
     )
+
+
+def manages_access(user: UserLike) -> bool:
+    """Logins, rights and access links (which set passwords) are an administrator's business, not a
+    technologist's: whoever sets a password or grants a role can become anybody (README "Rights")."""
+    return bool(user.is_authenticated and (user.is_superuser or roles.ADMINISTRATOR in _roles(user)))
+
+
+def may_change_email(actor: UserLike, login: User | None) -> bool:
+    """A card's e-mail is where its login's access links go, so changing it is taking the account
+    over: a superuser's only by a superuser, an administrator's only by whoever manages access."""
+    if login is None:
+        return True
+    if login.is_superuser:
+        return bool(actor.is_authenticated and actor.is_superuser)
+    if roles.ADMINISTRATOR in login.role_codes():
+        return manages_access(actor)
+    return True
 
 
 def is_requester(user: UserLike) -> bool:

@@ -26,8 +26,19 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = _keys.secret_key(env.str("SECRET_KEY", default=None), VAR_DIR, debug=DEBUG)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where `make run` serves (manage.py runstack); links in mail follow it unless SITE_URL says otherwise.
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
+
+
+def _local_url(host: str, port: int) -> str:
+    # Listening on every address names none to link to: the loopback one stands in.
+    name = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}"
+
+
 # Absolute base URL used in links inside mail and notifications.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (env.str("SITE_URL", default="") or _local_url(HOST, PORT)).rstrip("/")
 
 INSTALLED_APPS = [
     "servicedesk.admin_apps.ServiceDeskAdminConfig",
@@ -41,6 +52,7 @@ INSTALLED_APPS = [
     "mailconf",
     "notifications",
     "escalation",
+    "webhooks",
     "telephony",
     "ninja",
     "servicedesk.login_audit.LoginAuditConfig",  # django-axes, under a name of ours
@@ -116,6 +128,8 @@ AUTH_USER_MODEL = "servicedesk.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password is checked.
     "servicedesk.auth_backends.LoginThrottleBackend",
+    # Employees kept by an LDAP sync: their directory password, checked by the directory.
+    "servicedesk.auth_backends.DirectoryPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
     "servicedesk.auth_backends.RolePermissionBackend",
 ]
@@ -240,6 +254,9 @@ MAIL_GRAPH_URL = env.str("MAIL_GRAPH_URL", default="https://graph.microsoft.com"
 MAIL_TOKEN_REFRESH_MARGIN_SECONDS = env.int("MAIL_TOKEN_REFRESH_MARGIN_SECONDS", default=300)
 # Outgoing mail and the outbox.
 MAIL_ALLOW_PORT_25 = env.bool("MAIL_ALLOW_PORT_25", default=False)
+# Recipients in these domains (and their subdomains) are never sent to: the demo's people live in
+# the reserved .example domain, so its mail cannot reach a real relay once one is configured.
+MAIL_DEMO_DOMAINS = [d.lower().strip(".") for d in env.list("MAIL_DEMO_DOMAINS", default=["example"]) if d.strip(".")]
 MAIL_MESSAGE_ID_DOMAIN = env.str("MAIL_MESSAGE_ID_DOMAIN", default="")
 MAIL_RETRY_DAYS = env.float("MAIL_RETRY_DAYS", default=3.0)
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
@@ -282,19 +299,31 @@ TELEGRAM_LINK_CODE_MINUTES = env.int("TELEGRAM_LINK_CODE_MINUTES", default=15)
 TELEGRAM_POLL_SECONDS = env.int("TELEGRAM_POLL_SECONDS", default=25)
 # "Snooze" under an escalation alert in Telegram: the same alert comes back after this many minutes.
 NOTIFY_SNOOZE_MINUTES = env.int("NOTIFY_SNOOZE_MINUTES", default=30)
+# Burst folding: past this many notifications of one event for one recipient within the window
+# (seconds), the rest go out as one message when the window ends (notifications/quiet.py); 0: off.
+NOTIFY_BURST_THRESHOLD = env.int("NOTIFY_BURST_THRESHOLD", default=10)
+NOTIFY_BURST_SECONDS = env.int("NOTIFY_BURST_SECONDS", default=60)
+# Days released held notifications and finished webhook calls are kept.
+NOTIFY_LOG_RETENTION_DAYS = env.int("NOTIFY_LOG_RETENTION_DAYS", default=30)
+# Signed webhooks (webhooks/services.py).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
 TELEPHONY_AUDIO_MAX_BYTES = env.int("TELEPHONY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
 # Country whose numbering plan reads numbers without a country code ("8 912 …" in Russia).
 TELEPHONY_PHONE_REGION = env.str("TELEPHONY_PHONE_REGION", default="RU")
+# The API kicks the worker at most once per this many seconds per web process (0: once per call);
+# the kick runs that much later and takes every pending call, so a call waits at most about this.
+TELEPHONY_KICK_COALESCE_SECONDS = env.float("TELEPHONY_KICK_COALESCE_SECONDS", default=0.5)
 # --- Escalation (escalation/services.py) ----------------------------------------------------------
 # Beat starts a scheduler tick this often (seconds); a tick fires due levels for at most the budget.
 ESCALATION_TICK_SECONDS = env.float("ESCALATION_TICK_SECONDS", default=5.0)
 ESCALATION_TICK_BUDGET = env.float("ESCALATION_TICK_BUDGET", default=4.0)
-# --- `make run` (manage.py runstack) and the demo data -------------------------------------------
-HOST = env.str("HOST", default="127.0.0.1")
-PORT = env.int("PORT", default=8000)
+# --- `make run` (manage.py runstack) and the demo data (HOST and PORT: see SITE_URL above) ---------
 # Password of the demo logins created by the first `make run`; random when empty.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
@@ -325,8 +354,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
-    # Web Push, Telegram, webhooks: retries and rows whose kick was lost (notifications/dispatch.py).
+    # Web Push and Telegram: retries and rows whose kick was lost (notifications/dispatch.py).
     "notifications-dispatch-due": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
+    "mailconf-canary": {"task": "mailconf.canary_tick", "schedule": 60.0},
+    # Notifications that waited for quiet hours, a digest or the end of a burst (notifications/quiet.py).
+    "notifications-release-held": {"task": "notifications.release_held", "schedule": 60.0},
+    # Webhook calls due for a retry, or whose kick was lost (webhooks/services.py).
+    "webhooks-deliver-due": {"task": "webhooks.deliver", "schedule": 60.0},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).

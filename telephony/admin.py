@@ -14,12 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from notifications.admin import TechnologistAccess
 from servicedesk import permissions
+from servicedesk.admin_grammar import FEMININE, MASCULINE, NEUTER, Noun, register_nouns
 from servicedesk.models import User
 
 from . import events, outbox
@@ -28,6 +29,47 @@ from .forms import CallPreviewForm, TelephonySettingsForm
 from .models import CallbackRule, CallKind, MissedCallDigest, Pbx, PbxCall, PbxToken, TelephonySettings
 from .services.routing import default_language
 from .services.tokens import create_token, revoke_tokens
+
+# Russian noun cases of this app's models in the admin's sentences (servicedesk/admin_grammar.py).
+register_nouns(
+    {
+        Pbx: Noun(
+            pgettext_lazy("accusative", "PBX"),
+            pgettext_lazy("accusative plural", "PBXs and API tokens"),
+            pgettext_lazy("genitive", "PBX"),
+            npgettext_lazy("count", "%(count)s PBX", "%(count)s PBXs", "count"),
+            FEMININE,
+        ),
+        PbxToken: Noun(
+            pgettext_lazy("accusative", "API token"),
+            pgettext_lazy("accusative plural", "API tokens"),
+            pgettext_lazy("genitive", "API token"),
+            npgettext_lazy("count", "%(count)s API token", "%(count)s API tokens", "count"),
+            MASCULINE,
+        ),
+        PbxCall: Noun(
+            pgettext_lazy("accusative", "call"),
+            pgettext_lazy("accusative plural", "calls"),
+            pgettext_lazy("genitive", "call"),
+            npgettext_lazy("count", "%(count)s call", "%(count)s calls", "count"),
+            MASCULINE,
+        ),
+        MissedCallDigest: Noun(
+            pgettext_lazy("accusative", "missed-call mail"),
+            pgettext_lazy("accusative plural", "missed-call mails"),
+            pgettext_lazy("genitive", "missed-call mail"),
+            npgettext_lazy("count", "%(count)s missed-call mail", "%(count)s missed-call mails", "count"),
+            NEUTER,
+        ),
+        CallbackRule: Noun(
+            pgettext_lazy("accusative", "call-back rule"),
+            pgettext_lazy("accusative plural", "call-back rules"),
+            pgettext_lazy("genitive", "call-back rule"),
+            npgettext_lazy("count", "%(count)s call-back rule", "%(count)s call-back rules", "count"),
+            NEUTER,
+        ),
+    }
+)
 
 
 def _placeholder_list(kind: str) -> SafeString:

@@ -45,14 +45,16 @@ def _join(*parts: str) -> str:
     return "\n\n".join(part.strip("\n") for part in parts if part.strip())
 
 
-def missed_mail(calls: Sequence[PbxCall], *, language: str, recipient_name: str, config: TelephonySettings) -> Composed:
-    """One mail for `calls` (oldest first), in `language`."""
+def missed_mail(
+    calls: Sequence[PbxCall], *, language: str, recipient_name: str, config: TelephonySettings, time_zone: str = ""
+) -> Composed:
+    """One mail for `calls` (oldest first), in `language`, dates in `time_zone` (empty: TIME_ZONE)."""
     template = config.template_for("missed", language)
     blocks = []
     for call in calls:
-        values = {**missed_values(call, language), "RECIPIENT_NAME": recipient_name}
+        values = {**missed_values(call, language, time_zone), "RECIPIENT_NAME": recipient_name}
         blocks.append(_render(template["body"], values))
-    latest = {**missed_values(calls[-1], language), "RECIPIENT_NAME": recipient_name}
+    latest = {**missed_values(calls[-1], language, time_zone), "RECIPIENT_NAME": recipient_name}
     subject = _render(template["subject"], latest, "header")
     with translation.override(language):
         if len(calls) > 1:
@@ -68,9 +70,11 @@ def missed_mail(calls: Sequence[PbxCall], *, language: str, recipient_name: str,
     return Composed(subject or gettext("Missed call"), text)
 
 
-def voicemail_mail(call: PbxCall, *, language: str, recipient_name: str, config: TelephonySettings) -> Composed:
+def voicemail_mail(
+    call: PbxCall, *, language: str, recipient_name: str, config: TelephonySettings, time_zone: str = ""
+) -> Composed:
     template = config.template_for("voicemail", language)
-    values = {**voicemail_values(call, language), "RECIPIENT_NAME": recipient_name}
+    values = {**voicemail_values(call, language, time_zone), "RECIPIENT_NAME": recipient_name}
     subject = _render(template["subject"], values, "header")
     with translation.override(language):
         fallback = gettext("Voicemail")

@@ -39,8 +39,8 @@ def template_defaults() -> dict[str, str]:
     return {**MISSED_RU, **MISSED_EN, **VOICEMAIL_RU, **VOICEMAIL_EN}
 
 
-# "responsible" addresses the employees the call concerns: those who missed it (see
-# notifications.recipients for events without a ticket).
+# "assignees" are the employees the call concerns: those who missed it (dispatch names them, as
+# tasks name theirs; notifications.recipients resolves both alike).
 PUSH_DEFAULTS = [
     Default(
         "telephony-missed-push",
@@ -51,7 +51,7 @@ PUSH_DEFAULTS = [
         "NOTIFICATION_DATE, номер NOTIFICATION_TO",
         "Missed call from NOTIFICATION_CALLERID",
         "NOTIFICATION_DATE, number NOTIFICATION_TO",
-        ("responsible",),
+        ("assignees",),
         footer=False,
     ),
     Default(
@@ -63,7 +63,7 @@ PUSH_DEFAULTS = [
         "VM_DATE, длительность VM_DUR",
         "Voicemail from VM_CALLERID",
         "VM_DATE, length VM_DUR",
-        ("responsible",),
+        ("assignees",),
         footer=False,
     ),
 ]

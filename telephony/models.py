@@ -321,6 +321,9 @@ class CallbackTicket(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["rule", "contact"], name="callback_rule_contact")]
+        # Named for the permission list of the user card, where the class name would show in English.
+        verbose_name = _("call-back ticket")
+        verbose_name_plural = _("call-back tickets")
 
     def __str__(self) -> str:
         return f"{self.rule} → #{self.ticket_id}"

@@ -7,9 +7,11 @@ import logging
 from celery import Task, shared_task
 
 from .services.digests import Outcome, send_digest, send_due_digests
-from .services.dispatch import due_call_ids, postpone, process_call
+from .services.dispatch import due_call_ids, pending_call_ids, postpone, process_call
 
 log = logging.getLogger(__name__)
+
+PENDING_BATCH = 100
 
 
 @shared_task(name="telephony.send_digest", ignore_result=True, bind=True, max_retries=30)
@@ -28,6 +30,8 @@ def send_due_digests_task() -> int:
 
 @shared_task(name="telephony.process_call", ignore_result=True)
 def process_call_task(call_id: int) -> None:
+    """One call (kept for kicks queued by an earlier version; the API now sends
+    `process_pending_calls`)."""
     try:
         process_call(call_id)
     except Exception:
@@ -35,13 +39,29 @@ def process_call_task(call_id: int) -> None:
         raise
 
 
-@shared_task(name="telephony.process_due_calls", ignore_result=True)
-def process_due_calls_task() -> int:
+def _process_each(call_ids: list[int]) -> int:
     done = 0
-    for call_id in due_call_ids():
+    for call_id in call_ids:
         try:
             done += process_call(call_id)
         except Exception:  # one broken call must not stop the others; it is due again later
             log.exception("processing of call %s failed", call_id)
             postpone(call_id)
     return done
+
+
+@shared_task(name="telephony.process_pending_calls", ignore_result=True)
+def process_pending_calls_task() -> int:
+    """The API's (coalesced) kick: the calls not yet processed, oldest first, a batch at a time.
+    A full batch first kicks the next one, so every worker process takes part in a burst (the
+    SKIP LOCKED claim in `process_call` keeps them off each other's calls)."""
+    call_ids = pending_call_ids(limit=PENDING_BATCH)
+    if len(call_ids) == PENDING_BATCH:
+        process_pending_calls_task.delay()
+    return _process_each(call_ids)
+
+
+@shared_task(name="telephony.process_due_calls", ignore_result=True)
+def process_due_calls_task() -> int:
+    """Scheduled: calls whose kick was lost or whose processing failed."""
+    return _process_each(due_call_ids())

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from notifications.context import zone
+
 from .models import PbxCall
 
 
@@ -14,9 +16,10 @@ def calls_url(call: PbxCall | None = None) -> str:
     return f"{settings.SITE_URL}{path}" + (f"#call-{call.pk}" if call is not None and call.pk else "")
 
 
-def when(call: PbxCall, language: str) -> str:
+def when(call: PbxCall, language: str, time_zone: str = "") -> str:
+    """The call's moment in the product's one format, in the recipient's zone (empty: TIME_ZONE)."""
     with translation.override(language):
-        return formats.date_format(timezone.localtime(call.called_at), "DATETIME_FORMAT")
+        return formats.date_format(timezone.localtime(call.called_at, zone(time_zone)), "DATETIME_FORMAT")
 
 
 def minutes_seconds(seconds: float | int) -> str:
@@ -25,23 +28,23 @@ def minutes_seconds(seconds: float | int) -> str:
     return f"{total // 60}:{total % 60:02d}"
 
 
-def missed_values(call: PbxCall, language: str) -> dict[str, str]:
+def missed_values(call: PbxCall, language: str, time_zone: str = "") -> dict[str, str]:
     return {
         "NOTIFICATION_MISSEDCAUSE": call.cause,
         "NOTIFICATION_CALLERID": call.caller_id,
         "NOTIFICATION_TO": call.to,
         "NOTIFICATION_DURATION": str(call.duration),
-        "NOTIFICATION_DATE": when(call, language),
+        "NOTIFICATION_DATE": when(call, language, time_zone),
         "NOTIFICATION_CALLER_NAME": call.caller_name,
         "NOTIFICATION_CALLER_NUM": call.caller_number,
         "CALLS_URL": calls_url(call),
     }
 
 
-def voicemail_values(call: PbxCall, language: str) -> dict[str, str]:
+def voicemail_values(call: PbxCall, language: str, time_zone: str = "") -> dict[str, str]:
     length = call.duration or call.audio_seconds or 0
     return {
-        "VM_DATE": when(call, language),
+        "VM_DATE": when(call, language, time_zone),
         "VM_CALLERID": call.caller_id,
         "VM_DUR": minutes_seconds(length),
         "VM_CALLER_NAME": call.caller_name,

@@ -182,3 +182,22 @@ def test_sigterm_to_the_process_group_of_make_run(tmp_path: Path) -> None:
             os.killpg(make.pid, signal.SIGKILL)
             make.wait(timeout=10)
         _kill(_alive(leftovers))
+
+
+def test_sigkill_of_runstack_takes_its_children_along(stack) -> None:
+    """SIGKILL cannot be caught: the kernel stops the children instead (PR_SET_PDEATHSIG), so no
+    web server keeps the port and no worker keeps taking tasks after the supervisor is gone."""
+    proc, port, _log = stack
+    processes = _descendants(proc.pid)
+    assert len(processes) >= 4
+    proc.kill()
+    proc.wait(timeout=5)
+    try:
+        deadline = time.monotonic() + SHUTDOWN_LIMIT + 5
+        while _alive(processes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        survivors = {pid: Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _alive(processes)}
+        assert survivors == {}
+        assert _port_is_free(port)
+    finally:
+        _kill(_alive(processes))  # orphans are no longer below runstack, where the fixture looks

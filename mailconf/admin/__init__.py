@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import incoming, outgoing
+from . import canary, incoming, nouns, outgoing
 
-__all__ = ["incoming", "outgoing"]
+__all__ = ["canary", "incoming", "nouns", "outgoing"]

@@ -18,24 +18,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mailconf.connections import check_connection
+from mailconf.connections.explain import error_text
 from mailconf.connections.forms import IncomingConnectionForm
 from mailconf.inbound import poll_connection, reprocess
 from mailconf.models import IncomingConnection, ProcessedMessage
+
+from .canary import card_link
+from .checking import ConnectionCardMixin
 
 STATUS_FIELDS = (
     "check_status",
     "last_checked_at",
     "last_success_at",
     "consecutive_failures",
-    "last_error",
+    "last_error_text",
     "oauth_token_expires_at",
     "next_poll_at",
+    "canary_proof",
 )
 
 
 @admin.register(IncomingConnection)
-class IncomingConnectionAdmin(admin.ModelAdmin):
+class IncomingConnectionAdmin(ConnectionCardMixin, admin.ModelAdmin):
     form = IncomingConnectionForm
+    change_form_template = "mailconf/admin/incoming_change_form.html"
     list_display = (
         "name",
         "protocol",
@@ -89,16 +95,28 @@ class IncomingConnectionAdmin(admin.ModelAdmin):
         (gettext_lazy("Connection check"), {"fields": STATUS_FIELDS}),
     )
 
+    def get_urls(self) -> list[URLPattern]:
+        return [*self.connection_urls("mailconf_incoming"), *super().get_urls()]
+
+    @admin.display(description=gettext_lazy("server message"))
+    def last_error_text(self, obj: IncomingConnection) -> str:
+        return error_text(obj.last_error_reason, obj.last_error, protocol=obj.get_protocol_display())
+
+    def toggled(self, request: HttpRequest, conn: Any) -> None:
+        text = _("%(name)s: mail is read again.") if conn.enabled else _("%(name)s: mail is no longer read.")
+        messages.success(request, text % {"name": conn.name})
+
+    @admin.display(description=gettext_lazy("mail canary"))
+    def canary_proof(self, obj: IncomingConnection) -> str:
+        return card_link(obj.pk) if obj.pk else "—"
+
     @admin.action(description=gettext_lazy("Check the connection"), permissions=["change"])
     def check_selected(self, request: HttpRequest, queryset: QuerySet[IncomingConnection]) -> None:
         for conn in queryset:
-            error = check_connection(conn)
-            if error is None:
-                messages.success(request, _("%(name)s: the server accepted the login.") % {"name": conn.name})
-            else:
-                messages.error(
-                    request, _("%(name)s: check failed: %(error)s") % {"name": conn.name, "error": error.message}
-                )
+            outcome = check_connection(conn)
+            (messages.success if outcome.ok else messages.error)(
+                request, _("%(name)s: %(outcome)s") % {"name": conn.name, "outcome": outcome.text}
+            )
 
     @admin.action(description=gettext_lazy("Fetch mail now"), permissions=["change"])
     def poll_selected(self, request: HttpRequest, queryset: QuerySet[IncomingConnection]) -> None:

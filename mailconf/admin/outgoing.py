@@ -15,14 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mailconf.connections import check_connection, settings_saved
+from mailconf.connections import settings_saved
+from mailconf.connections.explain import error_text
 from mailconf.connections.forms import OutgoingConnectionForm
 from mailconf.models import OutboxMessage, OutboxStatus, OutgoingConnection, RecipientStatus
 from mailconf.outbox import cancel_messages, deliver_due, outbox_summary, resend_messages, send_test_mail
 
+from .canary import summary_of_all
+from .checking import ConnectionCardMixin
+from .settings_code import settings_code_view
+
 
 @admin.register(OutgoingConnection)
-class OutgoingConnectionAdmin(admin.ModelAdmin):
+class OutgoingConnectionAdmin(ConnectionCardMixin, admin.ModelAdmin):
     form = OutgoingConnectionForm
     change_form_template = "mailconf/admin/outgoing_change_form.html"
     list_display = (
@@ -39,9 +44,10 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
         "last_checked_at",
         "last_success_at",
         "consecutive_failures",
-        "last_error",
+        "last_error_text",
         "oauth_token_expires_at",
         "outbox",
+        "mail_canaries",
     )
     fieldsets = (
         (
@@ -89,6 +95,14 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
         labels = dict(OutboxStatus.choices)
         return format_html_join(", ", "{}: {}", ((labels.get(k, k), n) for k, n in sorted(summary.items()))) or "—"
 
+    @admin.display(description=gettext_lazy("last error"))
+    def last_error_text(self, obj: OutgoingConnection) -> str:
+        return error_text(obj.last_error_reason, obj.last_error, protocol=obj.get_protocol_display())
+
+    @admin.display(description=gettext_lazy("mail canaries"))
+    def mail_canaries(self, obj: OutgoingConnection) -> str:
+        return summary_of_all()
+
     def save_model(self, request: HttpRequest, obj: OutgoingConnection, form: Any, change: bool) -> None:
         obj.save()
         settings_saved(form, obj)
@@ -96,11 +110,14 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/check/", view(require_POST(self.check_view)), name="mailconf_outgoing_check"),
             path("<int:pk>/send-test/", view(require_POST(self.send_test_view)), name="mailconf_outgoing_test"),
-            path("<int:pk>/toggle/", view(require_POST(self.toggle_view)), name="mailconf_outgoing_toggle"),
+            *self.connection_urls("mailconf_outgoing"),
+            path("settings-as-code/", view(self.settings_code), name="mailconf_settings_code"),
             *super().get_urls(),
         ]
+
+    def settings_code(self, request: HttpRequest) -> HttpResponse:
+        return settings_code_view(request, self)
 
     def _back(self, pk: int) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:mailconf_outgoingconnection_change", args=[pk]))
@@ -113,14 +130,9 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return conn
 
-    def check_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self._allowed(request, pk)
-        error = check_connection(OutgoingConnection.load())
-        if error is None:
-            messages.success(request, _("Connection checked: the server accepted the login."))
-        else:
-            messages.error(request, _("Check failed: %(error)s") % {"error": error.message})
-        return self._back(pk)
+    @staticmethod
+    def _error(row: OutboxMessage) -> str:
+        return error_text(row.last_error_reason, row.last_error)
 
     def send_test_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         conn = self._allowed(request, pk)
@@ -140,16 +152,12 @@ class OutgoingConnectionAdmin(admin.ModelAdmin):
             messages.warning(
                 request,
                 _("Test message to %(to)s: %(status)s. %(error)s")
-                % {"to": to, "status": row.get_status_display(), "error": row.last_error},
+                % {"to": to, "status": row.get_status_display(), "error": self._error(row)},
             )
         return self._back(pk)
 
-    def toggle_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        conn = self._allowed(request, pk)
-        conn.enabled = not conn.enabled
-        conn.save(update_fields=["enabled", "updated_at"])
+    def toggled(self, request: HttpRequest, conn: Any) -> None:
         messages.success(request, _("Outgoing mail turned on.") if conn.enabled else _("Outgoing mail turned off."))
-        return self._back(pk)
 
 
 @admin.register(OutboxMessage)
@@ -158,7 +166,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "status",
         "kind",
-        "to_display",
+        "addressees",
         "subject",
         "attempts",
         "next_attempt_at",
@@ -168,7 +176,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ("subject", "message_id")
     date_hierarchy = "created_at"
     actions = ("resend", "cancel")
-    exclude = ("raw", "recipients", "text", "html", "headers")
+    exclude = ("raw", "recipients", "text", "html", "headers", "last_error", "last_error_reason")
     readonly_fields = (
         "message_id",
         "kind",
@@ -184,7 +192,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "last_attempt_at",
         "give_up_at",
-        "last_error",
+        "last_error_text",
         "created_at",
         "sent_at",
         "text",
@@ -196,9 +204,18 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    @admin.display(description=gettext_lazy("addressed to"))
+    def addressees(self, obj: OutboxMessage) -> str:
+        # A property has no label of its own: the column header would read "TO DISPLAY".
+        return obj.to_display
+
     @admin.display(description=gettext_lazy("last error"))
     def short_error(self, obj: OutboxMessage) -> str:
-        return obj.last_error[:120]
+        return error_text(obj.last_error_reason, obj.last_error)[:160]
+
+    @admin.display(description=gettext_lazy("last error"))
+    def last_error_text(self, obj: OutboxMessage) -> str:
+        return error_text(obj.last_error_reason, obj.last_error)
 
     @admin.display(description=gettext_lazy("recipients"))
     def recipient_results(self, obj: OutboxMessage) -> str:

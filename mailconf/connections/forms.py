@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mailconf.models import IncomingConnection, MailConnection, OutgoingConnection
@@ -15,7 +16,7 @@ from mailconf.protocols.incoming import IncomingMailbox, parse_folder_list
 from mailconf.protocols.smtp import port_25_refusal
 from mailconf.signals import outgoing_settings_changed
 
-from .kinds import ProtocolClass, protocol_class_for
+from .kinds import REGISTRIES, ProtocolClass, protocol_class_for
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -58,6 +59,7 @@ INCOMING_FIELDS = (
 )
 RULE_FIELDS = ("ticket_type", "service", "agreement", "team", "unregistered", "accept_unknown_replies", "auto_replies")
 SECRET_FIELDS = ("password", "client_secret")
+SEND_PARAMETERS = ("reply_to", "from_address", "sender_name")
 # A change to any of these makes the cached OAuth token useless.
 _TOKEN_FIELDS = ("protocol", "client_id", "tenant_id", "login", "client_secret")
 
@@ -157,14 +159,17 @@ class OutgoingConnectionForm(ConnectionForm):
         fields = (*OUTGOING_FIELDS, *COMPANY_FIELDS, "admin_email")
 
     def clean_port(self) -> int | None:
-        if port_25_refusal(self.cleaned_data.get("port"), settings.MAIL_ALLOW_PORT_25):
-            raise forms.ValidationError(
-                _(
-                    "Port 25 cannot be used for sending, even with STARTTLS: cloud platforms block it. "
-                    "Use 465 (SSL) or 587 (TLS)."
-                )
-            )
+        refusal = port_25_refusal(self.cleaned_data.get("port"), settings.MAIL_ALLOW_PORT_25)
+        if refusal:
+            raise forms.ValidationError(gettext(refusal))  # a msgid of the catalogue, naming the setting
         return super().clean_port()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every mail is sent with them: refused here rather than found missing in the outbox later.
+        for name in SEND_PARAMETERS:
+            if name in self.fields:
+                self.fields[name].required = True
 
     def clean_host(self) -> str:
         host: str = self.cleaned_data.get("host", "").strip()
@@ -208,6 +213,51 @@ class IncomingConnectionForm(ConnectionForm):
                     self.add_error(name, _("POP3 has no folders: processed mail is deleted, failed mail stays."))
         elif cls.folders_required and not parse_folder_list(data.get("folders", "")):
             self.add_error("folders", _("Name at least one folder, e.g. INBOX."))
+
+
+# The card's fields that only some protocols read (each protocol class lists its `card_fields`).
+SWITCHED_FIELDS = (
+    "host",
+    "port",
+    "encryption",
+    "verify_certificate",
+    "auth",
+    "login",
+    "password",
+    "oauth2",
+    "client_id",
+    "tenant_id",
+    "client_secret",
+    "ews_url",
+    "folders",
+    "processed_folder",
+    "error_folder",
+)
+_OAUTH_FIELDS = (".field-client_id", ".field-tenant_id", ".field-client_secret")
+
+
+def protocol_field_css(model: type[MailConnection]) -> str:
+    """CSS that shows a card only the fields of the chosen protocol, and the OAuth2 application
+    fields only with OAuth2 on, the password only with it off, SMTP's login only with
+    authentication on. `:has()` follows the select and the checkboxes as they change, so the card
+    adapts without JavaScript, and without a reload; a browser without `:has()` shows every field."""
+
+    def chosen(kind: str) -> str:
+        return f'form:has(#id_protocol option[value="{kind}"]:checked)'
+
+    rules: list[str] = []
+    for kind, cls in REGISTRIES[model].items():
+        hidden = [f".field-{name}" for name in SWITCHED_FIELDS if name not in cls.card_fields]
+        if hidden:
+            rules.append(f"{chosen(kind)} :is({', '.join(hidden)}) {{ display: none; }}")
+        if cls.token_only:
+            continue  # always a token: the application fields stay whatever the checkbox says
+        oauth = f"{chosen(kind)}:has(#id_oauth2:not(:checked))"
+        rules.append(f"{oauth} :is({', '.join(_OAUTH_FIELDS)}) {{ display: none; }}")
+        rules.append(f"{chosen(kind)}:has(#id_oauth2:checked) .field-password {{ display: none; }}")
+        if "auth" in cls.card_fields:
+            rules.append(f"{oauth}:has(#id_auth:not(:checked)) :is(.field-login, .field-password) {{ display: none; }}")
+    return "\n".join(rules)
 
 
 def save_connection_form(form: OutgoingConnectionForm) -> OutgoingConnection:

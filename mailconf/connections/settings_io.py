@@ -74,9 +74,10 @@ def import_settings(data: Any) -> None:
     # validate against each other's new values.
     shared: dict[str, Any] = {}
     appliers: list[Applier] = []
-    for key, value in data.items():
-        if key not in SECTIONS:
-            continue
+    # In the order the sections were registered, not the file's: a section may refer to what an
+    # earlier one creates (webhooks name event actions).
+    for key in [key for key in SECTIONS if key in data]:
+        value = data[key]
         try:
             appliers.append(SECTIONS[key].validate(value, shared))
         except SettingsError as exc:
@@ -87,6 +88,29 @@ def import_settings(data: Any) -> None:
     with transaction.atomic():
         for apply in appliers:
             apply()
+
+
+class _DryRun(Exception):
+    pass
+
+
+def preview_import(data: Any) -> dict[str, tuple[Any, Any]]:
+    """What importing `data` would change: {section: (now, after)} for the sections that differ.
+
+    The import really runs, in a transaction that is then rolled back, so the preview is exactly
+    what applying gives (matching, defaults, deletions), and nothing is kept; on-commit work
+    (tasks, mail kicks) is dropped with it. SettingsError when the file would be refused.
+    """
+    before = export_settings()
+    after: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            import_settings(data)
+            after = export_settings()
+            raise _DryRun
+    except _DryRun:
+        pass
+    return {key: (before.get(key), after[key]) for key in after if before.get(key) != after[key]}
 
 
 # --- The outgoing connection, company settings and the administrator address (one row) --------

@@ -14,6 +14,7 @@ from mailconf.protocols.errors import TransportError
 from mailconf.protocols.oauth import OAuthConfig, acquire_app_token
 
 from .alerts import clear_alert, raise_alert
+from .explain import failure_text
 from .kinds import protocol_class
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,11 @@ def access_token(conn: MailConnection) -> str:
     TransportError and the "token" alert (kept for the outgoing connection; a mailbox reports it
     through its failing polls instead).
     """
+    # A check of a card's unsaved values: neither cache the token on the stored row nor alert.
+    unsaved = getattr(conn, "unsaved_check", False)
     margin = timedelta(seconds=settings.MAIL_TOKEN_REFRESH_MARGIN_SECONDS)
     expires = conn.oauth_token_expires_at
-    if conn.oauth_token_encrypted and expires and expires - margin > timezone.now():
+    if not unsaved and conn.oauth_token_encrypted and expires and expires - margin > timezone.now():
         return crypto.decrypt(conn.oauth_token_encrypted)
     cfg = OAuthConfig(
         tenant_id=conn.tenant_id,
@@ -43,8 +46,11 @@ def access_token(conn: MailConnection) -> str:
         token = acquire_app_token(cfg)
     except TransportError as exc:
         log.warning("OAuth token of %s not renewed: %s", conn, exc.message)
-        raise_alert(conn, "token", detail=exc.message)
+        if not unsaved:
+            raise_alert(conn, "token", detail=failure_text(exc))
         raise
+    if unsaved:
+        return token.token
     conn.oauth_token_encrypted = crypto.encrypt(token.token)
     conn.oauth_token_expires_at = token.expires_at
     type(conn)._default_manager.filter(pk=conn.pk).update(

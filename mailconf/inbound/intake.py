@@ -22,6 +22,7 @@ from servicedesk.models import Comment, Company, Contact, Employee, Ticket, Tick
 from servicedesk.services.batch import SavepointNeeded
 from servicedesk.services.tickets import NewFile, add_comment, create_ticket
 
+from .canary import recognise as recognise_canary
 from .ledger import Outcome
 from .lookups import Lookups, bare_id, reference_ids
 
@@ -127,6 +128,10 @@ def _validation_text(exc: ValidationError) -> str:
 def act(connection: IncomingConnection, parsed: ParsedMessage, lookups: Lookups | None = None) -> Outcome:
     """The routing rules, in order: loops, bounces, replies to tickets, auto-replies, new tickets."""
     look = Lookups(connection) if lookups is None else lookups
+    # First: a canary carries our origin header, and must be timed rather than dropped as a loop.
+    canary = recognise_canary(connection, parsed)
+    if canary is not None:
+        return canary
     if parsed.is_own_loop:
         return Outcome(MailResult.IGNORED, f"our own mail came back ({parsed.auto_reason or 'origin header'})")
     if parsed.is_bounce:

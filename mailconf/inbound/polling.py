@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mailconf.connections import open_mailbox, record_result
+from mailconf.connections.explain import failure_text
 from mailconf.models import IncomingConnection, MailResult, ProcessedMessage
 from mailconf.parsing import ParsedMessage
 from mailconf.protocols.errors import TransportError
@@ -137,7 +138,8 @@ def poll_connection(connection_id: int, *, batch: int | None = None) -> PollCoun
             next_poll_in = 0
     except TransportError as exc:
         log.warning("polling %s failed: %s", conn.name, exc.message)
-        counts.error = exc.message
+        # Worded in the language of whoever asked (the card's "Fetch mail now"); a worker only logs it.
+        counts.error = failure_text(exc, protocol=conn.get_protocol_display())
         record_result(conn, exc)
     except (LeaseLost, IntegrityError) as exc:
         # Another worker took the connection over; what we did not commit it will do.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import CheckStatus, Encryption, MailConnection
+from .canary import CanaryProbe, CanaryState, MailCanary
 from .incoming import (
     DONE_RESULTS,
     AutoReplyAction,
@@ -16,6 +17,9 @@ from .outbox import OutboxAttachment, OutboxKind, OutboxMessage, OutboxStatus, R
 from .outgoing import OutgoingConnection, OutgoingProtocol
 
 __all__ = [
+    "CanaryProbe",
+    "CanaryState",
+    "MailCanary",
     "DONE_RESULTS",
     "AutoReplyAction",
     "IncomingConnection",

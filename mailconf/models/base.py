@@ -61,6 +61,8 @@ class MailConnection(models.Model):
     last_checked_at = models.DateTimeField(_("last connection"), null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(_("last successful connection"), null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
+    # The kind of the last failure (protocols.errors.Reason): the page words it in the reader's language.
+    last_error_reason = models.CharField(max_length=16, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -64,6 +64,9 @@ class OutboxMessage(models.Model):
     # Temporary failures are retried until then; after it the message fails with its last error.
     give_up_at = models.DateTimeField(_("retry until"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # The kind of a delivery failure (protocols.errors.Reason), worded when shown; empty for
+    # per-recipient refusals and for texts written in words already.
+    last_error_reason = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -194,6 +194,7 @@ def _finish(
     delivered = row.addresses(RecipientStatus.SENT)
     row.attempts += 1
     row.last_error = (error.message if error else _recipient_errors(row))[:2000]
+    row.last_error_reason = error.reason if error else ""
     if pending and (row.give_up_at is None or now < row.give_up_at):
         row.status = OutboxStatus.QUEUED
         row.next_attempt_at = _next_attempt(row, now)
@@ -215,12 +216,22 @@ def _record(row: OutboxMessage, *, built: bool) -> None:
     message on the delivery hot path, where the ORM's query building cost as much as the round trip."""
     table = OutboxMessage._meta.db_table
     ops = connection.ops
-    columns = ["status", "recipients", "attempts", "last_error", "next_attempt_at", "sent_at", "lease_until"]
+    columns = [
+        "status",
+        "recipients",
+        "attempts",
+        "last_error",
+        "last_error_reason",
+        "next_attempt_at",
+        "sent_at",
+        "lease_until",
+    ]
     values: list[Any] = [
         row.status,
         json.dumps(row.recipients),
         row.attempts,
         row.last_error,
+        row.last_error_reason,
         ops.adapt_datetimefield_value(row.next_attempt_at),
         ops.adapt_datetimefield_value(row.sent_at),
         None,

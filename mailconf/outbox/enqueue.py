@@ -248,8 +248,28 @@ def _recipients(
     return result
 
 
+def is_demo_address(address: str) -> bool:
+    """In a domain of MAIL_DEMO_DOMAINS (or below one): the demo's made-up people."""
+    domain = address.rpartition("@")[2].lower().rstrip(".")
+    return any(domain == d or domain.endswith(f".{d}") for d in settings.MAIL_DEMO_DOMAINS)
+
+
+def _hold_demo(rows: Sequence[OutboxMessage]) -> None:
+    # Demo mail must never reach a real relay: held for good at enqueue, whatever its kind, and
+    # "Resend" does not queue a suppressed recipient again.
+    if not settings.MAIL_DEMO_DOMAINS:
+        return
+    reason = _("demo address (MAIL_DEMO_DOMAINS): never sent")
+    for msg in rows:
+        for addr, info in msg.recipients.items():
+            if info["status"] == RecipientStatus.PENDING and is_demo_address(addr):
+                info.update(status=RecipientStatus.SUPPRESSED, error=reason)
+
+
 def _suppress(rows: Sequence[OutboxMessage], conn: OutgoingConnection) -> None:
-    """Mark notification recipients the settings exclude as suppressed, with one lookup for all rows."""
+    """Mark recipients the settings exclude as suppressed (demo addresses; for notifications, the
+    switches of the card), with one lookup for all rows."""
+    _hold_demo(rows)
     notes = [msg for msg in rows if msg.kind == OutboxKind.NOTIFICATION]
     if not notes or (conn.notifications_enabled and conn.notify_unregistered):
         return

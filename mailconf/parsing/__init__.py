@@ -53,13 +53,14 @@ from .classify import ORIGIN_HEADER
 from .limits import DEFAULT_MAX_SIZE
 from .model import Address, BounceInfo, BounceRecipient, ParsedAttachment, ParsedMessage, ParseError
 from .parser import parse_message
-from .quoting import REPLY_MARKER, trim_reply
+from .quoting import REPLY_MARKER, REPLY_MARKERS, trim_reply
 from .tags import find_ticket_tag
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
     "ORIGIN_HEADER",
     "REPLY_MARKER",
+    "REPLY_MARKERS",
     "Address",
     "BounceInfo",
     "BounceRecipient",

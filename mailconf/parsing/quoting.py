@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 
 REPLY_MARKER = "##- Please type your reply above this line -##"
+# The marker in each language a recipient may read (notifications write the recipient's); any of
+# them ends the new text of a reply, whatever language the reply is in.
+REPLY_MARKERS = {"en": REPLY_MARKER, "ru": "##- Введите ответ выше этой строки -##"}
 
 _MAX_SIGNATURE_LINES = 8
 _MAX_FOLLOW_UPS = 200  # answers interleaved below quoted blocks; bounds the work on hostile input
@@ -137,7 +140,7 @@ def _starts_with_quote(lines: list[str], start: int) -> bool:
 def _first_quote(lines: list[str]) -> tuple[int, int, str]:
     """(first line of the quote start, its last line, its kind); (len, len, _NONE) when none."""
     for i, line in enumerate(lines):
-        if REPLY_MARKER in line:
+        if any(marker in line for marker in REPLY_MARKERS.values()):
             return i, i, _MARKER
         stripped = line.strip()
         if not stripped or len(stripped) > 600 or stripped.startswith(">"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import TransportError
+from .errors import Reason, TransportError
 
 TokenProvider = Callable[[], str]
 FolderParts = list[str]
@@ -53,16 +53,34 @@ class ConnectionSettings:
     max_message_bytes: int | None = None
 
 
+@dataclass(frozen=True)
+class CheckReport:
+    """What a successful check proved, for the person who pressed "Check": the server reached
+    (host:port or URL), whether the session was encrypted (TLS, STARTTLS or HTTPS) and the
+    certificate verified, and whether a login was made (an SMTP relay may need none)."""
+
+    server: str
+    encrypted: bool
+    certificate_verified: bool
+    authenticated: bool
+    login: str = ""
+    oauth2: bool = False
+
+
 def fetch_token(provider: TokenProvider | None) -> str:
     """A current access token from `provider`, every failure mapped onto TransportError."""
     if provider is None:
-        raise TransportError("OAuth2 is enabled but no access token provider is configured", permanent=True)
+        raise TransportError(
+            "OAuth2 is enabled but no access token provider is configured", permanent=True, reason=Reason.TOKEN
+        )
     try:
         token = provider()
     except TransportError:
         raise
     except Exception as exc:  # a provider may raise anything (msal, requests, ...); keep its text
-        raise TransportError(f"could not obtain an OAuth2 access token: {exc}", permanent=False) from exc
+        raise TransportError(
+            f"could not obtain an OAuth2 access token: {exc}", permanent=False, reason=Reason.TOKEN
+        ) from exc
     if not token:
-        raise TransportError("the OAuth2 token provider returned no access token", permanent=True)
+        raise TransportError("the OAuth2 token provider returned no access token", permanent=True, reason=Reason.TOKEN)
     return token

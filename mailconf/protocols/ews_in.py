@@ -19,8 +19,8 @@ from exchangelib.folders import Folder
 from exchangelib.protocol import Protocol
 from oauthlib.oauth2 import OAuth2Error, OAuth2Token
 
-from .base import ConnectionSettings
-from .errors import TransportError
+from .base import CheckReport, ConnectionSettings
+from .errors import Reason, TransportError, network_reason
 from .incoming import (
     INCOMING_PROTOCOLS,
     FolderPath,
@@ -31,7 +31,7 @@ from .incoming import (
     check_size,
     folder_label,
 )
-from .tls import TrustAdapter
+from .tls import TrustAdapter, http_reason
 
 _TEMPORARY_ERRORS = (
     ews_errors.RateLimitError,
@@ -118,6 +118,19 @@ def _new_protocol(config: Configuration, verify: bool | str, timeout: float) -> 
 @INCOMING_PROTOCOLS.register
 class EwsMailbox(IncomingMailbox[EwsMailboxConfig]):
     kind = "ews"
+    card_fields = (
+        "ews_url",
+        "verify_certificate",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "folders",
+        "processed_folder",
+        "error_folder",
+    )
     config_class = EwsMailboxConfig
 
     @classmethod
@@ -144,10 +157,14 @@ class EwsMailbox(IncomingMailbox[EwsMailboxConfig]):
             return
         config = self.config
         if not config.ews_url.lower().startswith(("https://", "http://")):
-            raise TransportError("the EWS address must be a full http(s):// URL to Exchange.asmx", permanent=True)
+            raise TransportError(
+                "The EWS address must be a full http(s):// URL to Exchange.asmx.", permanent=True, reason=Reason.CONFIG
+            )
         if config.oauth2 and not config.ews_url.lower().startswith("https://"):
             # Bearer tokens must never travel in clear text; requests-oauthlib refuses it as well.
-            raise TransportError("OAuth2 authentication needs an https:// EWS address", permanent=True)
+            raise TransportError(
+                "OAuth2 authentication needs an https:// EWS address.", permanent=True, reason=Reason.CONFIG
+            )
         action = f"EWS connection to {config.ews_url}"
         with self._errors(action):
             ews_config = Configuration(
@@ -190,6 +207,17 @@ class EwsMailbox(IncomingMailbox[EwsMailboxConfig]):
         self._folders.clear()
         if account is not None:
             account.protocol.close()
+
+    def check_report(self) -> CheckReport:
+        https = self.config.ews_url.lower().startswith("https://")
+        return CheckReport(
+            server=self.config.ews_url,
+            encrypted=https,
+            certificate_verified=https and self.config.verify_certificate,
+            authenticated=True,
+            login=self.config.login,
+            oauth2=self.config.oauth2,
+        )
 
     def summary(self) -> str:
         with self._errors("EWS server version"):
@@ -281,14 +309,20 @@ class EwsMailbox(IncomingMailbox[EwsMailboxConfig]):
     def _map(exc: BaseException, action: str) -> TransportError:
         text = str(exc) or type(exc).__name__
         if isinstance(exc, ews_errors.UnauthorizedError):
-            return TransportError(f"{action}: authentication failed ({text})", permanent=True)
+            return TransportError(f"{action}: authentication failed ({text})", permanent=True, reason=Reason.AUTH)
         if isinstance(exc, _TEMPORARY_ERRORS):
-            return TransportError(f"{action}: {text}", permanent=False)
+            return TransportError(f"{action}: {text}", permanent=False, reason=Reason.REJECTED)
         if isinstance(exc, ews_errors.ResponseMessageError):
-            return TransportError(f"{action}: {type(exc).__name__}: {text}", permanent=True)
+            return TransportError(f"{action}: {type(exc).__name__}: {text}", permanent=True, reason=Reason.REJECTED)
         if isinstance(exc, ews_errors.TransportError | requests.RequestException | OSError):
             tls = isinstance(exc, requests.exceptions.SSLError) or any(marker in text for marker in _TLS_MARKERS)
             if tls:
-                return TransportError(f"{action}: TLS failed ({text}); check the certificate settings", permanent=True)
-            return TransportError(f"{action}: {text}", permanent=False)
+                reason = Reason.CERTIFICATE if "CERTIFICATE_VERIFY_FAILED" in text else Reason.TLS
+                return TransportError(
+                    f"{action}: TLS failed ({text}); check the certificate settings", permanent=True, reason=reason
+                )
+            reason = network_reason(exc) if isinstance(exc, OSError) else http_reason(exc)
+            return TransportError(f"{action}: {text}", permanent=False, reason=reason)
+        if isinstance(exc, OAuth2Error):
+            return TransportError(f"{action}: {text}", permanent=True, reason=Reason.TOKEN)
         return TransportError(f"{action}: {text}", permanent=True)

@@ -24,9 +24,10 @@ from exchangelib.errors import (
 )
 from exchangelib.items import Message
 
-from .base import ConnectionSettings, TokenProvider, fetch_token
-from .errors import TransportError
+from .base import CheckReport, ConnectionSettings, TokenProvider, fetch_token
+from .errors import Reason, TransportError
 from .outgoing import OUTGOING_PROTOCOLS, Envelope, OutgoingTransport, SendResult
+from .tls import http_reason
 
 # Exchange 2013 SP1 requests are understood by every Exchange since, and by Exchange Online;
 # fixing the version spares a probing round trip on every connection.
@@ -75,11 +76,13 @@ _TRANSIENT_CODES = frozenset(
 def _map_error(exc: Exception) -> TransportError:
     if isinstance(exc, ResponseMessageError):
         code = type(exc).__name__
-        return TransportError(f"EWS refused: {code}: {exc}", permanent=code not in _TRANSIENT_CODES)
+        return TransportError(
+            f"EWS refused: {code}: {exc}", permanent=code not in _TRANSIENT_CODES, reason=Reason.REJECTED
+        )
     if isinstance(exc, UnauthorizedError):
-        return TransportError(f"EWS authentication failed: {exc}", permanent=True)
+        return TransportError(f"EWS authentication failed: {exc}", permanent=True, reason=Reason.AUTH)
     if isinstance(exc, (RateLimitError, ExchangelibTransportError, requests.RequestException, ConnectionError)):
-        return TransportError(f"cannot reach the EWS server: {exc}")
+        return TransportError(f"cannot reach the EWS server: {exc}", reason=http_reason(exc))
     if isinstance(exc, EWSError):
         return TransportError(f"EWS error: {exc}", permanent=True)
     return TransportError(f"EWS error: {type(exc).__name__}: {exc}")
@@ -88,6 +91,7 @@ def _map_error(exc: Exception) -> TransportError:
 @OUTGOING_PROTOCOLS.register
 class EwsTransport(OutgoingTransport[EwsConfig]):
     kind = "ews"
+    card_fields = ("ews_url", "login", "password", "oauth2", "client_id", "tenant_id", "client_secret")
     config_class = EwsConfig
 
     @classmethod
@@ -102,7 +106,9 @@ class EwsTransport(OutgoingTransport[EwsConfig]):
     def open(self) -> None:
         cfg = self.config
         if not cfg.url or not cfg.sender:
-            raise TransportError("EWS needs the server URL and the system e-mail address", permanent=True)
+            raise TransportError(
+                "EWS needs the server URL and the system e-mail address.", permanent=True, reason=Reason.CONFIG
+            )
         try:
             if cfg.token is not None:
                 token = {"access_token": fetch_token(cfg.token), "token_type": "Bearer"}
@@ -133,6 +139,17 @@ class EwsTransport(OutgoingTransport[EwsConfig]):
         account, self._account = self._account, None
         if account is not None:
             account.protocol.close()
+
+    def check_report(self) -> CheckReport:
+        https = self.config.url.lower().startswith("https://")
+        return CheckReport(
+            server=self.config.url,
+            encrypted=https,
+            certificate_verified=https,
+            authenticated=True,
+            login=self.config.login or self.config.sender,
+            oauth2=self.config.token is not None,
+        )
 
     def check(self) -> None:
         """An authenticated read: GetFolder on the mailbox root."""

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import requests
 
-from .base import DEFAULT_GRAPH_URL, GRAPH_SCOPE, ConnectionSettings
-from .errors import TransportError
+from .base import DEFAULT_GRAPH_URL, GRAPH_SCOPE, CheckReport, ConnectionSettings
+from .errors import Reason, TransportError
 from .incoming import (
     INCOMING_PROTOCOLS,
     FolderPath,
@@ -26,7 +26,7 @@ from .incoming import (
     check_size,
     folder_label,
 )
-from .tls import TrustAdapter
+from .tls import TrustAdapter, http_reason
 
 # PR_MESSAGE_SIZE (MAPI 0x0E08): Graph v1.0 has no size property, the extended one is documented.
 SIZE_PROPERTY = "Integer 0x0E08"
@@ -50,6 +50,16 @@ class GraphMailboxConfig(MailboxConfig):
 @INCOMING_PROTOCOLS.register
 class GraphMailbox(IncomingMailbox[GraphMailboxConfig]):
     kind = "graph"
+    card_fields = (
+        "verify_certificate",
+        "login",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "folders",
+        "processed_folder",
+        "error_folder",
+    )
     config_class = GraphMailboxConfig
     oauth_scope = GRAPH_SCOPE
     token_only = True
@@ -76,7 +86,11 @@ class GraphMailbox(IncomingMailbox[GraphMailboxConfig]):
         if self._session is not None:
             return
         if not self.config.login:
-            raise TransportError("the Graph mailbox needs the mailbox address as login", permanent=True)
+            raise TransportError(
+                "The Microsoft 365 mailbox needs the mailbox address as its login.",
+                permanent=True,
+                reason=Reason.CONFIG,
+            )
         session = requests.Session()
         session.mount(self.base_url, TrustAdapter(self.config.requests_verify()))
         session.headers["Authorization"] = f"Bearer {self.config.access_token()}"
@@ -95,6 +109,17 @@ class GraphMailbox(IncomingMailbox[GraphMailboxConfig]):
         self._folder_ids.clear()
         if session is not None:
             session.close()
+
+    def check_report(self) -> CheckReport:
+        https = self.base_url.lower().startswith("https://")
+        return CheckReport(
+            server=self.base_url,
+            encrypted=https,
+            certificate_verified=https and self.config.verify_certificate,
+            authenticated=True,
+            login=self.config.login,
+            oauth2=True,
+        )
 
     def summary(self) -> str:
         return f'Microsoft Graph {self.base_url}: mailbox {self.config.login}, inbox "{self._inbox.get("displayName", "")}"'
@@ -200,10 +225,10 @@ class GraphMailbox(IncomingMailbox[GraphMailboxConfig]):
             response = self._session.request(method, url, timeout=self.config.timeout, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise TransportError(
-                f"{action}: TLS failed ({exc}); check the certificate settings", permanent=True
+                f"{action}: TLS failed ({exc}); check the certificate settings", permanent=True, reason=http_reason(exc)
             ) from exc
         except requests.RequestException as exc:
-            raise TransportError(f"{action}: {exc}", permanent=False) from exc
+            raise TransportError(f"{action}: {exc}", permanent=False, reason=http_reason(exc)) from exc
         if response.status_code >= 400:
             raise _http_error(action, response)
         return response
@@ -220,7 +245,8 @@ def _http_error(action: str, response: requests.Response) -> TransportError:
     detail = f"{action}: HTTP {status} {code}: {message}".rstrip(": ")
     if status in (401, 403):
         detail += " (check the application's Mail.ReadWrite permission and the token)"
-    return TransportError(detail, permanent=status not in _TEMPORARY_STATUSES)
+    reason = Reason.AUTH if status in (401, 403) else Reason.REJECTED
+    return TransportError(detail, permanent=status not in _TEMPORARY_STATUSES, reason=reason)
 
 
 def _size(item: dict[str, Any]) -> int | None:

@@ -14,10 +14,18 @@ from urllib.parse import quote
 
 import requests
 
-from .base import DEFAULT_GRAPH_URL, DEFAULT_TIMEOUT, GRAPH_SCOPE, ConnectionSettings, TokenProvider, fetch_token
-from .errors import TransportError
+from .base import (
+    DEFAULT_GRAPH_URL,
+    DEFAULT_TIMEOUT,
+    GRAPH_SCOPE,
+    CheckReport,
+    ConnectionSettings,
+    TokenProvider,
+    fetch_token,
+)
+from .errors import Reason, TransportError
 from .outgoing import OUTGOING_PROTOCOLS, Envelope, OutgoingTransport, SendResult
-from .tls import trusting_session
+from .tls import http_reason, trusting_session
 
 # 401 is temporary: a token can expire between the check and the request; 408/429/5xx are load.
 _TEMPORARY = frozenset({401, 408, 409, 423, 429})
@@ -51,12 +59,14 @@ def _graph_error(response: requests.Response) -> TransportError:
     except ValueError:
         detail = response.text[:200]
     permanent = response.status_code < 500 and response.status_code not in _TEMPORARY
-    return TransportError(f"Microsoft Graph answered {response.status_code} {detail}".strip(), permanent)
+    reason = Reason.AUTH if response.status_code in (401, 403) else Reason.REJECTED
+    return TransportError(f"Microsoft Graph answered {response.status_code} {detail}".strip(), permanent, reason=reason)
 
 
 @OUTGOING_PROTOCOLS.register
 class GraphTransport(OutgoingTransport[GraphConfig]):
     kind = "graph"
+    card_fields = ("client_id", "tenant_id", "client_secret")
     config_class = GraphConfig
     oauth_scope = GRAPH_SCOPE
     token_only = True
@@ -75,7 +85,9 @@ class GraphTransport(OutgoingTransport[GraphConfig]):
 
     def open(self) -> None:
         if not self.config.user:
-            raise TransportError("the system e-mail address (the Microsoft 365 mailbox) is not set", True)
+            raise TransportError(
+                "The system e-mail address (the Microsoft 365 mailbox) is not set.", True, reason=Reason.CONFIG
+            )
         token = fetch_token(self.config.token)
         session = trusting_session(self.config.ca_file or True)
         session.headers["Authorization"] = f"Bearer {token}"
@@ -92,7 +104,20 @@ class GraphTransport(OutgoingTransport[GraphConfig]):
         try:
             return self._session.request(method, url, timeout=self.config.timeout, **kwargs)
         except requests.RequestException as exc:
-            raise TransportError(f"cannot reach Microsoft Graph: {type(exc).__name__}") from None
+            raise TransportError(
+                f"cannot reach Microsoft Graph: {type(exc).__name__}", reason=http_reason(exc)
+            ) from None
+
+    def check_report(self) -> CheckReport:
+        https = self.config.base_url.lower().startswith("https://")
+        return CheckReport(
+            server=self.config.base_url,
+            encrypted=https,
+            certificate_verified=https,
+            authenticated=True,
+            login=self.config.user,
+            oauth2=True,
+        )
 
     def check(self) -> None:
         """Authenticated read of the sending mailbox's user object (needs User.Read.All or similar)."""

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from imapclient import DELETED, IMAPClient
 from imapclient import exceptions as imap_errors
 
-from .errors import TransportError
+from .base import CheckReport
+from .errors import Reason, TransportError
 from .incoming import (
     INCOMING_PROTOCOLS,
     FolderPath,
@@ -44,6 +45,21 @@ class ImapConfig(ServerMailboxConfig):
 @INCOMING_PROTOCOLS.register
 class ImapMailbox(IncomingMailbox[ImapConfig]):
     kind = "imap"
+    card_fields = (
+        "host",
+        "port",
+        "encryption",
+        "verify_certificate",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "folders",
+        "processed_folder",
+        "error_folder",
+    )
     config_class = ImapConfig
     folders_required = True
     can_idle = True
@@ -70,13 +86,24 @@ class ImapMailbox(IncomingMailbox[ImapConfig]):
     def is_open(self) -> bool:
         return self._client is not None
 
+    def check_report(self) -> CheckReport:
+        encrypted = self.config.encryption != "none"
+        return CheckReport(
+            server=f"{self.config.host}:{self.port}",
+            encrypted=encrypted,
+            certificate_verified=encrypted and self.config.verify_certificate,
+            authenticated=True,
+            login=self.config.login,
+            oauth2=self.config.oauth2,
+        )
+
     def open(self) -> None:
         if self._client is not None:
             return
         config = self.config
         action = f"IMAP connection to {config.host}:{self.port}"
         context = config.ssl_context() if config.encryption != "none" else None
-        with self._errors(action):
+        with self._errors(action, greeting=True):
             client = IMAPClient(
                 config.host,
                 port=self.port,
@@ -369,20 +396,26 @@ class ImapMailbox(IncomingMailbox[ImapConfig]):
     # --- errors --------------------------------------------------------------------------------
 
     @contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
+    def _errors(self, action: str, *, greeting: bool = False) -> Iterator[None]:
+        """Map imaplib's errors; `greeting`: while connecting, where a protocol error means the
+        other side is not an IMAP server at all."""
         try:
             yield
         except TransportError:
             raise
         except imap_errors.LoginError as exc:
-            raise TransportError(f"{action}: authentication failed ({_text(exc)})", permanent=True) from exc
+            raise TransportError(
+                f"{action}: authentication failed ({_text(exc)})", permanent=True, reason=Reason.AUTH
+            ) from exc
         except imaplib.IMAP4.abort as exc:
             self._drop()
-            raise TransportError(f"{action}: connection lost ({_text(exc)})", permanent=False) from exc
+            reason = Reason.NOT_SERVER if greeting else Reason.LOST
+            raise TransportError(f"{action}: connection lost ({_text(exc)})", permanent=False, reason=reason) from exc
         except imaplib.IMAP4.error as exc:
             text = _text(exc)
             temporary = any(code.decode() in text for code in _TEMPORARY_CODES)
-            raise TransportError(f"{action}: {text}", permanent=not temporary) from exc
+            reason = Reason.NOT_SERVER if greeting else Reason.REJECTED
+            raise TransportError(f"{action}: {text}", permanent=not temporary, reason=reason) from exc
         except OSError as exc:
             self._drop()
             raise network_error(exc, action) from exc

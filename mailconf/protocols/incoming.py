@@ -7,7 +7,6 @@ Nothing here knows about tickets or Django models.
 
 from __future__ import annotations
 
-import errno
 import re
 import socket
 import ssl
@@ -17,8 +16,16 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
 
-from .base import DEFAULT_TIMEOUT, EXCHANGE_SCOPE, ConnectionSettings, FolderParts, TokenProvider, fetch_token
-from .errors import TransportError
+from .base import (
+    DEFAULT_TIMEOUT,
+    EXCHANGE_SCOPE,
+    CheckReport,
+    ConnectionSettings,
+    FolderParts,
+    TokenProvider,
+    fetch_token,
+)
+from .errors import Reason, TransportError, network_reason
 from .registry import Registry
 from .tls import client_context, requests_verify
 
@@ -196,6 +203,9 @@ class IncomingMailbox(ABC, Generic[C]):
     config_class: ClassVar[type[MailboxConfig]] = MailboxConfig
     oauth_scope: ClassVar[str] = EXCHANGE_SCOPE
     token_only: ClassVar[bool] = False
+    # The connection card's fields this protocol reads; the card shows only these (see
+    # connections.forms.protocol_field_css).
+    card_fields: ClassVar[tuple[str, ...]] = ()
     supports_folders: ClassVar[bool] = True
     folders_required: ClassVar[bool] = False
     can_idle: ClassVar[bool] = False
@@ -288,8 +298,15 @@ class IncomingMailbox(ABC, Generic[C]):
         """The size guard of one fetch: `max_bytes` when given, else the config's limit."""
         return self.config.max_message_bytes if max_bytes is None else max_bytes
 
+    def check_report(self) -> CheckReport:
+        """What a successful `check()` proved; a server of its own (POP3, IMAP) overrides it."""
+        return CheckReport(
+            server="", encrypted=True, certificate_verified=self.config.verify_certificate, authenticated=True
+        )
+
     def check(self) -> str:
-        """Connect and authenticate (unless already open) and describe the server."""
+        """Connect and authenticate (unless already open) and describe the server (for the log:
+        the greeting is the remote's own text, never shown to the person checking)."""
         if self.is_open:
             return self.summary()
         with self:
@@ -316,26 +333,28 @@ def check_size(msg: RemoteMessage, max_bytes: int | None, size: int | None = Non
 
 def network_error(exc: BaseException, action: str) -> TransportError:
     """Map socket/TLS failures onto TransportError: certificate and TLS setup problems are permanent."""
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        text = exc.verify_message or str(exc)
+    reason = network_reason(exc)
+    if reason == Reason.CERTIFICATE:
+        text = getattr(exc, "verify_message", "") or str(exc)
         return TransportError(
             f"{action}: the server certificate could not be verified ({text}); "
             "trust its CA or turn certificate verification off",
             permanent=True,
+            reason=reason,
         )
-    if isinstance(exc, ssl.SSLError) and not isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+    if reason == Reason.TLS and not isinstance(exc, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
         # Typically TLS spoken to a plain port or the reverse: a settings problem, not a network blip.
         return TransportError(
-            f"{action}: TLS negotiation failed ({exc}); check the port and encryption", permanent=True
+            f"{action}: TLS negotiation failed ({exc}); check the port and encryption", permanent=True, reason=reason
         )
-    if isinstance(exc, socket.gaierror):
-        permanent = exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
-        return TransportError(f"{action}: cannot resolve the server name ({exc})", permanent=permanent)
-    if isinstance(exc, TimeoutError):
-        return TransportError(f"{action}: the server did not answer in time", permanent=False)
-    if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:
-        return TransportError(f"{action}: connection refused ({exc})", permanent=False)
-    return TransportError(f"{action}: {exc}", permanent=False)
+    if reason == Reason.UNRESOLVED:
+        permanent = getattr(exc, "errno", None) in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
+        return TransportError(f"{action}: cannot resolve the server name ({exc})", permanent=permanent, reason=reason)
+    if reason == Reason.TIMEOUT:
+        return TransportError(f"{action}: the server did not answer in time", permanent=False, reason=reason)
+    if reason == Reason.REFUSED:
+        return TransportError(f"{action}: connection refused ({exc})", permanent=False, reason=reason)
+    return TransportError(f"{action}: {exc}", permanent=False, reason=Reason.LOST if reason == Reason.TLS else reason)
 
 
 def folder_label(folder: Sequence[str]) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import msal
 import requests
 
-from .errors import TransportError
+from .errors import Reason, TransportError
 from .tls import trusting_session
 
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
@@ -48,7 +48,9 @@ def _http_client(cfg: OAuthConfig) -> requests.Session:
 def acquire_app_token(cfg: OAuthConfig) -> AccessToken:
     """A fresh token for `cfg.scope`; TransportError (without the secret) if Azure AD refuses."""
     if not (cfg.tenant_id and cfg.client_id and cfg.client_secret):
-        raise TransportError("OAuth2 needs the application id, the directory id and the client secret", True)
+        raise TransportError(
+            "OAuth2 needs the application id, the directory id and the client secret.", True, reason=Reason.CONFIG
+        )
     authority = f"{cfg.authority_host.rstrip('/')}/{cfg.tenant_id}"
     try:
         app = msal.ConfidentialClientApplication(
@@ -61,15 +63,19 @@ def acquire_app_token(cfg: OAuthConfig) -> AccessToken:
         )
         result = app.acquire_token_for_client(scopes=[cfg.scope])
     except requests.RequestException as exc:
-        raise TransportError(f"cannot reach the token service {authority}: {type(exc).__name__}") from None
+        raise TransportError(
+            f"cannot reach the token service {authority}: {type(exc).__name__}", reason=Reason.TOKEN
+        ) from None
     except ValueError as exc:
         # msal raises ValueError when the authority's discovery document is missing or unusable.
-        raise TransportError(f"token service {authority}: {exc}") from None
+        raise TransportError(f"token service {authority}: {exc}", reason=Reason.TOKEN) from None
     if "access_token" not in result:
         error = str(result.get("error", "unknown_error"))
         description = str(result.get("error_description", "")).splitlines()[0:1]
         raise TransportError(
-            f"the token service refused: {error} {' '.join(description)}".strip(), permanent=error in _PERMANENT_ERRORS
+            f"the token service refused: {error} {' '.join(description)}".strip(),
+            permanent=error in _PERMANENT_ERRORS,
+            reason=Reason.TOKEN,
         )
     expires_in = int(result.get("expires_in", 3600))
     return AccessToken(token=result["access_token"], expires_at=datetime.now(UTC) + timedelta(seconds=expires_in))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from .base import EXCHANGE_SCOPE, ConnectionSettings
+from .base import EXCHANGE_SCOPE, CheckReport, ConnectionSettings
 from .errors import RecipientFailure, TransportError
 from .registry import Registry
 
@@ -65,6 +65,9 @@ class OutgoingTransport(ABC, Generic[C]):
     config_class: ClassVar[type[Any]] = object
     oauth_scope: ClassVar[str] = EXCHANGE_SCOPE
     token_only: ClassVar[bool] = False
+    # The connection card's fields this protocol reads; the card shows only these (see
+    # connections.forms.protocol_field_css).
+    card_fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: C) -> None:
         if not isinstance(config, self.config_class):
@@ -97,6 +100,10 @@ class OutgoingTransport(ABC, Generic[C]):
         """Connect and authenticate, send nothing; TransportError on failure."""
         self.open()
         self.close()
+
+    @abstractmethod
+    def check_report(self) -> CheckReport:
+        """What a successful `check()` of this config proved (see CheckReport)."""
 
     def __enter__(self) -> Self:
         self.open()

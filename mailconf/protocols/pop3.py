@@ -13,7 +13,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import TransportError
+from .base import CheckReport
+from .errors import Reason, TransportError
 from .incoming import (
     INBOX,
     INCOMING_PROTOCOLS,
@@ -68,6 +69,18 @@ class Pop3Config(ServerMailboxConfig):
 @INCOMING_PROTOCOLS.register
 class Pop3Mailbox(IncomingMailbox[Pop3Config]):
     kind = "pop3"
+    card_fields = (
+        "host",
+        "port",
+        "encryption",
+        "verify_certificate",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+    )
     config_class = Pop3Config
     supports_folders = False
 
@@ -88,6 +101,17 @@ class Pop3Mailbox(IncomingMailbox[Pop3Config]):
     def is_open(self) -> bool:
         return self._pop is not None
 
+    def check_report(self) -> CheckReport:
+        encrypted = self.config.encryption != "none"
+        return CheckReport(
+            server=f"{self.config.host}:{self.port}",
+            encrypted=encrypted,
+            certificate_verified=encrypted and self.config.verify_certificate,
+            authenticated=True,
+            login=self.config.login,
+            oauth2=self.config.oauth2,
+        )
+
     @property
     def pop(self) -> poplib.POP3:
         if self._pop is None:
@@ -100,7 +124,7 @@ class Pop3Mailbox(IncomingMailbox[Pop3Config]):
         config = self.config
         action = f"POP3 connection to {config.host}:{self.port}"
         context = config.ssl_context() if config.encryption != "none" else None
-        with self._errors(action):
+        with self._errors(action, greeting=True):
             if config.encryption == "ssl":
                 self._pop = _POP3SSL(config.host, self.port, timeout=config.timeout, context=context)
             else:
@@ -204,22 +228,29 @@ class Pop3Mailbox(IncomingMailbox[Pop3Config]):
         return msg.handle
 
     @contextmanager
-    def _errors(self, action: str, *, auth: bool = False) -> Iterator[None]:
+    def _errors(self, action: str, *, auth: bool = False, greeting: bool = False) -> Iterator[None]:
+        """Map poplib's errors; `greeting`: while connecting, where anything but "+OK" means the
+        other side is not a POP3 server."""
         try:
             yield
         except TransportError:
             raise
         except poplib.error_proto as exc:
             text = _text(exc)
+            if greeting:
+                self._drop()
+                raise TransportError(f"{action}: {text}", permanent=False, reason=Reason.NOT_SERVER) from exc
             if text == "-ERR EOF" or not text.startswith("-ERR"):
                 # A closed connection, a malformed reply or an over-long line: the session is unusable,
                 # and a new one may well work.
                 self._drop()
-                raise TransportError(f"{action}: {text}", permanent=False) from exc
+                raise TransportError(f"{action}: {text}", permanent=False, reason=Reason.LOST) from exc
             temporary = any(code in text for code in _TEMPORARY_CODES)
             if auth and not temporary:
-                raise TransportError(f"{action}: authentication failed ({text})", permanent=True) from exc
-            raise TransportError(f"{action}: {text}", permanent=not temporary) from exc
+                raise TransportError(
+                    f"{action}: authentication failed ({text})", permanent=True, reason=Reason.AUTH
+                ) from exc
+            raise TransportError(f"{action}: {text}", permanent=not temporary, reason=Reason.REJECTED) from exc
         except OSError as exc:
             self._drop()
             raise network_error(exc, action) from exc

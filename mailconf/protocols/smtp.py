@@ -12,8 +12,8 @@ import ssl
 from dataclasses import dataclass, field
 from typing import Self
 
-from .base import DEFAULT_TIMEOUT, ConnectionSettings, TokenProvider, fetch_token
-from .errors import RecipientFailure, TransportError
+from .base import DEFAULT_TIMEOUT, CheckReport, ConnectionSettings, TokenProvider, fetch_token
+from .errors import Reason, RecipientFailure, TransportError, network_reason
 from .outgoing import OUTGOING_PROTOCOLS, Envelope, OutgoingTransport, SendResult
 from .tls import client_context
 
@@ -77,13 +77,18 @@ def default_port(encryption: str) -> int:
 
 
 def port_25_refusal(port: int | None, allowed: bool) -> str | None:
-    """The explanation shown when port 25 is chosen and not allowed; None when the port is fine."""
+    """The explanation shown when port 25 is chosen and not allowed; None when the port is fine.
+    (A msgid of the project catalogue: the connections layer translates CONFIG messages whole.)"""
     if port == FORBIDDEN_PORT and not allowed:
-        return (
-            "Port 25 cannot be used for sending, even with STARTTLS: cloud platforms block it. "
-            "Use 465 (SSL) or 587 (TLS)."
-        )
+        return PORT_25_REFUSAL
     return None
+
+
+PORT_25_REFUSAL = (
+    "Port 25 cannot be used for sending, even with STARTTLS: cloud platforms block it. "
+    "Use 465 (SSL) or 587 (TLS), or allow it on a server of your own with MAIL_ALLOW_PORT_25=true."
+)
+HOST_NOT_SET = "The SMTP server is not set."
 
 
 def _reply_text(code: int, message: bytes | str) -> str:
@@ -94,6 +99,19 @@ def _reply_text(code: int, message: bytes | str) -> str:
 @OUTGOING_PROTOCOLS.register
 class SmtpTransport(OutgoingTransport[SmtpConfig]):
     kind = "smtp"
+    card_fields = (
+        "host",
+        "port",
+        "encryption",
+        "verify_certificate",
+        "auth",
+        "login",
+        "password",
+        "oauth2",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+    )
     config_class = SmtpConfig
 
     @classmethod
@@ -113,9 +131,9 @@ class SmtpTransport(OutgoingTransport[SmtpConfig]):
         cfg = self.config
         refusal = port_25_refusal(cfg.effective_port, cfg.allow_port_25)
         if refusal:
-            raise TransportError(refusal, permanent=True)
+            raise TransportError(refusal, permanent=True, reason=Reason.CONFIG)
         if not cfg.effective_host:
-            raise TransportError("the SMTP server is not set", permanent=True)
+            raise TransportError(HOST_NOT_SET, permanent=True, reason=Reason.CONFIG)
         where = f"{cfg.effective_host}:{cfg.effective_port}"
         try:
             self._smtp = self._connect()
@@ -127,22 +145,21 @@ class SmtpTransport(OutgoingTransport[SmtpConfig]):
         except TransportError:
             self.close()
             raise
-        except smtplib.SMTPAuthenticationError as exc:
+        except Exception as exc:
             self.close()
-            raise TransportError(f"authentication failed: {_reply_text(exc.smtp_code, exc.smtp_error)}", True) from None
-        except smtplib.SMTPNotSupportedError as exc:
-            self.close()
-            raise TransportError(f"{where}: {exc}", permanent=True) from None
-        except smtplib.SMTPResponseException as exc:
-            self.close()
-            reply = _reply_text(exc.smtp_code, exc.smtp_error)
-            raise TransportError(f"{where}: {reply}", permanent=exc.smtp_code >= 500) from None
-        except ssl.SSLCertVerificationError as exc:
-            self.close()
-            raise TransportError(f"{where}: server certificate not trusted: {exc.verify_message}", True) from None
-        except (OSError, smtplib.SMTPException) as exc:
-            self.close()
-            raise TransportError(f"cannot connect to {where}: {exc or type(exc).__name__}") from None
+            raise _open_error(exc, where) from None
+
+    def check_report(self) -> CheckReport:
+        cfg = self.config
+        encrypted = cfg.effective_encryption != NONE
+        return CheckReport(
+            server=f"{cfg.effective_host}:{cfg.effective_port}",
+            encrypted=encrypted,
+            certificate_verified=encrypted and cfg.verify_certificate,
+            authenticated=bool(cfg.auth or cfg.oauth_token),
+            login=cfg.login,
+            oauth2=cfg.oauth_token is not None,
+        )
 
     def _connect(self) -> smtplib.SMTP:
         cfg = self.config
@@ -177,22 +194,60 @@ class SmtpTransport(OutgoingTransport[SmtpConfig]):
 
     def send(self, envelope: Envelope) -> SendResult:
         if self._smtp is None:
-            raise TransportError("the SMTP connection is closed")
+            raise TransportError("the SMTP connection is closed", reason=Reason.LOST)
         recipients = list(envelope.recipients)
         try:
             refused = self._smtp.sendmail(envelope.sender, recipients, envelope.raw)
         except smtplib.SMTPRecipientsRefused as exc:
             failures = {addr: _failure(code, msg) for addr, (code, msg) in exc.recipients.items()}
             permanent = all(f.permanent for f in failures.values())
-            raise TransportError("every recipient was refused", permanent, failures) from None
+            raise TransportError("every recipient was refused", permanent, failures, reason=Reason.REJECTED) from None
         except smtplib.SMTPResponseException as exc:
             # Sender refused, or the message refused after DATA.
-            raise TransportError(_reply_text(exc.smtp_code, exc.smtp_error), permanent=exc.smtp_code >= 500) from None
+            reply = _reply_text(exc.smtp_code, exc.smtp_error)
+            raise TransportError(reply, permanent=exc.smtp_code >= 500, reason=Reason.REJECTED) from None
         except (OSError, smtplib.SMTPException) as exc:
             self._smtp = None
-            raise TransportError(f"connection lost while sending: {exc or type(exc).__name__}") from None
+            raise TransportError(
+                f"connection lost while sending: {exc or type(exc).__name__}", reason=Reason.LOST
+            ) from None
         failures = {addr: _failure(code, msg) for addr, (code, msg) in refused.items()}
         return SendResult(accepted=[a for a in recipients if a not in failures], refused=failures)
+
+
+def _open_error(exc: Exception, where: str) -> TransportError:
+    """Connecting, STARTTLS and login failures, classified (see `Reason`)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        reply = _reply_text(exc.smtp_code, exc.smtp_error)
+        return TransportError(f"{where}: authentication failed: {reply}", True, reason=Reason.AUTH)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        # STARTTLS or AUTH not offered by the server: our settings ask for what it cannot do.
+        reason = Reason.TLS if "STARTTLS" in str(exc) else Reason.AUTH
+        return TransportError(f"{where}: {exc}", permanent=True, reason=reason)
+    if isinstance(exc, smtplib.SMTPConnectError):
+        # The greeting was not "220": an SMTP server refusing us says 4xx/5xx; anything else is not SMTP.
+        smtp_like = 400 <= exc.smtp_code < 600
+        reply = _reply_text(exc.smtp_code, exc.smtp_error)
+        reason = Reason.REJECTED if smtp_like else Reason.NOT_SERVER
+        return TransportError(f"{where}: greeting {reply}", permanent=exc.smtp_code >= 500, reason=reason)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        # smtplib turns a socket error while reading (a timeout) into "disconnected"; without one
+        # the other side closed before greeting like an SMTP server.
+        cause = exc.__context__
+        reason = network_reason(cause) if isinstance(cause, OSError) else Reason.NOT_SERVER
+        return TransportError(f"{where}: closed without an SMTP greeting ({exc})", reason=reason)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = _reply_text(exc.smtp_code, exc.smtp_error)
+        return TransportError(f"{where}: {reply}", permanent=exc.smtp_code >= 500, reason=Reason.REJECTED)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return TransportError(
+            f"{where}: server certificate not trusted: {exc.verify_message}", True, reason=Reason.CERTIFICATE
+        )
+    if isinstance(exc, (OSError, smtplib.SMTPException)):
+        reason = network_reason(exc)
+        permanent = reason in (Reason.TLS, Reason.UNRESOLVED)
+        return TransportError(f"cannot connect to {where}: {exc or type(exc).__name__}", permanent, reason=reason)
+    raise exc
 
 
 def _failure(code: int, message: bytes | str) -> RecipientFailure:

@@ -8,7 +8,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from .errors import TransportError
+from .errors import Reason, TransportError
 
 
 def client_context(*, verify: bool = True, ca_file: str | None = None) -> ssl.SSLContext:
@@ -23,7 +23,9 @@ def client_context(*, verify: bool = True, ca_file: str | None = None) -> ssl.SS
     try:
         return ssl.create_default_context(cafile=ca_file or None)
     except (OSError, ssl.SSLError) as exc:
-        raise TransportError(f"cannot load the CA file {ca_file!r}: {exc}", permanent=True) from exc
+        raise TransportError(
+            f"cannot load the CA file {ca_file!r}: {exc}", permanent=True, reason=Reason.CERTIFICATE
+        ) from exc
 
 
 def requests_verify(*, verify: bool = True, ca_file: str | None = None) -> bool | str:
@@ -55,3 +57,18 @@ def trusting_session(verify: bool | str) -> requests.Session:
     for prefix in ("https://", "http://"):
         session.mount(prefix, TrustAdapter(verify))
     return session
+
+
+def http_reason(exc: BaseException) -> Reason:
+    """The reason of a failed HTTPS request (EWS, Graph, the token service): requests wraps the
+    socket error, so its text is the most reliable witness."""
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.SSLError) or "SSLError" in text:
+        return Reason.CERTIFICATE if "CERTIFICATE_VERIFY_FAILED" in text else Reason.TLS
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        return Reason.TIMEOUT
+    if "Connection refused" in text or "Errno 111" in text:
+        return Reason.REFUSED
+    if "NameResolutionError" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return Reason.UNRESOLVED
+    return Reason.OTHER

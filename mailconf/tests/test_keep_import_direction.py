@@ -1,7 +1,7 @@
 """The mail app's imports point one way, and no mail module imports notifications.
 
 Layers, lowest first: the foundation (`models`, `crypto`, `signals`), `protocols`, `connections`,
-`outbox`, `inbound`; then the wiring on top (`admin`, `tasks`, `management`, `apps`). A module may
+`outbox`, `inbound`, `canary`; then the wiring on top (`admin`, `tasks`, `management`, `apps`). A module may
 import its own subpackage and any lower layer, never a higher one, at module level or inside a
 function; `protocols` and `parsing` import nothing else of the app. The only cycle allowed is a
 protocol registry loading its protocol modules (`_load_builtin`), which import the registry's module
@@ -27,8 +27,10 @@ LAYERS = {
     "connections": 2,
     "outbox": 3,
     "inbound": 4,
+    # The mail canary sends through the outbox and is recognised by intake: above both.
+    "canary": 5,
 }
-TOP = 5
+TOP = 6
 # Parts that must import nothing of the app beyond themselves.
 SEALED = {"parsing", "protocols"}
 REGISTRY_LOADER = "_load_builtin"

@@ -8,10 +8,12 @@ from .base import (
     DeliveryChannel,
     DispatchChannel,
     Outgoing,
+    Released,
     all_channels,
     choices,
     codes,
     get,
+    personal_choices,
     register,
 )
 
@@ -20,9 +22,11 @@ __all__ = [
     "DeliveryChannel",
     "DispatchChannel",
     "Outgoing",
+    "Released",
     "all_channels",
     "choices",
     "codes",
     "get",
+    "personal_choices",
     "register",
 ]

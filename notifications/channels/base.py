@@ -8,13 +8,19 @@ A channel answers three questions for the fan-out, all inside the fan-out's tran
 - `queue(items)`: anything to do after (in-app push writes `Notification` rows; the channels that
   talk to an outside service write `Dispatch` rows, one per endpoint, through `DispatchChannel`).
 
-Channels that talk to an outside service (Web Push, Telegram, webhooks) derive from
+A `personal` channel reaches a person: they can mute it, and quiet hours, digests and burst
+folding hold it (notifications/quiet.py keeps the rendered `held_text` and, when the time comes,
+gives the channel `Released` messages, one per recipient, alone or folded into a digest). A
+channel that reaches a system (the webhooks app's) is neither muted, held nor rate-limited.
+
+Channels that talk to an outside service (Web Push, Telegram) derive from
 `DispatchChannel` and implement `endpoints` and `send`; the dispatcher (`notifications/dispatch.py`)
 claims due rows, calls `send` and turns a `ChannelError` into data: retried with backoff, failed
 for good, or the endpoint dropped (`gone`, e.g. a browser subscription the push service forgot).
 
 A channel module registers its class with `@register`; every module of this package is imported
-on first use of the registry, so a new channel is one new module and no list to edit.
+on first use of the registry, so a new channel is one new module and no list to edit. Another app
+registers its channel from its AppConfig.ready (webhooks), keeping imports pointing at notifications.
 """
 
 from __future__ import annotations
@@ -66,6 +72,25 @@ class Outgoing:
     ticket_id: int | None
     path: str
     extra: dict[str, Any] = field(default_factory=dict)
+    # The placeholder values the text was rendered from (a webhook renders its own payload from them).
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Released:
+    """One message out of the waiting room (`quiet.release_due`): a held notification alone (its
+    event, action and ticket set), or a digest of several (event "digest", no action or ticket)."""
+
+    recipient: str  # the channel's key
+    user_id: int | None
+    email: str
+    language: str
+    event: str
+    action_id: int | None
+    ticket_id: int | None
+    subject: str
+    text: str
+    url: str
 
 
 class DeliveryChannel:
@@ -77,6 +102,9 @@ class DeliveryChannel:
     position: ClassVar[int] = 100
     # Recipients without a login cannot be reached (in-app, Web Push, Telegram need a profile).
     needs_user: ClassVar[bool] = True
+    # Addressed to a person: muted in the notification centre, held by quiet hours and digests,
+    # rate-limited per recipient. False for a channel reaching a system (a webhook).
+    personal: ClassVar[bool] = True
 
     def accepts(self, recipient: Recipient) -> bool:
         return recipient.user_id is not None if self.needs_user else True
@@ -95,6 +123,14 @@ class DeliveryChannel:
     def queue(self, items: list[Outgoing]) -> None:
         """After the journal is written, in the same transaction."""
 
+    def held_text(self, item: Outgoing) -> tuple[str, str]:
+        """(subject, text) kept while `item` waits for quiet hours, a digest or a burst's end."""
+        return item.rendered.subject, item.rendered.text
+
+    def release(self, messages: list[Released]) -> None:
+        """Send what waited, in `quiet.release_due`'s transaction; personal channels implement it."""
+        raise NotImplementedError(f"channel {self.code!r} cannot hold notifications")
+
 
 class DispatchChannel(DeliveryChannel):
     """A channel delivering through an outside service, one `Dispatch` row per endpoint."""
@@ -110,7 +146,16 @@ class DispatchChannel(DeliveryChannel):
     def queue(self, items: list[Outgoing]) -> None:
         from ..dispatch import enqueue
 
-        enqueue(self.code, self.endpoints(items))
+        enqueue(self.code, [(item.entry, target, payload) for item, target, payload in self.endpoints(items)])
+
+    def released_endpoints(self, messages: list[Released]) -> list[tuple[str, dict[str, Any]]]:
+        """(target, payload) for every endpoint of every released message."""
+        raise NotImplementedError
+
+    def release(self, messages: list[Released]) -> None:
+        from ..dispatch import enqueue
+
+        enqueue(self.code, [(None, target, payload) for target, payload in self.released_endpoints(messages)])
 
     def send(self, dispatch: Dispatch) -> None:
         """Deliver one row or raise `ChannelError`. Runs outside any transaction."""
@@ -174,3 +219,8 @@ def codes() -> list[str]:
 def choices() -> list[tuple[str, Any]]:
     """For model fields and forms (Django accepts a callable, so no migration per channel)."""
     return [(channel.code, channel.label) for channel in all_channels()]
+
+
+def personal_choices() -> list[tuple[str, Any]]:
+    """The channels a person receives: the notification centre's columns of mutes."""
+    return [(channel.code, channel.label) for channel in all_channels() if channel.personal]

@@ -11,7 +11,7 @@ from .. import mail
 from ..compose import MailFrame, letter
 from ..models import Channel
 from ..recipients import Recipient
-from .base import DeliveryChannel, Outgoing, register
+from .base import DeliveryChannel, Outgoing, Released, register
 
 
 @register
@@ -31,6 +31,32 @@ class EmailChannel(DeliveryChannel):
         if not items:
             return
         frame = MailFrame.for_ticket(items[0].ticket_id)
-        letters = [letter(item.rendered, frame, item.recipient.email) for item in items]
+        letters = [
+            letter(item.rendered, frame, item.recipient.email, language=item.recipient.language) for item in items
+        ]
         for item, outbox_id in zip(items, mail.enqueue_many(letters), strict=True):
             item.entry.outbox_id = outbox_id
+
+    def held_text(self, item: Outgoing) -> tuple[str, str]:
+        """As the letter would have read: the ticket's subject tag, the reply marker in the
+        recipient's language, the footer."""
+        held = letter(
+            item.rendered, MailFrame.for_ticket(item.ticket_id), item.recipient.email, language=item.recipient.language
+        )
+        return held.subject, held.text
+
+    def release(self, messages: list[Released]) -> None:
+        letters = []
+        for message in messages:
+            # One held mail goes as it was written, in its ticket's thread; a digest is about many.
+            thread = mail.thread_headers(message.ticket_id)
+            letters.append(
+                mail.Letter(
+                    to=message.email,
+                    subject=message.subject,
+                    text=message.text,
+                    ticket_id=message.ticket_id,
+                    thread=thread,
+                )
+            )
+        mail.enqueue_many(letters)

@@ -8,7 +8,7 @@ from servicedesk.dbutil import insert_many
 
 from .. import push
 from ..models import Channel, Notification
-from .base import DeliveryChannel, Outgoing, register
+from .base import DeliveryChannel, Outgoing, Released, register
 
 
 @register
@@ -31,6 +31,23 @@ class InAppChannel(DeliveryChannel):
             )
             for item in items
             if (user_id := item.recipient.user_id) is not None  # always set: the channel needs a login
+        ]
+        insert_many(Notification, rows)
+        push.announce(row.user_id for row in rows)
+
+    def release(self, messages: list[Released]) -> None:
+        rows = [
+            Notification(
+                user_id=message.user_id,
+                event=message.event,
+                action_id=message.action_id,
+                ticket_id=message.ticket_id,
+                title=message.subject[:500],
+                body=message.text,
+                url=message.url,
+            )
+            for message in messages
+            if message.user_id is not None
         ]
         insert_many(Notification, rows)
         push.announce(row.user_id for row in rows)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Dispatch, EventAction, TelegramAccount
 from ..recipients import Recipient
-from .base import ChannelError, DispatchChannel, Outgoing, register
+from .base import ChannelError, DispatchChannel, Outgoing, Released, register
 
 if TYPE_CHECKING:
     from ..telegram.client import Button
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 def _text(item: Outgoing) -> str:
     parts = [item.rendered.subject.strip(), item.rendered.text.strip()]
     return "\n\n".join(part for part in parts if part)
+
+
+def _chats(user_ids: set[int]) -> dict[int, int]:
+    """user id -> linked chat id."""
+    linked = TelegramAccount.objects.filter(user_id__in=user_ids, chat_id__isnull=False)
+    return {user_id: chat_id for user_id, chat_id in linked.values_list("user_id", "chat_id") if chat_id is not None}
 
 
 @register
@@ -41,12 +47,7 @@ class TelegramChannel(DispatchChannel):
     def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
         from ..telegram import buttons
 
-        user_ids = {item.recipient.user_id for item in items if item.recipient.user_id is not None}
-        chats = dict(
-            TelegramAccount.objects.filter(user_id__in=user_ids, chat_id__isnull=False).values_list(
-                "user_id", "chat_id"
-            )
-        )
+        chats = _chats({item.recipient.user_id for item in items if item.recipient.user_id is not None})
         found = []
         labelled: dict[str, list[Button]] = {}  # the buttons differ only by language
         for item in items:
@@ -63,6 +64,25 @@ class TelegramChannel(DispatchChannel):
                 text = f"{text}\n\n{url}"
             payload = {"text": text, "buttons": [[key.text, key.data, key.url] for key in keys]}
             found.append((item, f"chat:{chat_id}", payload))
+        return found
+
+    def released_endpoints(self, messages: list[Released]) -> list[tuple[str, dict[str, Any]]]:
+        from ..telegram import buttons
+
+        chats = _chats({m.user_id for m in messages if m.user_id is not None})
+        found = []
+        for message in messages:
+            chat_id = chats.get(message.user_id or 0)
+            if chat_id is None:  # unlinked while the message waited
+                continue
+            url = buttons.site_url(message.url) if message.url else ""
+            with translation.override(message.language):
+                keys = buttons.for_released(message.event, message.ticket_id, url)
+            text = "\n\n".join(part for part in (message.subject.strip(), message.text.strip()) if part)
+            if url and not any(key.url for key in keys):
+                text = f"{text}\n\n{url}"
+            payload = {"text": text, "buttons": [[key.text, key.data, key.url] for key in keys]}
+            found.append((f"chat:{chat_id}", payload))
         return found
 
     def send_many(self, rows: Sequence[Dispatch]) -> list[ChannelError | None]:

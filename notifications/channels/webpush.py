@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Dispatch, EventAction, PushSubscription
 from ..recipients import Recipient
-from .base import ChannelError, DispatchChannel, Outgoing, register
+from .base import ChannelError, DispatchChannel, Outgoing, Released, register
+
+
+def _subscriptions(user_ids: set[int]) -> dict[int, list[int]]:
+    """Each person's subscribed browsers (subscription ids)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for pk, user_id in PushSubscription.objects.filter(user_id__in=user_ids).values_list("pk", "user_id"):
+        found[user_id].append(pk)
+    return found
 
 
 @register
@@ -30,10 +38,7 @@ class WebPushChannel(DispatchChannel):
     def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
         from ..webpush import payload
 
-        user_ids = {item.recipient.user_id for item in items if item.recipient.user_id is not None}
-        subscriptions: dict[int, list[int]] = defaultdict(list)
-        for pk, user_id in PushSubscription.objects.filter(user_id__in=user_ids).values_list("pk", "user_id"):
-            subscriptions[user_id].append(pk)
+        subscriptions = _subscriptions({item.recipient.user_id for item in items if item.recipient.user_id is not None})
         found = []
         for item in items:
             message = payload(
@@ -44,6 +49,17 @@ class WebPushChannel(DispatchChannel):
             )
             for pk in subscriptions.get(item.recipient.user_id or 0, ()):
                 found.append((item, f"subscription:{pk}", message))
+        return found
+
+    def released_endpoints(self, messages: list[Released]) -> list[tuple[str, dict[str, Any]]]:
+        from ..webpush import payload
+
+        subscriptions = _subscriptions({m.user_id for m in messages if m.user_id is not None})
+        found = []
+        for message in messages:
+            tag = f"ticket-{message.ticket_id}" if message.ticket_id else f"held-{message.event}"
+            body = payload(title=message.subject, body=message.text, url=message.url, tag=tag)
+            found += [(f"subscription:{pk}", body) for pk in subscriptions.get(message.user_id or 0, ())]
         return found
 
     def send_many(self, rows: Sequence[Dispatch]) -> list[ChannelError | None]:

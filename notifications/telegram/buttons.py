@@ -133,6 +133,17 @@ def _snooze(user: User, arguments: list[str]) -> str:
     return _("Snoozed: the alert comes again at %(moment)s.") % {"moment": moment}
 
 
+def for_released(event: str, ticket_id: int | None, url: str) -> list[Button]:
+    """The buttons of a message that waited (quiet hours, digest): "Take" and "Open" for one held
+    notification about a ticket; a digest only links (its text lists every item's link)."""
+    found: list[Button] = []
+    if ticket_id is not None and event not in _NO_TAKE and registered("take"):
+        found.append(Button(_ACTIONS["take"].label(), data=f"take:{ticket_id}"))
+    if url and _openable(url):
+        found.append(Button(_("Open"), url=url))
+    return found
+
+
 def site_url(path: str) -> str:
     return path if "://" in path else f"{settings.SITE_URL}{path}"
 

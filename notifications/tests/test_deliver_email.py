@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mailconf.models import OutboxMessage
-from mailconf.parsing import ORIGIN_HEADER, REPLY_MARKER
+from mailconf.parsing import ORIGIN_HEADER, REPLY_MARKERS
 from notifications import catalogue
 from notifications.tests.conftest import SIGNATURE
 from notifications.tests.factories import make_action, new_ticket, only_actions
@@ -39,7 +39,7 @@ def test_public_comment_mail_arrives_rendered_threaded_and_signed(cast, smtp, ou
     assert OutboxMessage.objects.order_by("pk").first().subject == subject
     assert message["Subject"] == subject
     text = _text(message)
-    assert text.startswith(REPLY_MARKER)
+    assert text.startswith(REPLY_MARKERS["ru"])  # the requester reads Russian
     assert "Иванова Анна пишет:\nЗамените картридж <b>сегодня</b>\nСтатус: " in text
     assert f"Заявка: http://127.0.0.1:8000/tickets/{ticket.pk}/" in text
     assert text.rstrip().endswith(SIGNATURE.splitlines()[-1])

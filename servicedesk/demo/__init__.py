@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .loader import DemoResult, load_demo
+from .loader import DemoResult, load_demo, register_demo_part
 
-__all__ = ["DemoResult", "load_demo"]
+__all__ = ["DemoResult", "load_demo", "register_demo_part"]

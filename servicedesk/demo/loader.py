@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -64,6 +65,21 @@ class DemoResult:
     credentials: dict[str, str | None] = field(default_factory=dict)
 
 
+# Demo data of other apps (telephony's calls), loaded after the core's in the same transaction:
+# the core cannot import them (imports point one way), so they register here from ready().
+DEMO_PARTS: list[Callable[[DemoResult], None]] = []
+
+
+def register_demo_part(loader: Callable[[DemoResult], None]) -> None:
+    """Add an app's demo data; `loader` must be idempotent (find by natural key before creating)."""
+    if loader not in DEMO_PARTS:
+        DEMO_PARTS.append(loader)
+
+
+# The contact person who gets the demo client login (the cabinet shows their company's tickets).
+CLIENT_CONTACT = "a.belova"
+
+
 @dataclass
 class _World:
     """What the loader found or created, by natural key, for the later steps."""
@@ -97,6 +113,8 @@ def load_demo() -> DemoResult:
                 _load_ticket(world, spec, operator)
                 result.created["tickets"] += 1
         result.created["SLA demo items"] += load_sla_extras(world.services, world.contacts, operator, _spread_over_time)
+        for part in DEMO_PARTS:
+            part(result)
     return result
 
 
@@ -202,8 +220,25 @@ def _load_clients(world: _World, result: DemoResult) -> None:
         )
         world.contacts[mailbox] = contact
         result.created["contacts"] += created
+    _load_client_login(world.contacts[CLIENT_CONTACT], result)
     for company_name, key in COMPANY_HEADS.items():
         Company.objects.filter(pk=world.companies[company_name].pk, head=None).update(head=world.contacts[key])
+
+
+def _load_client_login(contact: Contact, result: DemoResult) -> None:
+    """`client`: a contact person's login to the personal cabinet (/cabinet/), seeing the whole
+    company's tickets."""
+    user = _ensure_login(
+        "client",
+        (),
+        result,
+        usable=True,
+        email=contact.email,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+    )
+    if contact.user_id is None:
+        Contact.objects.filter(pk=contact.pk).update(user=user, sees_company_tickets=True)
 
 
 def _load_teams(world: _World, result: DemoResult) -> None:

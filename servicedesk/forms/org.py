@@ -13,8 +13,9 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from .. import roles
+from .. import permissions, roles
 from ..models import Agreement, Company, Contact, Department, Employee, Service, Team, TicketType
+from .profile import language_names
 from .widgets import EmployeeChoiceField, active_employees
 
 # Above this many rows a many-to-many field of people is left to the technologist interface.
@@ -162,6 +163,20 @@ class PersonAccessMixin(forms.Form):
         required=False,
         help_text=_("Mails a one-time link to choose the password, with the login."),
     )
+    language = forms.ChoiceField(label=_("Language of notifications"), choices=language_names)
+    ACCESS_FIELDS = ("login", "send_access", "roles")
+
+    def limit_to(self, actor: Any) -> None:
+        """Drop what `actor` may not do: the login, its rights and access links belong to those who
+        manage access; the e-mail of a privileged login (where its access links go) is kept."""
+        if not permissions.manages_access(actor):
+            for name in self.ACCESS_FIELDS:
+                self.fields.pop(name, None)
+        instance: Any = getattr(self, "instance", None)
+        login = instance.user if instance is not None and instance.pk else None
+        if "email" in self.fields and not permissions.may_change_email(actor, login):
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _("The e-mail of an administrator's login is changed by an administrator.")
 
 
 class EmployeeForm(PersonAccessMixin, forms.ModelForm):
@@ -187,7 +202,6 @@ class EmployeeForm(PersonAccessMixin, forms.ModelForm):
             "is_active",
             "language",
         )
-        widgets = {"language": forms.Select(choices=(("ru", "Русский"), ("en", "English")))}
         labels = {"first_name": _("First name")}
 
     def __init__(self, *args: Any, hidden_roles: set[str] = frozenset(), **kwargs: Any) -> None:  # type: ignore[assignment]
@@ -212,7 +226,7 @@ class EmployeeForm(PersonAccessMixin, forms.ModelForm):
         return data
 
     def save_roles(self, employee: Employee) -> None:
-        if employee.user is None:
+        if employee.user is None or "roles" not in self.fields:
             return
         chosen = set(self.cleaned_data.get("roles") or [])
         managed = set(self.managed_roles)
@@ -238,7 +252,6 @@ class ContactForm(PersonAccessMixin, forms.ModelForm):
             "sees_company_tickets",
             "language",
         )
-        widgets = {"language": forms.Select(choices=(("ru", "Русский"), ("en", "English")))}
         labels = {"first_name": _("First name")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -23,8 +23,15 @@ def time_zone_choices() -> list[tuple[str, str | Promise]]:
     return [("", default), *((zone, zone.replace("_", " ")) for zone in _zones())]
 
 
+def language_names() -> list[tuple[str, str | Promise]]:
+    """The interface languages named in the reader's language («Английский» on a Russian page):
+    `settings.LANGUAGES` keeps each language's own name for the language switcher."""
+    names = {"ru": _("Russian"), "en": _("English")}
+    return [(code, names.get(code, name)) for code, name in settings.LANGUAGES]
+
+
 def language_choices() -> list[tuple[str, str | Promise]]:
-    return [("", _("As the browser says")), *settings.LANGUAGES]
+    return [("", _("As the browser says")), *language_names()]
 
 
 class ProfileForm(forms.ModelForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -85,9 +86,13 @@ class TicketCreateForm(forms.Form):
     # The form metaclass moves declared fields into base_fields: this never shadows BaseForm.files.
     files = MultipleFileField(label=_("Files"), required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: object, user: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, user: object = None, hidden_types: Collection[str] = (), **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.user = user
+        if hidden_types:  # types of a module switched off by its label (changes, problems) are not offered
+            self.fields["type"].queryset = TicketType.objects.filter(is_active=True).exclude(code__in=hidden_types)  # type: ignore[attr-defined]
 
     def clean_requester(self) -> Employee | Contact | None:
         from ..permissions import visible_contacts, visible_employees

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -94,7 +95,14 @@ class ReclassifyForm(forms.Form):
     )
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
 
-    def __init__(self, *args: Any, ticket: Ticket, choices: list[Agreement] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ticket: Ticket,
+        choices: list[Agreement] | None = None,
+        hidden_types: Collection[str] = (),
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", "edit")
         kwargs.setdefault(
             "initial",
@@ -108,6 +116,10 @@ class ReclassifyForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        if hidden_types:
+            # Types of a module switched off by its label are not offered; the ticket's own stays.
+            types = TicketType.objects.filter(is_active=True).exclude(code__in=hidden_types)
+            self.fields["type"].queryset = types | TicketType.objects.filter(pk=ticket.type_id)  # type: ignore[attr-defined]
         if choices:
             self.fields["agreement"].queryset = Agreement.objects.filter(  # type: ignore[attr-defined]
                 pk__in=[a.pk for a in choices]

@@ -73,15 +73,43 @@ def _server(conn: LdapConnection) -> ldap3.Server:
 
 def connect(conn: LdapConnection) -> ldap3.Connection:
     """A bound connection (StartTLS first when chosen); DirectoryError saying what failed."""
-    server = _server(conn)
     try:
         password = conn.password
     except Exception:
         raise DirectoryError("the stored password cannot be decrypted with the configured keys", permanent=True)
+    client = _open(conn, conn.bind_dn or None, password or None)
+    try:
+        if not client.bind():
+            raise DirectoryError(f"bind refused: {_describe(client.result)}", permanent=True)
+    except ldap_errors.LDAPSocketReceiveError as exc:
+        raise DirectoryError(f"no answer within {conn.timeout} s: {_short(exc)}")
+    except ldap_errors.LDAPException as exc:
+        raise DirectoryError(_short(exc))
+    return client
+
+
+def password_accepted(conn: LdapConnection, dn: str, password: str) -> bool:
+    """Whether the directory accepts `password` for the entry `dn` (a simple bind over the
+    connection's transport security). An empty password is refused here: LDAP would treat it as
+    an anonymous bind and report success. DirectoryError when the directory cannot be asked."""
+    if not password or not dn:
+        return False
+    client = _open(conn, dn, password)
+    try:
+        return bool(client.bind())
+    except ldap_errors.LDAPException as exc:
+        raise DirectoryError(_short(exc))
+    finally:
+        client.unbind()
+
+
+def _open(conn: LdapConnection, user: str | None, password: str | None) -> ldap3.Connection:
+    """An open, not yet bound connection, StartTLS done when chosen."""
+    server = _server(conn)
     client = ldap3.Connection(
         server,
-        user=conn.bind_dn or None,
-        password=password or None,
+        user=user,
+        password=password,
         receive_timeout=conn.timeout,
         raise_exceptions=False,
         read_only=True,
@@ -90,8 +118,6 @@ def connect(conn: LdapConnection) -> ldap3.Connection:
         client.open()
         if conn.security == LdapSecurity.STARTTLS and not server.ssl and not client.start_tls():
             raise DirectoryError(f"StartTLS refused: {_describe(client.result)}", permanent=True)
-        if not client.bind():
-            raise DirectoryError(f"bind refused: {_describe(client.result)}", permanent=True)
     except ldap_errors.LDAPSocketOpenError as exc:
         raise DirectoryError(f"cannot connect to {server.host}:{server.port}: {_short(exc)}")
     except ldap_errors.LDAPStartTLSError as exc:

@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .. import roles
 from ..models import Company, Contact, Department, Employee, ImportKind, User
 from .base import (
     AMBIGUOUS,
@@ -50,6 +51,7 @@ class PeopleImporter:
         self.units: dict[str, dict[str, int]] = {"external_id": {}, "name": {}}
         self.usernames: dict[str, int] = {}  # folded username -> user id
         self.user_owner: dict[int, tuple[str, int]] = {}  # user id -> (kind, person pk)
+        self.privileged: set[int] = set()  # logins of administrators and superusers
         self.seen: dict[str, dict[str, int]] = {key: {} for key in KEYS}
         self.planned_pks: dict[int, int] = {}
         self.validate_username = UnicodeUsernameValidator()
@@ -69,6 +71,8 @@ class PeopleImporter:
             add_to_index(self.units["name"], fold(name), pk)
         for user_id, username in User.objects.values_list("pk", "username").iterator(chunk_size=5000):
             self.usernames[fold(username)] = user_id
+        privileged = User.objects.filter(Q(is_superuser=True) | Q(groups__name=roles.ADMINISTRATOR))
+        self.privileged = set(privileged.values_list("pk", flat=True))
         for kind, model in (("employee", Employee), ("contact", Contact)):
             for pk, user_id in model.objects.exclude(user=None).values_list("pk", "user_id"):
                 self.user_owner[user_id] = (kind, pk)
@@ -91,6 +95,11 @@ class PeopleImporter:
         changed = [name for name, value in values.items() if value != record[name]]
         if login and fold(record["user__username"] or "") != fold(login):
             changed.append("login")
+        if record["user_id"] in self.privileged and {"email", "login"} & set(changed):
+            # Access links go to that address: a file must not take an administrator's account over.
+            raise RowSkipped(
+                _("The card belongs to an administrator's login: its login and e-mail are changed on the card.")
+            )
         return Plan(number, "update" if changed else "unchanged", values, pk=pk, changed=changed, login=login)
 
     def _values(self, cells: dict[str, str]) -> dict[str, Any]:

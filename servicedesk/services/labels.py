@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ..labels import MODULES
+from ..labels import MODULES, forget
 from ..mailbridge import SettingsSectionError, register_settings_section
 from ..models import ModuleSwitch, User
 
@@ -16,6 +16,7 @@ def switch_module(*, code: str, enabled: bool, actor: User | None) -> None:
     if code not in MODULES:
         raise KeyError(code)
     ModuleSwitch.objects.update_or_create(code=code, defaults={"enabled": enabled, "changed_by": actor})
+    forget()
 
 
 def export_labels() -> dict[str, bool]:

@@ -104,3 +104,40 @@ def test_org_structure_is_nested(monkeypatch: pytest.MonkeyPatch) -> None:
     assert client_agreement.spread_over_org
     assert set(Service.objects.values_list("name_en", flat=True)) >= {"Internet", "Corporate e-mail", "Printers"}
     assert Team.objects.get(name="Сети").members.count() >= 2
+
+
+def test_client_login_opens_the_cabinet_with_the_companys_tickets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.test import Client
+
+    _load(monkeypatch, password="demo-Pass-2024")
+    contact = Contact.objects.get(user__username="client")
+    assert contact.sees_company_tickets and not contact.user.groups.exists()
+    browser = Client()
+    assert browser.login(username="client", password="demo-Pass-2024")
+    landing = browser.get("/", follow=True)
+    assert landing.redirect_chain[-1][0].startswith("/cabinet/")
+    page = browser.get("/cabinet/?scope=company").content.decode()
+    own = Ticket.objects.filter(requester_contact__company=contact.company).first()
+    assert own is not None and own.subject in page
+    assert browser.get("/tickets/").status_code in (302, 403, 404)  # not the operator interface
+
+
+def test_demo_calls_are_on_the_operators_calls_page(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    from django.test import Client
+
+    from telephony.models import PbxCall
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = _load(monkeypatch, password="demo-Pass-2024")
+    assert "login: client" in out
+    calls = PbxCall.objects.all()
+    assert calls.count() == 6 and calls.filter(kind="voicemail", audio_size__gt=0).count() == 2
+    assert calls.filter(processed_at__isnull=False).count() == 6  # the (eager) kick processed them
+    browser = Client()
+    assert browser.login(username="operator", password="demo-Pass-2024")
+    page = browser.get("/calls/").content.decode()
+    assert "Белова Алина" in page
+    _load(monkeypatch)
+    assert PbxCall.objects.count() == 6  # idempotent

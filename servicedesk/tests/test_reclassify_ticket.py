@@ -114,3 +114,19 @@ def test_closed_ticket_accepts_no_changes(cast: Cast, ticket) -> None:
             attempt()
     ticket.refresh_from_db()
     assert ticket.priority == Priority.NORMAL and ticket.status == TicketStatus.CLOSED
+
+
+def test_reclassifying_moves_updated_at_and_nothing_changed_does_not(cast: Cast, ticket) -> None:
+    registered = ticket.updated_at
+    with at(msk(11, 20, 12)):
+        reclassify_ticket(ticket=ticket, actor=cast.operator.user, subject="Не печатает ничего")
+    ticket.refresh_from_db()
+    assert ticket.updated_at == msk(11, 20, 12) != registered
+    with at(msk(11, 20, 13)):
+        reclassify_ticket(ticket=ticket, actor=cast.operator.user, subject="Не печатает ничего")
+    ticket.refresh_from_db()
+    assert ticket.updated_at == msk(11, 20, 12)  # no change, no new "updated"
+    with at(msk(11, 20, 14)):
+        reclassify_ticket(ticket=ticket, actor=cast.operator.user, priority=Priority.HIGH)
+    ticket.refresh_from_db()
+    assert ticket.updated_at == msk(11, 20, 14)

@@ -25,7 +25,7 @@ TECHNICAL = set(
     """SMTP IMAP IMAP4 POP3 EWS TLS SSL STARTTLS OAuth2 OAuth XOAUTH2 HTML URL ID IDLE UID UIDL UIDVALIDITY
     Microsoft Graph Exchange Azure Entra Reply-To From Message-ID MIME DNS IP JSON SLA CSV XLSX Fernet HTTP
     HTTPS INBOX UTF KOI8 Django PBX MikoPBX ITSM GMT UTC MSK GET POST Excel Active Directory Windows iCalendar
-    holidays Asterisk Telegram BotFather Web Push""".split()
+    holidays Asterisk StartTLS Telegram BotFather Web Push""".split()
 )
 # Inside Django's own Russian translations: keyboard keys and "Single Sign-On" (sic "Sing-On").
 TECHNICAL |= {"Control", "Command", "Mac", "Single", "Sign-On", "Sing-On"}
@@ -34,20 +34,26 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 TOKEN = re.compile(r"\S+")
 # Not "alt": the admin's icons carry Django's untranslated alt texts ("Search", "True").
 LABEL_ATTRIBUTES = ("title", "placeholder", "aria-label")
+SKIPPED = ("script", "style", "textarea", "code", "pre")
 
 
 class VisibleText(HTMLParser):
-    """Text a person reads: text nodes outside script/style, labels in attributes, button values."""
+    """Text a person reads: text nodes outside script/style (a <select>'s option texts included: a
+    person reads the choices too), labels in attributes, button values."""
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self._skip = 0
+        self._zone_option = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "textarea", "select", "code", "pre"):
-            self._skip += 1
         values = dict(attrs)
+        if tag in SKIPPED:
+            self._skip += 1
+        if tag == "option":
+            # A time zone's option reads "America/New York": an IANA identifier, data like an address.
+            self._zone_option = "/" in (values.get("value") or "")
         for name in LABEL_ATTRIBUTES:
             if values.get(name):
                 self.parts.append(str(values[name]))
@@ -55,11 +61,13 @@ class VisibleText(HTMLParser):
             self.parts.append(str(values["value"]))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "textarea", "select", "code", "pre") and self._skip:
+        if tag in SKIPPED and self._skip:
             self._skip -= 1
+        if tag == "option":
+            self._zone_option = False
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self._zone_option:
             self.parts.append(data)
 
 
@@ -83,8 +91,9 @@ def test_detector_finds_english_and_ignores_data() -> None:
     html = (
         '<h1>Выберите заявку</h1><p title="Change history">Изменить</p><td>operator</td>'
         '<script>var x="Add";</script><td>x@corp.example INBOX/Support</td><p>Сохранить draft</p>'
+        '<select><option value="x">Attempt Time</option></select>'
     )
-    assert english_words(html, {"operator"}) == {"Change", "history", "draft"}
+    assert english_words(html, {"operator"}) == {"Change", "history", "draft", "Attempt", "Time"}
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from .access import _get_contact_for_user, _get_employee_for_user, operator_requ
 @operator_required
 @require_POST
 def send_access(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if not permissions.maintains_org(request.user):
+    if not permissions.manages_access(request.user):
         raise PermissionDenied
     if kind not in ("employee", "contact"):
         raise Http404

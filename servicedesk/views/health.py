@@ -1,4 +1,4 @@
-"""/health: JSON for monitoring: database, broker, last worker and scheduler heartbeats."""
+"""/health: JSON for monitoring: database, broker, last worker and scheduler heartbeats, mail canaries."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from ..mailbridge import mail_canary_states
 from ..services.heartbeat import SCHEDULER, WORKER, last_heartbeats
 
 
@@ -51,9 +52,11 @@ def health(request: HttpRequest) -> JsonResponse:
         "broker": _broker_state(),
         "worker": _heartbeat_state(beats.get(WORKER), now),
         "scheduler": _heartbeat_state(beats.get(SCHEDULER), now),
+        "mail_canaries": mail_canary_states() if database["ok"] else [],
         "time": now.isoformat(),
     }
-    body["ok"] = all(part["ok"] for part in (body["database"], body["broker"], body["worker"], body["scheduler"]))
+    parts = (body["database"], body["broker"], body["worker"], body["scheduler"], *body["mail_canaries"])
+    body["ok"] = all(part["ok"] for part in parts)
     # 503 only when the web process itself cannot serve (database or broker down);
     # stale heartbeats are reported in the body so a monitor can alert on them separately.
     status = 200 if database["ok"] and body["broker"]["ok"] else 503

@@ -236,9 +236,14 @@ def _person_form(request: HttpRequest, kind: str, instance: Any) -> forms.ModelF
     if kind == "employee":
         hidden = hidden_values(disabled_modules(request), "roles")
         initial = {"department": request.GET.get("department")} if instance is None else None
-        return EmployeeForm(data, files, instance=instance, initial=initial, hidden_roles=hidden)
-    initial = {"company": request.GET.get("company")} if instance is None else None
-    return ContactForm(data, files, instance=instance, initial=initial)
+        form: EmployeeForm | ContactForm = EmployeeForm(
+            data, files, instance=instance, initial=initial, hidden_roles=hidden
+        )
+    else:
+        initial = {"company": request.GET.get("company")} if instance is None else None
+        form = ContactForm(data, files, instance=instance, initial=initial)
+    form.limit_to(request.user)
+    return form
 
 
 @maintainer_required
@@ -289,6 +294,7 @@ def person_tools(request: HttpRequest, person: Any, kind: str) -> dict[str, Any]
     can = permissions.maintains_org(request.user)
     return {
         "can_maintain": can,
+        "can_manage_access": permissions.manages_access(request.user),
         "access_blocked": access_unavailable_reason() if can else "",
         "suggested_login": suggested_login(person),
         "sync": _sync_notice(person),

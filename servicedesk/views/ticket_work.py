@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..forms.work import ApprovalForm, DecisionForm, FinishTaskForm, ReclassifyForm, TaskForm
+from ..labels import disabled_modules, hidden_values
 from ..models import (
     Approval,
     ApprovalStatus,
@@ -67,12 +68,16 @@ def sla_context(request: HttpRequest, ticket: Ticket, can_change: bool) -> dict[
             employee=ticket.requester_employee, contact=ticket.requester_contact, service=ticket.service
         )
         context |= {
-            "reclassify_form": ReclassifyForm(ticket=ticket, choices=choices),
+            "reclassify_form": ReclassifyForm(ticket=ticket, choices=choices, hidden_types=_hidden_types(request)),
             "task_form": TaskForm(),
             "finish_form": FinishTaskForm(),
             "approval_form": ApprovalForm(),
         }
     return context
+
+
+def _hidden_types(request: HttpRequest) -> set[str]:
+    return hidden_values(disabled_modules(request), "ticket_types")
 
 
 @operator_required
@@ -101,7 +106,12 @@ def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Ticket parameters saved; the deadlines were recomputed.")
 
     return _run_action(
-        request, pk, "reclassify_form", lambda t: ReclassifyForm(request.POST, ticket=t), act, anchor="#reclassify"
+        request,
+        pk,
+        "reclassify_form",
+        lambda t: ReclassifyForm(request.POST, ticket=t, hidden_types=_hidden_types(request)),
+        act,
+        anchor="#reclassify",
     )
 
 

@@ -17,6 +17,7 @@ from ..forms.bulk import BulkActionForm
 from ..forms.filters import PAGE_SIZES
 from ..forms.tickets import parse_requester, requester_value
 from ..forms.widgets import active_employees, all_teams, share_choices
+from ..labels import disabled_modules, hidden_values
 from ..models import Contact, Employee, Service
 from ..permissions import UserLike
 from ..services.agreements import agreement_choices
@@ -89,7 +90,8 @@ def _new_files(uploads: list) -> list[NewFile]:
 def ticket_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_register_tickets(request.user):
         raise PermissionDenied(_("Your role may read tickets but not register them."))
-    form = TicketCreateForm(request.POST or None, request.FILES or None, user=request.user)
+    hidden = hidden_values(disabled_modules(request), "ticket_types")
+    form = TicketCreateForm(request.POST or None, request.FILES or None, user=request.user, hidden_types=hidden)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = data["requester"]

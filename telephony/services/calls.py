@@ -19,7 +19,17 @@ def sees_all_calls(user: permissions.UserLike) -> bool:
 
 
 def may_use_calls(user: permissions.UserLike) -> bool:
-    return sees_all_calls(user) or permissions.employee_of(user) is not None
+    """Whether the calls page (and its menu item) is for this user: technologists and
+    administrators, and employees a call can reach (an extension or a mobile number on their card)
+    or has reached (their history stays theirs after a number is removed)."""
+    if sees_all_calls(user):
+        return True
+    employee = permissions.employee_of(user)
+    if employee is None:
+        return False
+    if employee.phone_extension or employee.mobile_phone:
+        return True
+    return PbxCall.objects.filter(employees=employee).exists()
 
 
 def visible_calls(user: permissions.UserLike) -> QuerySet[PbxCall]:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.recipients import for_employees
 from servicedesk.models import Employee
 
 from .. import outbox
@@ -113,7 +114,10 @@ def send_digest(digest_id: int, now: datetime | None = None) -> Outcome:
         if calls and outbox.notifications_enabled():
             config = TelephonySettings.load()
             name = digest.employee.full_name if digest.employee else digest.address
-            composed = missed_mail(calls, language=digest.language, recipient_name=name, config=config)
+            # The zone as the profile says now (the digest keeps only the address and language).
+            people = for_employees([digest.employee]) if digest.employee else []
+            zone = people[0].time_zone if people else ""
+            composed = missed_mail(calls, language=digest.language, recipient_name=name, config=config, time_zone=zone)
             [digest.outbox_id] = outbox.queue([outbox.Mail(digest.address, composed.subject, composed.text)])
             digest.outcome = MissedCallDigest.Outcome.QUEUED
         else:

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from notifications.services import notify_event
 from servicedesk.models import Employee
@@ -31,6 +31,8 @@ from .routing import voicemail_routes
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = timedelta(minutes=2)
+# A fresh call is due for the sweeper this long after it arrived (intake.PROCESS_GRACE).
+PROCESS_GRACE = timedelta(seconds=30)
 
 
 def _link_employees(call: PbxCall, employees: list[Employee]) -> None:
@@ -49,13 +51,10 @@ def _missed_with_same_id(call: PbxCall) -> list[Employee]:
     return employees_for(missed.to) if missed is not None else []
 
 
-def _short_date(call: PbxCall) -> str:
-    return formats.date_format(timezone.localtime(call.called_at), "Y-m-d H:i")
-
-
 def _notify(call: PbxCall, employees: list[Employee]) -> None:
-    """The catalogue event for in-app push (and any e-mail action a technologist adds)."""
-    user_ids = [e.user_id for e in employees if e.user_id]
+    """The catalogue event for in-app push (and any e-mail action a technologist adds): the
+    employees who missed the call are its assignees, and its date is shown in each recipient's
+    time zone."""
     name, number = call.caller_name, call.caller_number
     if call.kind == CallKind.MISSED:
         code = events.MISSED_CALL
@@ -64,14 +63,12 @@ def _notify(call: PbxCall, employees: list[Employee]) -> None:
             "NOTIFICATION_CALLERID": call.caller_display,
             "NOTIFICATION_TO": call.to,
             "NOTIFICATION_DURATION": str(call.duration),
-            "NOTIFICATION_DATE": _short_date(call),
             "NOTIFICATION_CALLER_NAME": name,
             "NOTIFICATION_CALLER_NUM": number,
         }
     else:
         code = events.VOICEMAIL
         context = {
-            "VM_DATE": _short_date(call),
             "VM_CALLERID": call.caller_display,
             "VM_DUR": minutes_seconds(call.duration or call.audio_seconds or 0),
             "VM_CALLER_NAME": name,
@@ -82,7 +79,14 @@ def _notify(call: PbxCall, employees: list[Employee]) -> None:
         }
     # The in-app link is a path (opened on whatever host the employee uses); mail needs SITE_URL.
     path = f"{reverse('telephony:calls')}#call-{call.pk}"
-    notify_event(code, context={**context, "CALLS_URL": calls_url(call)}, concerned_user_ids=user_ids, url=path)
+    date_key = "NOTIFICATION_DATE" if call.kind == CallKind.MISSED else "VM_DATE"
+    notify_event(
+        code,
+        context={**context, "CALLS_URL": calls_url(call)},
+        assignees={"employee_ids": [e.pk for e in employees]},
+        moments={date_key: call.called_at},
+        url=path,
+    )
 
 
 def _mail_voicemail(call: PbxCall, employees: list[Employee]) -> None:
@@ -98,7 +102,9 @@ def _mail_voicemail(call: PbxCall, employees: list[Employee]) -> None:
         attachment = outbox.Attachment(call.audio_name, handle.read(), call.audio_type)
     mails = []
     for route in routes:
-        composed = voicemail_mail(call, language=route.language, recipient_name=route.name, config=config)
+        composed = voicemail_mail(
+            call, language=route.language, recipient_name=route.name, config=config, time_zone=route.time_zone
+        )
         mails.append(outbox.Mail(route.address, composed.subject, composed.text, (attachment,)))
     ids = outbox.queue(mails)
     call.mailed = [{"address": route.address, "outbox_id": pk} for route, pk in zip(routes, ids, strict=True)]
@@ -130,6 +136,15 @@ def process_call(call_id: int) -> bool:
 def postpone(call_id: int) -> None:
     """After a failure: the sweeper tries again later."""
     PbxCall.objects.filter(pk=call_id, processed_at__isnull=True).update(process_due_at=timezone.now() + RETRY_AFTER)
+
+
+def pending_call_ids(limit: int = 1000) -> list[int]:
+    """Calls not processed yet, for the API's kick. Those postponed after a failure (due later
+    than a fresh call's grace) are left to the sweeper's back-off. `process_call` claims each with
+    SKIP LOCKED, so two kicks racing over the same calls do each once."""
+    horizon = timezone.now() + PROCESS_GRACE
+    pending = PbxCall.objects.filter(processed_at__isnull=True, process_due_at__lte=horizon).order_by("pk")
+    return list(pending.values_list("pk", flat=True)[:limit])
 
 
 def due_call_ids(limit: int = 200) -> list[int]:

@@ -1,7 +1,8 @@
 """Recording what a PBX reports: a missed call or a voicemail, exactly once per call id.
 
 The API only makes the call durable: one row (and the recording, for voicemail) in one
-transaction, and a kick after commit. Everything the call causes — the employees it reached, the
+transaction, and a kick after commit (coalesced: at most one per TELEPHONY_KICK_COALESCE_SECONDS
+per process, see `_kick`). Everything the call causes — the employees it reached, the
 missed-call mail it joins or the voicemail mails, the in-app notification, the call-back rules —
 happens once in `services/dispatch.py`, claimed by the kick or, if the kick is lost, by the sweeper
 that picks up calls whose `process_due_at` has passed. A stored recording is removed again if the
@@ -10,12 +11,15 @@ transaction fails, so an error leaves nothing behind.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import IO
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
@@ -25,9 +29,7 @@ from django.utils.text import get_valid_filename
 from ..callerid import parse_caller_id
 from ..models import CallKind, Pbx, PbxCall
 from ..phones import normalise
-
-# When the sweeper takes up a call whose kick was lost (it runs every 15 seconds).
-PROCESS_GRACE = timedelta(seconds=30)
+from .dispatch import PROCESS_GRACE
 
 
 @dataclass(frozen=True)
@@ -97,13 +99,34 @@ def _new_call(pbx: Pbx, kind: str, report: CallReport, now: datetime) -> PbxCall
     )
 
 
-def _kick(call: PbxCall) -> None:
-    from ..tasks import process_call_task
+_kick_lock = threading.Lock()
+_next_kick = 0.0
 
-    pk = call.pk
+
+def _send_kick() -> None:
+    """One broker message per coalescing interval instead of one per call: a busy PBX posting 200
+    calls a second would otherwise spend a third of each request publishing. The kick is delayed
+    by the same interval and processes every pending call, so a call whose own kick was skipped
+    (it committed before the skip) is still among those the earlier kick finds."""
+    global _next_kick
+    interval = settings.TELEPHONY_KICK_COALESCE_SECONDS
+    with _kick_lock:
+        now = time.monotonic()
+        if interval and now < _next_kick:
+            return
+        _next_kick = now + interval
+    from ..tasks import process_pending_calls_task
+
+    if interval:
+        process_pending_calls_task.apply_async(countdown=interval)
+    else:
+        process_pending_calls_task.apply_async()
+
+
+def _kick(call: PbxCall) -> None:
     # robust: a broker that is down must not turn a stored call into an error for the PBX (which
     # would only retry); the sweeper processes the call once its grace has passed.
-    transaction.on_commit(lambda: process_call_task.delay(pk), robust=True)
+    transaction.on_commit(_send_kick, robust=True)
 
 
 def record_missed_call(*, pbx: Pbx, report: CallReport) -> tuple[PbxCall, bool]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from notifications.recipients import for_employees
 from servicedesk.models import Employee
 
 from ..models import TelephonySettings
@@ -24,14 +25,22 @@ class Route:
     employee: Employee | None
     language: str
     name: str
+    # The recipient's profile zone for the dates in the mail; empty: the installation's TIME_ZONE.
+    time_zone: str = ""
 
 
 def default_language() -> str:
     return "en" if settings.LANGUAGE_CODE.startswith("en") else "ru"
 
 
-def _employee_route(employee: Employee) -> Route:
-    return Route(employee.email.strip().lower(), employee, employee.language or default_language(), employee.full_name)
+def _employee_routes(employees: list[Employee]) -> list[Route]:
+    """The employees with an e-mail, resolved as event actions resolve people (language, zone)."""
+    active = [e for e in employees if e.is_active]
+    return [
+        Route(r.email.strip().lower(), employee, r.language, r.name, r.time_zone)
+        for employee, r in zip(active, for_employees(active), strict=True)
+        if r.email.strip()
+    ]
 
 
 def _address_route(address: str) -> Route:
@@ -46,7 +55,7 @@ def _unique(routes: Iterable[Route]) -> list[Route]:
 
 
 def missed_call_routes(employees: list[Employee], config: TelephonySettings) -> list[Route]:
-    routes = [_employee_route(e) for e in employees if e.email.strip()]
+    routes = _employee_routes(employees)
     needs_fallback = not employees or len(routes) < len(employees)
     if needs_fallback and config.missed_calls_email.strip():
         routes.append(_address_route(config.missed_calls_email))
@@ -54,7 +63,7 @@ def missed_call_routes(employees: list[Employee], config: TelephonySettings) -> 
 
 
 def voicemail_routes(employees: list[Employee], config: TelephonySettings) -> list[Route]:
-    routes = [_employee_route(e) for e in employees if e.email.strip()]
+    routes = _employee_routes(employees)
     if config.voicemail_email.strip():
         routes.append(_address_route(config.voicemail_email))
     return _unique(routes)

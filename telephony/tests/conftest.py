@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from notifications.tests.conftest import committed, outgoing  # noqa: F401
+from servicedesk import labels
 from telephony.models import TelephonySettings, _settings_cache
 from telephony.services.tokens import _remembered
 from telephony.testing import pbx_token
@@ -31,6 +32,7 @@ def fresh_settings_row() -> None:
     """The intake's few-seconds copies (settings row, tokens) must not outlive the test that read them."""
     _settings_cache.clear()
     _remembered.clear()
+    labels.forget()
 
 
 @pytest.fixture

@@ -67,11 +67,11 @@ def test_broker_down_still_stores_the_call_and_the_sweeper_finishes(
 
     attempts = []
 
-    def broker_down(*_args: object) -> None:
+    def broker_down(*_args: object, **_kwargs: object) -> None:
         attempts.append(1)
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(tasks.process_call_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.process_pending_calls_task, "apply_async", broker_down)
     with committed():
         response = post_missed(to="201")
     assert attempts == [1]

@@ -20,12 +20,13 @@ class Command(BaseCommand):
         conn = IncomingConnection.objects.filter(name=options["name"]).first()
         if conn is None:
             raise CommandError(f"no incoming connection named {options['name']}")
-        error = check_connection(conn)
+        outcome = check_connection(conn)
         conn.refresh_from_db()
-        if error is not None:
-            raise CommandError(f"{conn.name}: {error.message} (failures in a row: {conn.consecutive_failures})")
-        self.stdout.write(self.style.SUCCESS(f"{conn.name}: OK"))
-        if conn.last_error:
-            self.stdout.write(conn.last_error)
+        if not outcome.ok:
+            # The shell is the server side: the technical detail is shown after the outcome.
+            raise CommandError(
+                f"{conn.name}: {outcome.text} {conn.last_error} (failures in a row: {conn.consecutive_failures})"
+            )
+        self.stdout.write(self.style.SUCCESS(f"{conn.name}: OK. {outcome.text}"))
         if conn.oauth_token_expires_at:
             self.stdout.write(f"access token valid until {conn.oauth_token_expires_at.isoformat()}")

@@ -38,6 +38,6 @@ def test_three_failures_in_a_row_mail_the_administrator_once(cast, mailbox, make
 
     conn.password = mailbox.password
     conn.save()
-    assert check_connection(conn) is None
+    assert check_connection(conn).ok
     conn.refresh_from_db()
     assert (conn.consecutive_failures, conn.failure_alert_sent) == (0, False)

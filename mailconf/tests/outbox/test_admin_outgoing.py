@@ -91,9 +91,9 @@ def test_port_25_refused_on_the_form_with_the_reason(admin, outgoing, smtp) -> N
 
 def test_check_send_test_and_toggle_buttons(admin, outgoing, smtp) -> None:
     conn = outgoing()
-    response = admin.post(reverse("admin:mailconf_outgoing_check", args=[conn.pk]), follow=True)
-    assert "Connection checked" in response.content.decode()
-    assert OutgoingConnection.load().check_status == "success" and smtp.plain.messages == []
+    response = admin.post(reverse(CARD, args=[conn.pk]), {**form_data(conn), "_check": "1"})
+    assert response.status_code == 200 and f"Connected to 127.0.0.1:{smtp.plain.port}" in response.content.decode()
+    assert smtp.plain.messages == []
     response = admin.post(
         reverse("admin:mailconf_outgoing_test", args=[conn.pk]), {"to": "me@example.test"}, follow=True
     )
@@ -101,7 +101,7 @@ def test_check_send_test_and_toggle_buttons(admin, outgoing, smtp) -> None:
     assert smtp.plain.wait_for_messages(1)[0].rcpt_tos == ["me@example.test"]
     admin.post(reverse("admin:mailconf_outgoing_toggle", args=[conn.pk]))
     assert OutgoingConnection.load().enabled is False
-    assert admin.get(reverse("admin:mailconf_outgoing_check", args=[conn.pk])).status_code == 405
+    assert admin.get(reverse("admin:mailconf_outgoing_toggle", args=[conn.pk])).status_code == 405
 
 
 def test_outbox_list_filters_and_actions(admin, outgoing, smtp, fast_retries, django_capture_on_commit_callbacks):

@@ -20,7 +20,7 @@ def test_never_checked_by_default() -> None:
 @pytest.mark.parametrize("name", ["plain", "auth", "starttls", "tls"])
 def test_success_on_every_server_kind_sends_nothing(outgoing, smtp, name: str) -> None:
     outgoing(getattr(smtp, name))
-    assert check_connection() is None
+    assert check_connection().ok
     conn = OutgoingConnection.load()
     assert conn.check_status == "success" and conn.last_checked_at == conn.last_success_at
     assert conn.consecutive_failures == 0 and conn.last_error == ""
@@ -32,15 +32,15 @@ def test_error_keeps_the_servers_own_message_and_counts_failures(outgoing, smtp)
     conn.password = "wrong-password"
     conn.save()
     check_connection()
-    error = check_connection()
-    assert error is not None and error.permanent
+    outcome = check_connection()
+    assert not outcome.ok and outcome.text.startswith("Authentication failed")
     conn = OutgoingConnection.load()
     assert conn.check_status == "error" and "535" in conn.last_error
     assert "wrong-password" not in conn.last_error
     assert conn.consecutive_failures == 2 and conn.last_success_at is None
     conn.password = "mailer-Pass-1"
     conn.save()
-    assert check_connection() is None
+    assert check_connection().ok
     conn = OutgoingConnection.load()
     assert conn.check_status == "success" and conn.consecutive_failures == 0 and conn.last_success_at
 
@@ -48,12 +48,13 @@ def test_error_keeps_the_servers_own_message_and_counts_failures(outgoing, smtp)
 def test_certificate_check_reported(outgoing, smtp, settings) -> None:
     outgoing(smtp.tls)
     settings.MAIL_CA_FILE = ""
-    error = check_connection()
-    assert error is not None and "certificate" in OutgoingConnection.load().last_error
+    outcome = check_connection()
+    assert not outcome.ok and outcome.text == "The server's certificate is not trusted."
+    assert "certificate" in OutgoingConnection.load().last_error
     conn = OutgoingConnection.load()
     conn.verify_certificate = False
     conn.save()
-    assert check_connection() is None
+    assert check_connection().ok
 
 
 def test_admin_alerted_once_after_n_failures_in_a_row(outgoing, smtp, settings, fast_retries) -> None:

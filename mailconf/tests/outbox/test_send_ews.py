@@ -39,14 +39,14 @@ def test_sends_mime_content_with_a_password(ews) -> None:
 
 def test_check_reads_the_mailbox_root(ews) -> None:
     password_connection(ews)
-    assert check_connection() is None
+    assert check_connection().ok
     assert ews.sent == [] and OutgoingConnection.load().check_status == "success"
 
 
 def test_wrong_password_is_an_error_without_the_password(ews) -> None:
     password_connection(ews, password="wrong-Ews-7")
-    error = check_connection()
-    assert error is not None and error.permanent
+    outcome = check_connection()
+    assert not outcome.ok and outcome.text.startswith("Authentication failed")
     conn = OutgoingConnection.load()
     assert conn.check_status == "error" and "wrong-Ews-7" not in conn.last_error
 
@@ -62,7 +62,7 @@ def test_oauth2_impersonates_the_system_mailbox(azure_ad, mail_tls_cert, monkeyp
         msg.refresh_from_db()
         assert msg.status == "sent", msg.last_error
         assert len(ews.sent) == 1 and ews.impersonated[-1] == "desk@example.test"
-        assert check_connection() is None
+        assert check_connection().ok
     finally:
         ews.stop()
 

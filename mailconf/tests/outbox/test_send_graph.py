@@ -52,15 +52,16 @@ def test_token_renewed_shortly_before_expiry(azure_ad, graph) -> None:
 
 def test_check_is_an_authenticated_read(azure_ad, graph) -> None:
     oauth_connection("graph")
-    assert check_connection() is None
+    assert check_connection().ok
     assert ("GET", "/v1.0/users/desk@example.test?$select=id,mail") in graph.requests
     assert graph.sent == [] and OutgoingConnection.load().check_status == "success"
 
 
 def test_bad_secret_reported_and_admin_alerted_once(azure_ad, graph) -> None:
     oauth_connection("graph", client_secret="wrong-Secret-9", admin_email="admin@example.test")
-    error = check_connection()
-    assert error is not None and error.permanent and "invalid_client" in error.message
+    outcome = check_connection()
+    assert not outcome.ok and outcome.text.startswith("No OAuth2 access token could be obtained")
+    assert "invalid_client" in OutgoingConnection.load().last_error
     assert "AADSTS7000215" in OutgoingConnection.load().last_error
     assert "wrong-Secret-9" not in OutgoingConnection.load().last_error
     check_connection()

@@ -11,6 +11,9 @@ again from 1 s. A child that crashes five times in a row, each time within a min
 starting (a port in use, a broken configuration), will not get better by itself: then the
 whole stack is stopped and the command exits non-zero, so a broken stack never looks healthy.
 
+SIGKILL cannot be caught, so on Linux each child is started through `die_with_parent.py`
+(prctl PR_SET_PDEATHSIG): the kernel sends it SIGTERM when runstack dies, however it dies.
+
 Ctrl-C, SIGTERM or SIGHUP stop everything and exit 0 within ten seconds: each child gets
 SIGTERM, and whatever is left of its process group after seven seconds gets SIGKILL. The
 signal handler only records the signal (Python's wakeup fd wakes the main loop through a pipe);
@@ -138,6 +141,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0, stdout=self.stdout)
         if not options["no_demo"]:
             call_command("load_demo", stdout=self.stdout)
+        # The children read HOST/PORT (and SITE_URL from them) from the environment they inherit.
+        os.environ["HOST"], os.environ["PORT"] = str(options["host"]), str(options["port"])
         children = self._children(options["host"], options["port"])
         signals = StopSignals()
         try:
@@ -212,7 +217,7 @@ class Command(BaseCommand):
         # stops the children in order instead of them all racing on the same signal; and the
         # child's process group (a worker's pool included) can be killed as one.
         child.process = subprocess.Popen(
-            child.argv,
+            _dying_with_us(child.argv),
             cwd=settings.BASE_DIR,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -314,6 +319,17 @@ class Command(BaseCommand):
                     self._say(f"{child.name} (pid {child.process.pid}) survived SIGKILL")
             if child.reader is not None:
                 child.reader.join(timeout=1)
+
+
+DIE_WITH_PARENT = Path(__file__).resolve().parent.parent / "die_with_parent.py"
+
+
+def _dying_with_us(argv: list[str]) -> list[str]:
+    """On Linux, the child gets SIGTERM when this supervisor dies, even by SIGKILL (which leaves
+    no chance to stop it): see die_with_parent.py. Elsewhere the command as it is."""
+    if not sys.platform.startswith("linux"):
+        return argv
+    return [sys.executable, str(DIE_WITH_PARENT), str(os.getpid()), *argv]
 
 
 def _worker_pool_options() -> list[str]:

@@ -113,7 +113,7 @@ def test_a_taken_login_is_refused(cast: Cast, mail_on) -> None:
         give_access(person=contact, actor=None, login="operator")
 
 
-def test_only_administrators_and_technologists_give_access(client: Client, cast: Cast, mail_on) -> None:
+def test_operators_do_not_give_access(client: Client, cast: Cast, mail_on) -> None:
     assert client.login(username="operator", password=PASSWORD)
     assert client.post(reverse("person_send_access", args=["contact", cast.client.pk])).status_code == 403
     card = client.get(reverse("contact_detail", args=[cast.client.pk])).content.decode()

@@ -206,3 +206,27 @@ def test_excel_numbers_become_text_as_shown(departments) -> None:
 def test_unusable_files_are_refused_with_a_reason(data: bytes, message: str, db: None) -> None:
     with pytest.raises(engine.FileError, match=message):
         engine.check(ImportKind.EMPLOYEES, data)
+
+
+@pytest.mark.parametrize("privilege", ["administrator", "superuser"])
+def test_a_file_cannot_change_an_administrators_login_or_email(departments, privilege: str) -> None:
+    """Access links go to a card's e-mail: a file (a technologist's tool) must not take over the
+    account of an administrator or a superuser; other changes to the card still apply."""
+    engine.run(ImportKind.EMPLOYEES, EMPLOYEES.encode(), ImportMode.ALL_OR_NOTHING)
+    user = User.objects.get(username="ivanova")
+    if privilege == "superuser":
+        User.objects.filter(pk=user.pk).update(is_superuser=True)
+    else:
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name="administrator"))
+    takeover = EMPLOYEES.replace("ivanova@example.com", "mine@evil.example")
+    outcome = engine.run(ImportKind.EMPLOYEES, takeover.encode(), ImportMode.VALID_ONLY)
+    assert outcome.skipped == 1 and "administrator's login" in outcome.errors[0]["message"]
+    assert Employee.objects.get(external_id="E-1").email == "ivanova@example.com"
+    renamed = EMPLOYEES.replace("E-1;ivanova;", "E-1;hijacked;")
+    engine.run(ImportKind.EMPLOYEES, renamed.encode(), ImportMode.VALID_ONLY)
+    assert User.objects.filter(username="ivanova").exists() and not User.objects.filter(username="hijacked").exists()
+    harmless = EMPLOYEES.replace("201", "299")
+    engine.run(ImportKind.EMPLOYEES, harmless.encode(), ImportMode.VALID_ONLY)
+    assert Employee.objects.get(external_id="E-1").phone_extension == "299"

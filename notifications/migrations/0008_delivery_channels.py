@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0005_push_changes_to_watchers'),
+        ('notifications', '0007_quiet_hours_digests_urgent'),
     ]
 
     operations = [
@@ -22,6 +22,11 @@ class Migration(migrations.Migration):
             model_name='eventaction',
             name='channel',
             field=models.CharField(choices=notifications.channels.base.choices, default='email', max_length=16, verbose_name='channel'),
+        ),
+        migrations.AlterField(
+            model_name='heldnotification',
+            name='channel',
+            field=models.CharField(choices=notifications.channels.base.choices, max_length=16, verbose_name='channel'),
         ),
         migrations.AlterField(
             model_name='preference',

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalation', '0002_default_schemes'),
+        ('escalation', '0003_escalationlevel_is_urgent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
