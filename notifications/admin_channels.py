@@ -72,7 +72,8 @@ class TelegramBotAdmin(TechnologistAccess, admin.ModelAdmin):
 
 @admin.register(Dispatch)
 class DispatchAdmin(TechnologistAccess, admin.ModelAdmin):
-    """The delivery log of Web Push, Telegram and webhooks: what was sent where, and why not."""
+    """The delivery log of Web Push and Telegram: what was sent where, and why not (webhooks keep
+    their own, "System settings → Webhooks → Webhook delivery log")."""
 
     list_display = ("created_at", "channel", "target", "status", "attempts", "next_attempt_at", "last_error")
     list_filter = ("channel", "status")

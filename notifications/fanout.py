@@ -104,9 +104,10 @@ def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventActio
         except KeyError:  # a channel whose module is gone: the action cannot be served
             continue
         audience = _audience(action)
-        if audience not in resolved:
+        if channel.personal and audience not in resolved:
             resolved[audience] = resolve(action, ticket, occurrence.data)
-        for recipient in channel.expand(action, resolved[audience]):
+        # A channel reaching a system (a webhook) addresses its own endpoints, not the action's people.
+        for recipient in channel.expand(action, resolved[audience] if channel.personal else []):
             key = channel.key(recipient)
             is_actor = actor is not None and (
                 recipient.user_id == actor.pk or (action.channel == Channel.EMAIL and key == actor_email)

@@ -269,7 +269,7 @@ class Delivery(models.Model):
 
 class Dispatch(models.Model):
     """One message to one endpoint of a channel that talks to an outside service (a browser's push
-    subscription, a Telegram chat, a webhook URL): the outbox of those channels. Written in the
+    subscription, a Telegram chat): the outbox of those channels. Written in the
     fan-out's transaction, sent by `dispatch.deliver_due` after commit, retried by beat."""
 
     class Status(models.TextChoices):
