@@ -215,7 +215,7 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
     path = _object_path(ticket) or str(occurrence.data.get("url") or "")
     journal: list[Delivery] = []
     by_channel: dict[str, list[Outgoing]] = defaultdict(list)
-    held: list[tuple[Planned, str, str, str]] = []
+    held: dict[str, list[tuple[Planned, Outgoing]]] = defaultdict(list)
     now = timezone.now()
     for item in planned:
         entry = Delivery(
@@ -244,13 +244,20 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
             values=placeholders,
         )
         if item.status == Delivery.Status.HELD:  # rendered now, sent by `quiet.release_due`
-            held.append((item, *channels.get(item.action.channel).held_text(outgoing), path))
+            held[item.action.channel].append((item, outgoing))
         else:
             by_channel[item.action.channel].append(outgoing)
     for code, items in by_channel.items():
         channels.get(code).prepare(items)
     insert_many(Delivery, journal)
-    insert_many(HeldNotification, quiet.held_rows(held, occurrence, ticket.pk if ticket else None, now))
+    waiting = [
+        (item, subject, text, path)
+        for code, pairs in held.items()
+        for (item, _outgoing), (subject, text) in zip(
+            pairs, channels.get(code).held_texts([outgoing for _item, outgoing in pairs]), strict=True
+        )
+    ]
+    insert_many(HeldNotification, quiet.held_rows(waiting, occurrence, ticket.pk if ticket else None, now))
     for code, items in by_channel.items():
         channels.get(code).queue(items)
     return journal

@@ -9,7 +9,7 @@ A channel answers three questions for the fan-out, all inside the fan-out's tran
   talk to an outside service write `Dispatch` rows, one per endpoint, through `DispatchChannel`).
 
 A `personal` channel reaches a person: they can mute it, and quiet hours, digests and burst
-folding hold it (notifications/quiet.py keeps the rendered `held_text` and, when the time comes,
+folding hold it (notifications/quiet.py keeps the rendered `held_texts` and, when the time comes,
 gives the channel `Released` messages, one per recipient, alone or folded into a digest). A
 channel that reaches a system (the webhooks app's) is neither muted, held nor rate-limited.
 
@@ -123,9 +123,9 @@ class DeliveryChannel:
     def queue(self, items: list[Outgoing]) -> None:
         """After the journal is written, in the same transaction."""
 
-    def held_text(self, item: Outgoing) -> tuple[str, str]:
-        """(subject, text) kept while `item` waits for quiet hours, a digest or a burst's end."""
-        return item.rendered.subject, item.rendered.text
+    def held_texts(self, items: list[Outgoing]) -> list[tuple[str, str]]:
+        """(subject, text) of each item, kept while it waits for quiet hours, a digest or a burst's end."""
+        return [(item.rendered.subject, item.rendered.text) for item in items]
 
     def release(self, messages: list[Released]) -> None:
         """Send what waited, in `quiet.release_due`'s transaction; personal channels implement it."""

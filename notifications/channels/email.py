@@ -37,13 +37,14 @@ class EmailChannel(DeliveryChannel):
         for item, outbox_id in zip(items, mail.enqueue_many(letters), strict=True):
             item.entry.outbox_id = outbox_id
 
-    def held_text(self, item: Outgoing) -> tuple[str, str]:
-        """As the letter would have read: the ticket's subject tag, the reply marker in the
-        recipient's language, the footer."""
-        held = letter(
-            item.rendered, MailFrame.for_ticket(item.ticket_id), item.recipient.email, language=item.recipient.language
-        )
-        return held.subject, held.text
+    def held_texts(self, items: list[Outgoing]) -> list[tuple[str, str]]:
+        """As the letters would have read: the ticket's subject tag, the reply marker in the
+        recipient's language, the footer (one occurrence: one ticket, one frame)."""
+        if not items:
+            return []
+        frame = MailFrame.for_ticket(items[0].ticket_id)
+        held = [letter(item.rendered, frame, item.recipient.email, language=item.recipient.language) for item in items]
+        return [(one.subject, one.text) for one in held]
 
     def release(self, messages: list[Released]) -> None:
         letters = []
