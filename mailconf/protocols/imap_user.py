@@ -1,0 +1,161 @@
+"""IMAP for a person's own mailbox: folders with their special-use roles, the newest messages with
+their flags, \\Seen both ways, APPEND to Sent, and a non-blocking IDLE a single thread can hold for
+many mailboxes at once.
+
+The service-desk intake (`imap.ImapMailbox`) reads a folder oldest-first and moves what it filed;
+a personal mailbox is never changed behind its owner's back: everything is fetched with
+BODY.PEEK, and only the owner's own actions (read/unread, sending) write to it.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from imapclient import SEEN
+
+from .imap import ImapMailbox, _announces_mail
+
+# RFC 6154 special-use attributes, and the names servers without it commonly use.
+SPECIAL_USE = {
+    b"\\Sent": "sent",
+    b"\\Drafts": "drafts",
+    b"\\Trash": "trash",
+    b"\\Junk": "junk",
+    b"\\Archive": "archive",
+}
+NAME_ROLES = {
+    "sent": "sent",
+    "sent items": "sent",
+    "sent messages": "sent",
+    "отправленные": "sent",
+    "drafts": "drafts",
+    "черновики": "drafts",
+    "trash": "trash",
+    "deleted items": "trash",
+    "корзина": "trash",
+    "junk": "junk",
+    "spam": "junk",
+    "спам": "junk",
+    "archive": "archive",
+}
+_NOSELECT = (b"\\Noselect", b"\\NonExistent")
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    name: str
+    role: str  # "inbox", "sent", ... or "" for an ordinary folder
+
+
+@dataclass(frozen=True)
+class FetchedMessage:
+    uid: int
+    raw: bytes
+    seen: bool
+
+
+@dataclass(frozen=True)
+class FolderState:
+    uidvalidity: int
+    uidnext: int | None
+
+
+class UserImapMailbox(ImapMailbox):
+    """An `ImapMailbox` with the operations of a mail client. Folder names are the server's (as LIST
+    returns them, decoded from modified UTF-7), not path components."""
+
+    def folders(self) -> list[FolderInfo]:
+        with self._errors("IMAP LIST"):
+            listing = self.client.list_folders()
+        result: list[FolderInfo] = []
+        for flags, _delimiter, name in listing:
+            if any(flag in _NOSELECT for flag in flags):
+                continue
+            text = name.decode() if isinstance(name, bytes) else str(name)
+            result.append(FolderInfo(text, _role(text, flags)))
+        return result
+
+    def select(self, name: str) -> FolderState:
+        with self._errors(f"IMAP SELECT {name}"):
+            info = self.client.select_folder(name)
+        self._selected = name
+        self._uidvalidity = int(info[b"UIDVALIDITY"])
+        uidnext = info.get(b"UIDNEXT")
+        return FolderState(self._uidvalidity, int(uidnext) if uidnext is not None else None)
+
+    def newest_uids(self, name: str, limit: int) -> list[int]:
+        """The UIDs of the newest `limit` messages (UIDs grow with arrival)."""
+        self.select(name)
+        with self._errors(f"IMAP SEARCH {name}"):
+            uids = sorted(self.client.search(["UNDELETED"]))
+        return uids[-limit:] if limit else []
+
+    def uids_after(self, name: str, last_uid: int) -> list[int]:
+        self.select(name)
+        with self._errors(f"IMAP SEARCH {name}"):
+            # "N:*" always matches the last message even when its UID is below N (RFC 3501 6.4.8).
+            uids = self.client.search(["UID", f"{last_uid + 1}:*", "UNDELETED"])
+        return sorted(uid for uid in uids if uid > last_uid)
+
+    def fetch_messages(self, name: str, uids: Sequence[int]) -> list[FetchedMessage]:
+        if not uids:
+            return []
+        self.select(name)
+        with self._errors(f"IMAP FETCH {len(uids)} messages in {name}"):
+            data = self.client.fetch(list(uids), ["BODY.PEEK[]", "FLAGS"])
+        result = []
+        for uid in uids:
+            item = data.get(uid)
+            if item and b"BODY[]" in item:
+                result.append(FetchedMessage(uid, bytes(item[b"BODY[]"]), SEEN in item.get(b"FLAGS", ())))
+        return result
+
+    def seen_flags(self, name: str, uids: Sequence[int]) -> dict[int, bool]:
+        """\\Seen of each UID still in the folder (a deleted message is missing from the answer)."""
+        if not uids:
+            return {}
+        self.select(name)
+        with self._errors(f"IMAP FETCH FLAGS in {name}"):
+            flags = self.client.get_flags(list(uids))
+        return {uid: SEEN in value for uid, value in flags.items()}
+
+    def set_seen(self, name: str, uids: Sequence[int], seen: bool) -> None:
+        self.select(name)
+        with self._errors(f"IMAP STORE in {name}"):
+            if seen:
+                self.client.add_flags(list(uids), [SEEN], silent=True)
+            else:
+                self.client.remove_flags(list(uids), [SEEN], silent=True)
+
+    def append(self, name: str, raw: bytes, *, seen: bool = True, when: datetime | None = None) -> None:
+        with self._errors(f"IMAP APPEND to {name}"):
+            self.client.append(name, raw, flags=[SEEN] if seen else [], msg_time=when)
+
+    # --- IDLE for an event loop: start, wait on the socket elsewhere, collect ----------------------
+
+    def idle_start(self, name: str) -> socket.socket:
+        """Select `name`, enter IDLE and return the socket to wait on (readable: something was said)."""
+        self.select(name)
+        with self._errors("IMAP IDLE"):
+            self.client.idle()
+            return self.client.socket()
+
+    def idle_collect(self) -> bool:
+        """Leave IDLE and tell whether new mail was announced meanwhile."""
+        with self._errors("IMAP IDLE"):
+            responses = self.client.idle_check(timeout=0)
+            _text, late = self.client.idle_done()
+        return _announces_mail(responses) or _announces_mail(late)
+
+
+def _role(name: str, flags: Sequence[bytes]) -> str:
+    if name.upper() == "INBOX":
+        return "inbox"
+    for flag in flags:
+        if flag in SPECIAL_USE:
+            return SPECIAL_USE[flag]
+    leaf = name.replace("\\", "/").split("/")[-1].split(".")[-1]
+    return NAME_ROLES.get(leaf.strip().lower(), "")
