@@ -60,16 +60,21 @@ def draft_for(*, mailbox: PersonalMailbox, original: PersonalMessage | None, mod
     if mode == REPLY_ALL:
         others = [addr for _name, addr in getaddresses([original.to, original.cc]) if addr]
         cc = [addr for addr in dict.fromkeys(others) if addr.lower() != own and addr not in to]
-    references = [*original.references.split(), original.message_id] if original.message_id else []
+    # The parser keeps ids without angle brackets; headers need them.
+    references = [_bracketed(i) for i in [*original.references.split(), original.message_id] if i]
     intro = _("%(author)s wrote on %(date)s:") % {"author": original.author, "date": when}
     return Draft(
         to=to,
         cc=cc,
         subject=_prefixed("Re: ", original.subject),
         text=f"\n\n{intro}\n{quoted}\n",
-        in_reply_to=original.message_id,
+        in_reply_to=(valid_message_ids([_bracketed(original.message_id)]) or [""])[0],
         references=valid_message_ids(references),
     )
+
+
+def _bracketed(message_id: str) -> str:
+    return message_id if message_id.startswith("<") else f"<{message_id}>"
 
 
 def _prefixed(prefix: str, subject: str) -> str:
