@@ -278,9 +278,8 @@ PERSONALMAIL_RETRY_BASE_SECONDS = env.int("PERSONALMAIL_RETRY_BASE_SECONDS", def
 PERSONALMAIL_RETRY_MAX_SECONDS = env.int("PERSONALMAIL_RETRY_MAX_SECONDS", default=1800)
 # Network failures in a row before the owner sees "connection lost" (a refused login: at once).
 PERSONALMAIL_BROKEN_AFTER = env.int("PERSONALMAIL_BROKEN_AFTER", default=3)
-# The mail_idle watcher of personal mailboxes: this process's shard and the number of shards.
-PERSONALMAIL_IDLE_SHARD = env.int("PERSONALMAIL_IDLE_SHARD", default=0)
-PERSONALMAIL_IDLE_SHARDS = env.int("PERSONALMAIL_IDLE_SHARDS", default=1)
+# Watchers `manage.py mail_idle` runs besides the desk's own mailboxes (dotted paths of run()).
+MAIL_IDLE_EXTRA_WATCHERS = env.list("MAIL_IDLE_EXTRA_WATCHERS", default=["personalmail.idle.run"])
 # Worker threads that synchronise mailboxes woken by IDLE (the IDLE connections need none).
 PERSONALMAIL_IDLE_WORKERS = env.int("PERSONALMAIL_IDLE_WORKERS", default=4)
 # Feature switch: OAuth2 authorisation instead of a password (needs an OAuth2 application).

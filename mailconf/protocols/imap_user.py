@@ -9,6 +9,7 @@ BODY.PEEK, and only the owner's own actions (read/unread, sending) write to it.
 
 from __future__ import annotations
 
+import imaplib
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,6 +68,8 @@ class UserImapMailbox(ImapMailbox):
     """An `ImapMailbox` with the operations of a mail client. Folder names are the server's (as LIST
     returns them, decoded from modified UTF-7), not path components."""
 
+    _idling = False
+
     def folders(self) -> list[FolderInfo]:
         with self._errors("IMAP LIST"):
             listing = self.client.list_folders()
@@ -86,15 +89,21 @@ class UserImapMailbox(ImapMailbox):
         uidnext = info.get(b"UIDNEXT")
         return FolderState(self._uidvalidity, int(uidnext) if uidnext is not None else None)
 
+    def _selected_as(self, name: str) -> None:
+        # Within one session the server brings the selected folder up to date after every command,
+        # so selecting again would only cost a round trip.
+        if self._selected != name:
+            self.select(name)
+
     def newest_uids(self, name: str, limit: int) -> list[int]:
         """The UIDs of the newest `limit` messages (UIDs grow with arrival)."""
-        self.select(name)
+        self._selected_as(name)
         with self._errors(f"IMAP SEARCH {name}"):
             uids = sorted(self.client.search(["UNDELETED"]))
         return uids[-limit:] if limit else []
 
     def uids_after(self, name: str, last_uid: int) -> list[int]:
-        self.select(name)
+        self._selected_as(name)
         with self._errors(f"IMAP SEARCH {name}"):
             # "N:*" always matches the last message even when its UID is below N (RFC 3501 6.4.8).
             uids = self.client.search(["UID", f"{last_uid + 1}:*", "UNDELETED"])
@@ -103,7 +112,7 @@ class UserImapMailbox(ImapMailbox):
     def fetch_messages(self, name: str, uids: Sequence[int]) -> list[FetchedMessage]:
         if not uids:
             return []
-        self.select(name)
+        self._selected_as(name)
         with self._errors(f"IMAP FETCH {len(uids)} messages in {name}"):
             data = self.client.fetch(list(uids), ["BODY.PEEK[]", "FLAGS"])
         result = []
@@ -117,13 +126,13 @@ class UserImapMailbox(ImapMailbox):
         """\\Seen of each UID still in the folder (a deleted message is missing from the answer)."""
         if not uids:
             return {}
-        self.select(name)
+        self._selected_as(name)
         with self._errors(f"IMAP FETCH FLAGS in {name}"):
             flags = self.client.get_flags(list(uids))
         return {uid: SEEN in value for uid, value in flags.items()}
 
     def set_seen(self, name: str, uids: Sequence[int], seen: bool) -> None:
-        self.select(name)
+        self._selected_as(name)
         with self._errors(f"IMAP STORE in {name}"):
             if seen:
                 self.client.add_flags(list(uids), [SEEN], silent=True)
@@ -138,17 +147,31 @@ class UserImapMailbox(ImapMailbox):
 
     def idle_start(self, name: str) -> socket.socket:
         """Select `name`, enter IDLE and return the socket to wait on (readable: something was said)."""
-        self.select(name)
+        self._selected_as(name)
         with self._errors("IMAP IDLE"):
             self.client.idle()
+            self._idling = True
             return self.client.socket()
 
     def idle_collect(self) -> bool:
         """Leave IDLE and tell whether new mail was announced meanwhile."""
         with self._errors("IMAP IDLE"):
             responses = self.client.idle_check(timeout=0)
+            self._idling = False
             _text, late = self.client.idle_done()
         return _announces_mail(responses) or _announces_mail(late)
+
+    def close(self) -> None:
+        """Log out; a session still in IDLE ends it first (LOGOUT inside IDLE is a protocol error
+        the server answers only after a delay)."""
+        if self._idling and self._client is not None:
+            self._idling = False
+            try:
+                self.client.idle_done()
+            except (imaplib.IMAP4.error, OSError):
+                self._drop()
+                return
+        super().close()
 
 
 def _role(name: str, flags: Sequence[bytes]) -> str:

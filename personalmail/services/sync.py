@@ -108,7 +108,8 @@ def update_folders(mailbox: PersonalMailbox, box: UserImapMailbox) -> list[MailF
 
 def sync_folder(mailbox: PersonalMailbox, box: UserImapMailbox, folder: MailFolder, result: SyncResult) -> None:
     state = box.select(folder.name)
-    initial = folder.last_uid == 0 or folder.uidvalidity != state.uidvalidity
+    # A folder seen before (even empty) has its UIDVALIDITY recorded; only a new one is "initial".
+    initial = folder.uidvalidity != state.uidvalidity
     if folder.uidvalidity is not None and folder.uidvalidity != state.uidvalidity:
         # Old UIDs may now name other messages (RFC 3501 2.3.1.1): start the folder over.
         folder.messages.all().delete()

@@ -38,7 +38,13 @@ def test_reply_goes_out_threaded_signed_and_lands_in_sent(client, employee, conn
 
     response = client.post(
         reverse("personalmail:compose"),
-        {"reply": original.pk, "mode": "reply", "to": "anna@client.example", "subject": "Re: Invoice", "body": "Sent today."},
+        {
+            "reply": original.pk,
+            "mode": "reply",
+            "to": "anna@client.example",
+            "subject": "Re: Invoice",
+            "body": "Sent today.",
+        },
     )
     assert response.status_code == 302
     received = smtp.tls.wait_for_messages(1)[0]

@@ -37,7 +37,9 @@ def test_connect_loads_the_newest_50_and_lists_the_folders(employee, connect, ma
 
 def test_read_a_message_with_inline_image_and_attachment(client, employee, connect, mail_servers):
     dovecot, _smtp = mail_servers
-    dovecot.deliver("user1", make_mail("Report", "See the logo", inline_image=True, attachment=("report.pdf", b"%PDF-1")))
+    dovecot.deliver(
+        "user1", make_mail("Report", "See the logo", inline_image=True, attachment=("report.pdf", b"%PDF-1"))
+    )
     mailbox = connect(employee)
     message = mailbox.messages.get()
     client.login(username=employee.username, password=PASSWORD)
