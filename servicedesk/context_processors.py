@@ -11,7 +11,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     # its 400 page is rendered with the context processors all the same.
     user = getattr(request, "user", None)
     if user is None:
-        return {"nav_is_operator": False, "nav_is_technologist": False, "nav_can_register": False, "nav_is_employee": False}
+        return {
+            "nav_is_operator": False,
+            "nav_is_technologist": False,
+            "nav_can_register": False,
+            "nav_is_employee": False,
+        }
     is_operator = permissions.is_operator(user)
     return {
         "nav_is_operator": is_operator,

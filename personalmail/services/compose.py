@@ -146,3 +146,20 @@ def append_to_sent(sent: SentMail) -> None:
         return
     SentMail.objects.filter(pk=sent.pk).update(appended=True)
     sent.appended = True
+
+
+class SendingNotAllowed(Exception):
+    """The employee has no mailbox, or has not allowed business processes to send from it."""
+
+
+def send_as_employee(
+    *, user_id: int, to: list[str], subject: str, text: str, attachments: list[OutgoingAttachment] | None = None
+) -> SentMail:
+    """What a business process calls to send as an employee through their own mailbox (the
+    "allow sending from this address in business processes" switch): the recipients get the mail
+    from the employee's address and it lands in their Sent folder. SendingNotAllowed without the
+    owner's consent; TransportError when the server refuses."""
+    mailbox = PersonalMailbox.objects.filter(user_id=user_id, allow_in_processes=True).select_related("user").first()
+    if mailbox is None:
+        raise SendingNotAllowed(f"user {user_id} does not allow sending from their mailbox")
+    return send_mail(mailbox=mailbox, draft=Draft(to=to, subject=subject, text=text, attachments=attachments or []))

@@ -111,3 +111,18 @@ def test_a_refused_message_stays_as_a_row_with_the_error(client, employee, conne
     row = SentMail.objects.get(mailbox=mailbox)
     assert row.status == SendStatus.FAILED and "Spam suspected" in row.last_error and not row.appended
     assert _sent_on_server(dovecot) == []
+
+
+def test_business_processes_send_only_with_the_owners_consent(employee, connect, mail_servers):
+    from personalmail.services.compose import SendingNotAllowed, send_as_employee
+
+    dovecot, smtp = mail_servers
+    mailbox = connect(employee)
+    with pytest.raises(SendingNotAllowed):
+        send_as_employee(user_id=employee.pk, to=["client@client.example"], subject="Status", text="Done")
+    mailbox.allow_in_processes = True
+    mailbox.save()
+    send_as_employee(user_id=employee.pk, to=["client@client.example"], subject="Status", text="Done")
+    received = smtp.tls.wait_for_messages(1)[0]
+    assert received.mail_from == "user1@example.test" and received.login == "user1"
+    assert [m["Subject"] for m, _f in _sent_on_server(dovecot)] == ["Status"]

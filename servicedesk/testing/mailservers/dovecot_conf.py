@@ -103,6 +103,9 @@ auth_failure_delay = 0
 auth_cache_size = 0
 mail_location = maildir:~/Maildir
 mail_max_userip_connections = 100
+# The default (100 processes per service) caps IMAP at 100 sessions; the personal-mailbox bench
+# holds 200 IDLE connections plus the synchronisations they trigger.
+default_process_limit = 1000
 pop3_uidl_format = %08Xu%08Xv
 """
 
