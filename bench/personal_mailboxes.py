@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 DB_NAME = "servicedesk_bench_personal"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 TIMEOUT_PER_MESSAGE = 15.0
+BENCH_UID = 64013
 
 
 def rss_kib() -> int:
@@ -104,7 +105,10 @@ def main() -> None:
 
     logins = {f"emp{n}": f"emp{n}-Pass" for n in range(args.mailboxes)}
     (work / "dovecot").mkdir()
-    dovecot = start_dovecot(users=logins, root=work / "dovecot", oauth=False)
+    # Mail processes under a uid of their own: IDLE takes one inotify instance per session, and the
+    # per-user limit (128 by default) would otherwise be taken from every other Dovecot running as
+    # "nobody" on the machine. Sessions beyond the limit poll every second (test Dovecot config).
+    dovecot = start_dovecot(users=logins, root=work / "dovecot", oauth=False, mail_ids=(BENCH_UID, BENCH_UID))
     settings.MAIL_CA_FILE = str(dovecot.cert_path)
     stop = threading.Event()
     thread = None

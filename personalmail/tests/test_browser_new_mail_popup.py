@@ -74,3 +74,21 @@ def test_new_mail_pops_up_and_opens_the_message(cast, connect, mail_servers, asg
         assert [SEEN in flags for flags in other.get_flags(other.search(["ALL"])).values()] == [True]
     # `connect` ran in this (Playwright's) context, which has a database connection of its own.
     connections.close_all()
+
+
+def test_settings_show_the_provider_hint_next_to_the_password(cast, live_server, browser_session):
+    page = browser_session(live_server.url, cast.operator.user.username)
+    page.goto("/mailbox/settings/")
+    page.select_option("select[name=service]", "yandex")
+    hint = page.locator("#hint-yandex")
+    assert hint.is_visible() and "App passwords and OAuth tokens" in hint.inner_text()
+    assert_readable(hint)
+    assert page.locator("#hint-gmail").is_hidden()
+    assert page.locator("[data-servers]").is_hidden()  # a preset fills the servers in
+    password = page.locator("input[name=password]").bounding_box()
+    box = hint.bounding_box()
+    assert password and box and 0 <= box["y"] - (password["y"] + password["height"]) < 80  # right under the field
+    page.select_option("select[name=service]", "other")
+    assert page.locator("[data-servers]").is_visible() and hint.is_hidden()
+    shot(page, "personalmail-settings")
+    connections.close_all()

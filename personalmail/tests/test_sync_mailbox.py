@@ -109,3 +109,22 @@ def test_opening_another_folder_loads_it(client, employee, connect, mail_servers
     client.login(username=employee.username, password=PASSWORD)
     page = client.get(reverse("personalmail:folder", args=[archive.pk])).content.decode()
     assert "Archived thing" in page
+
+
+def test_beat_polls_mailboxes_not_synchronised_for_a_while(employee, connect, mail_servers, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from personalmail.models import PersonalMailbox
+    from personalmail.tasks import sync_due_mailboxes
+
+    dovecot, _smtp = mail_servers
+    mailbox = connect(employee)
+    assert sync_due_mailboxes() == 0  # just synchronised
+    dovecot.deliver("user1", make_mail("Polled in"))
+    PersonalMailbox.objects.filter(pk=mailbox.pk).update(
+        last_sync_at=timezone.now() - timedelta(seconds=settings.PERSONALMAIL_POLL_SECONDS + 1)
+    )
+    assert sync_due_mailboxes() == 1
+    assert mailbox.messages.filter(subject="Polled in").exists()
