@@ -16,8 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mailconf.outbox.compose import with_signature
-from mailconf.outbox.mime import MessageSpec, OutgoingAttachment, build_message, make_message_id, valid_message_ids
+from mailconf.outbox import (
+    MessageSpec,
+    OutgoingAttachment,
+    build_message,
+    make_message_id,
+    valid_message_ids,
+    with_signature,
+)
 from mailconf.protocols.errors import TransportError
 from mailconf.protocols.outgoing import Envelope
 

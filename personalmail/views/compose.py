@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from mailconf.outbox.mime import OutgoingAttachment
+from mailconf.outbox import OutgoingAttachment
 from mailconf.protocols.errors import TransportError
 
 from ..forms import ComposeForm
