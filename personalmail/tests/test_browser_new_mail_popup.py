@@ -65,6 +65,10 @@ def test_new_mail_pops_up_and_opens_the_message(cast, connect, mail_servers, asg
         page.locator("#mail-subject").wait_for(state="visible")
         assert page.locator("#mail-subject").inner_text() == "Договор на подпись"
         assert "boris@partner.example" in page.locator("#mail-from").inner_text()
+        folders = page.locator(".mail-folders a").all_inner_texts()
+        assert folders[:2] == ["Inbox", "Sent"]
+        assert_readable(page.locator("#mail-body"))
+        shot(page, "personalmail-message")
     finally:
         watcher.send_signal(signal.SIGTERM)
         out, err = watcher.communicate(timeout=30)

@@ -31,6 +31,14 @@ def employee_required(view: ViewFunc) -> ViewFunc:
     return wrapper
 
 
+FOLDER_ORDER = {"inbox": 0, "sent": 1, "drafts": 2, "archive": 3, "junk": 4, "trash": 5}
+
+
+def folders_of(mailbox: PersonalMailbox) -> list[MailFolder]:
+    """The side panel's folders: the inbox and the special ones first, as mail clients show them."""
+    return sorted(mailbox.folders.all(), key=lambda f: (FOLDER_ORDER.get(f.role, 9), f.name.lower()))
+
+
 def _owner(request: HttpRequest) -> int:
     return int(request.user.pk or 0)
 

@@ -12,7 +12,7 @@ from mailconf.protocols.errors import TransportError
 
 from ..forms import ComposeForm
 from ..services.compose import FORWARD, REPLY, REPLY_ALL, Draft, draft_for, forwarded_files, send_mail
-from .access import _get_mailbox_for_user, _get_message_for_user, employee_required
+from .access import _get_mailbox_for_user, _get_message_for_user, employee_required, folders_of
 
 MODES = (REPLY, REPLY_ALL, FORWARD)
 
@@ -60,6 +60,6 @@ def compose(request: HttpRequest) -> HttpResponse:
         "original": original,
         "mode": mode,
         "forwarded": forwarded,
-        "folders": mailbox.folders.all(),
+        "folders": folders_of(mailbox),
     }
     return render(request, "personalmail/compose.html", context)

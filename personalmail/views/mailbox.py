@@ -21,6 +21,7 @@ from .access import (
     _get_mailbox_for_user,
     _get_message_for_user,
     employee_required,
+    folders_of,
 )
 
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if mailbox is None:
         return render(request, "personalmail/connect_first.html")
     inbox = mailbox.folders.filter(role=FolderRole.INBOX).first()
-    return _folder_page(request, mailbox.folders.all(), inbox)
+    return _folder_page(request, folders_of(mailbox), inbox)
 
 
 @employee_required
@@ -41,7 +42,7 @@ def folder(request: HttpRequest, pk: int) -> HttpResponse:
     if current.role not in sync.BACKGROUND_ROLES and request.GET.get("page") is None:
         # Folders outside the background set are brought up to date when their owner opens them.
         sync.sync_mailbox(current.mailbox_id, folder_id=current.pk, force=True)
-    return _folder_page(request, current.mailbox.folders.all(), current)
+    return _folder_page(request, folders_of(current.mailbox), current)
 
 
 def _folder_page(request: HttpRequest, folders: object, current: MailFolder | None) -> HttpResponse:
@@ -65,7 +66,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
     attachments = [a for a in item.attachments.all() if not a.is_inline]
     context = {
         "mailbox": item.mailbox,
-        "folders": item.mailbox.folders.all(),
+        "folders": folders_of(item.mailbox),
         "current": item.folder,
         "item": item,
         "html": message_html(item),
