@@ -74,6 +74,8 @@ class Watch:
     failures: int = 0
     retry_at: float = 0.0
     wakeups: int = 0
+    # The server's answer is already buffered (see UserImapMailbox.idle_start): collect at once.
+    pending: bool = False
 
 
 @dataclass
@@ -139,11 +141,14 @@ class IdleLoop:
             if self.watches.get(watch.mailbox_id) is not watch:
                 self._drop(watch)  # deleted while a worker held it
                 continue
-            self._selector.register(watch.box.client.socket(), selectors.EVENT_READ, watch)
+            if watch.pending:
+                self._submit(watch, self._wake)
+                continue
+            self._selector.register(watch.box.idle_socket(), selectors.EVENT_READ, watch)
 
     def _dispatch(self, watch: Watch) -> None:
         assert watch.box is not None
-        self._selector.unregister(watch.box.client.socket())
+        self._selector.unregister(watch.box.idle_socket())
         self._submit(watch, self._wake)
 
     def _renew_due(self) -> None:
@@ -160,7 +165,7 @@ class IdleLoop:
     def _drop(self, watch: Watch) -> None:
         if watch.box is not None:
             try:
-                self._selector.unregister(watch.box.client.socket())
+                self._selector.unregister(watch.box.idle_socket())
             except (KeyError, ValueError, TransportError):
                 pass  # not registered (a worker held it) or already closed
             _close(watch.box)
@@ -209,7 +214,7 @@ class IdleLoop:
                 raise TransportError("the server does not support IDLE", permanent=True)
             # Mail that arrived while nobody watched.
             self.sync(watch.mailbox_id)
-            box.idle_start(INBOX)
+            watch.pending = box.idle_start(INBOX)
         except BaseException:
             _close(box)
             raise
@@ -223,7 +228,7 @@ class IdleLoop:
         if announced:
             watch.wakeups += 1
             self.sync(watch.mailbox_id)
-        watch.box.idle_start(INBOX)
+        watch.pending = watch.box.idle_start(INBOX)
         watch.renew_at = time.monotonic() + self.renew_seconds
 
 

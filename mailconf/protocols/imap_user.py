@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import imaplib
 import socket
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -145,13 +146,31 @@ class UserImapMailbox(ImapMailbox):
 
     # --- IDLE for an event loop: start, wait on the socket elsewhere, collect ----------------------
 
-    def idle_start(self, name: str) -> socket.socket:
-        """Select `name`, enter IDLE and return the socket to wait on (readable: something was said)."""
+    def idle_start(self, name: str) -> bool:
+        """Select `name` and enter IDLE. True when the server has already said something that sits
+        in the client's read buffer (a waiting socket would never report it): collect at once.
+        Otherwise wait until `idle_socket()` is readable."""
         self._selected_as(name)
         with self._errors("IMAP IDLE"):
             self.client.idle()
             self._idling = True
-            return self.client.socket()
+            return self._buffered()
+
+    def idle_socket(self) -> socket.socket:
+        return self.client.socket()
+
+    def _buffered(self) -> bool:
+        # The server may send "+ idling" and "* N EXISTS" (mail that came while we were not idling)
+        # in one TLS record; the first line is read, the rest waits in imaplib's buffered reader.
+        # peek() returns that buffer without touching the socket, or tries one non-blocking read.
+        sock = self.client.socket()
+        sock.setblocking(False)
+        try:
+            return bool(self.client._imap.file.peek(1))
+        except (BlockingIOError, ssl.SSLWantReadError, InterruptedError):
+            return False
+        finally:
+            sock.settimeout(self.config.timeout)
 
     def idle_collect(self) -> bool:
         """Leave IDLE and tell whether new mail was announced meanwhile."""

@@ -71,3 +71,27 @@ def test_shards_split_mailboxes_by_owner(cast, connect, mail_servers):
         seen |= ids
     assert seen == {boxes[0].pk}  # a broken mailbox waits for its owner's "Reconnect"
     assert shard_of(cast.operator.user.pk, shards) == shard_of(cast.operator.user.pk, shards)
+
+
+def test_mail_that_came_while_not_idling_is_never_left_unnoticed(cast, connect, mail_servers):
+    """After entering IDLE, either the reply is already buffered (`idle_start` says so) or the
+    socket becomes readable: mail that arrived between two IDLEs is announced either way."""
+    import select
+
+    from personalmail.services.clients import imap_client
+
+    dovecot, _smtp = mail_servers
+    mailbox = connect(cast.operator.user, "user1")
+    buffered = []
+    with imap_client(mailbox) as box:
+        for n in range(5):
+            box.select("INBOX")
+            dovecot.deliver("user1", make_mail(f"Between idles {n}"))
+            time.sleep(0.05)
+            pending = box.idle_start("INBOX")
+            readable = pending or bool(select.select([box.idle_socket()], [], [], 3.0)[0])
+            buffered.append(pending)
+            assert readable, n
+            assert box.idle_collect(), n
+    # Dovecot sends "+ idling" and the news in one packet: waiting on the socket alone would miss it.
+    assert any(buffered)
