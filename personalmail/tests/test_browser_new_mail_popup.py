@@ -60,6 +60,8 @@ def test_new_mail_pops_up_and_opens_the_message(cast, connect, mail_servers, asg
         assert "Борис Партнёров" in toast.inner_text()
         assert_readable(toast)
         assert_in_viewport(toast)
+        # The list on screen follows without a reload.
+        page.locator("#mail-messages", has_text="Договор на подпись").wait_for(state="visible")
         shot(page, "personalmail-new-mail-popup", full_page=False)
         toast.click()
         page.locator("#mail-subject").wait_for(state="visible")
