@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "escalation",
     "webhooks",
     "telephony",
+    "personalmail",
     "ninja",
     "servicedesk.login_audit.LoginAuditConfig",  # django-axes, under a name of ours
 ]
@@ -295,6 +296,23 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
 
+# --- Personal mailboxes (personalmail/) -------------------------------------------------------
+# Messages of a folder imported when it is synchronised for the first time (the newest ones).
+PERSONALMAIL_INITIAL_MESSAGES = env.int("PERSONALMAIL_INITIAL_MESSAGES", default=50)
+# Polling fallback: a mailbox not synchronised for this long is synchronised by beat (seconds).
+PERSONALMAIL_POLL_SECONDS = env.int("PERSONALMAIL_POLL_SECONDS", default=120)
+# Backoff after failures: base * 2^(failures-1), capped (seconds).
+PERSONALMAIL_RETRY_BASE_SECONDS = env.int("PERSONALMAIL_RETRY_BASE_SECONDS", default=30)
+PERSONALMAIL_RETRY_MAX_SECONDS = env.int("PERSONALMAIL_RETRY_MAX_SECONDS", default=1800)
+# Network failures in a row before the owner sees "connection lost" (a refused login: at once).
+PERSONALMAIL_BROKEN_AFTER = env.int("PERSONALMAIL_BROKEN_AFTER", default=3)
+# Watchers `manage.py mail_idle` runs besides the desk's own mailboxes (dotted paths of run()).
+MAIL_IDLE_EXTRA_WATCHERS = env.list("MAIL_IDLE_EXTRA_WATCHERS", default=["personalmail.idle.run"])
+# Worker threads that synchronise mailboxes woken by IDLE (the IDLE connections need none).
+PERSONALMAIL_IDLE_WORKERS = env.int("PERSONALMAIL_IDLE_WORKERS", default=4)
+# Feature switch: OAuth2 authorisation instead of a password (needs an OAuth2 application).
+PERSONALMAIL_OAUTH2 = env.bool("PERSONALMAIL_OAUTH2", default=False)
+
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
 TELEPHONY_AUDIO_MAX_BYTES = env.int("TELEPHONY_AUDIO_MAX_BYTES", default=20 * 1024 * 1024)
@@ -341,6 +359,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Webhook calls due for a retry, or whose kick was lost (webhooks/services.py).
     "webhooks-deliver-due": {"task": "webhooks.deliver", "schedule": 60.0},
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
+    # Polling fallback of personal mailboxes (personalmail/tasks.py); IDLE makes most of them instant.
+    "personalmail-sync-due": {"task": "personalmail.sync_due_mailboxes", "schedule": 30.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},
     # File imports whose task was lost (servicedesk/services/imports.py).
