@@ -37,6 +37,7 @@ GOOD = {
     "unregistered": "contact",
     "accept_unknown_replies": False,
     "auto_replies": "ignore",
+    "closed_tickets": "reject",
 }
 
 
