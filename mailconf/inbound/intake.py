@@ -297,16 +297,18 @@ def refuse_reply(parsed: ParsedMessage, ticket: Ticket, sender: str, person: Emp
     }
     with translation.override(language):
         subject, text, html = render_email("closed_ticket_reply", context)
-    own_id = parsed.message_id.strip()
+    # Threaded under the client's message; kind "system", not "reply": a reply is a person's and
+    # goes without Auto-Submitted, while this one must carry it so that no auto-responder answers.
+    thread = [f"<{x}>" for x in (*map(bare_id, parsed.references), bare_id(parsed.message_id)) if x]
     enqueue_mail(
         to=[sender],
         subject=subject,
         text=text,
         html=html,
-        kind=OutboxKind.REPLY,
+        kind=OutboxKind.SYSTEM,
         ticket_id=ticket.pk,
-        in_reply_to=own_id,
-        references=[*parsed.references, own_id] if own_id else list(parsed.references),
+        in_reply_to=thread[-1] if thread else "",
+        references=thread,
         auto_submitted=True,
     )
 

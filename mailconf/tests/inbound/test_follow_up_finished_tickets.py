@@ -4,11 +4,16 @@ ticket (the default), a comment without reopening, or a refusal by reply mail.""
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 
 from mailconf.inbound import intake
 from mailconf.models import ClosedTicketRule, MailResult, OutboxMessage, ProcessedMessage
 from mailconf.protocols.imap import ImapMailbox
+from notifications import catalogue
+from notifications.models import Channel, Notification
+from notifications.tests.factories import make_action, only_actions
 from servicedesk.models import Comment, Ticket, TicketHistory, TicketStatus
 from servicedesk.services.tickets import add_watcher, change_status, create_ticket
 
@@ -151,11 +156,11 @@ def test_reject_rule_answers_in_the_requesters_language_and_changes_nothing(cast
     assert (counts.tickets, counts.comments, counts.ignored) == (0, 0, 1)
     assert Ticket.objects.count() == 1 and Comment.objects.filter(ticket=old).count() == comments
     assert Ticket.objects.get(pk=old.pk).status == TicketStatus.CLOSED
-    answer = OutboxMessage.objects.get(kind="reply")
+    answer = OutboxMessage.objects.get(kind="system")
     assert list(answer.recipients) == ["kirill@romashka.example"]
     assert answer.subject == f"[#{old.pk}] Заявка закрыта: ваше письмо не добавлено"
     assert "закрыта" in answer.text and "новым письмом" in answer.text
-    assert answer.in_reply_to.strip("<>") == "late@client.example" and answer.ticket_id == old.pk
+    assert answer.in_reply_to == "<late@client.example>" and answer.ticket_id == old.pk
     assert "refused with a reply mail" in ProcessedMessage.objects.get().reason
 
 
@@ -168,7 +173,7 @@ def test_reject_rule_answers_an_english_contact_in_english(cast, mailbox, make_c
 
     poll(conn)
 
-    answer = OutboxMessage.objects.get(kind="reply")
+    answer = OutboxMessage.objects.get(kind="system")
     assert answer.subject == f"[#{old.pk}] The ticket is cancelled: your message was not added"
     assert "is cancelled" in answer.text
 
@@ -181,7 +186,7 @@ def test_reject_rule_sends_nothing_to_an_unknown_sender(cast, mailbox, make_conn
 
     assert poll(conn).ignored == 1
 
-    assert not OutboxMessage.objects.filter(kind="reply").exists()
+    assert not OutboxMessage.objects.filter(kind="system").exists()
     assert "unknown sender" in ProcessedMessage.objects.get().reason
 
 
@@ -254,3 +259,77 @@ def test_a_follow_up_rolled_back_leaves_no_link_on_the_old_ticket(cast, mailbox,
 
     assert Ticket.objects.count() == 1
     assert not TicketHistory.objects.filter(ticket=old, field="follow_up").exists()
+
+
+# --- end to end over SMTP: what the client receives ------------------------------------------------
+
+
+def _configure_outgoing(smtp) -> None:
+    from mailconf.models import Encryption, OutgoingConnection
+
+    conn = OutgoingConnection.load()
+    conn.protocol, conn.host, conn.port = "smtp", smtp.plain.host, smtp.plain.port
+    conn.encryption, conn.auth = Encryption.NONE, False
+    conn.from_address, conn.reply_to, conn.sender_name = "desk@corp.example", "support@example.test", "Service desk"
+    conn.notifications_enabled = True
+    conn.save()
+
+
+def _send(smtp, mailbox, raw: bytes) -> None:
+    with smtplib.SMTP(smtp.plain.host, smtp.plain.port, timeout=10) as client:
+        client.sendmail("kirill@romashka.example", [mailbox.address], raw)
+
+
+def _to_client(smtp, count: int):
+    return [m.parsed() for m in smtp.plain.wait_for_messages(count) if "kirill@romashka.example" in m.rcpt_tos]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_acknowledgement_of_a_follow_up_names_the_new_ticket(cast, mailbox, make_connection, smtp):
+    old = _ticket(cast, status=TicketStatus.CLOSED)
+    OutboxMessage.objects.all().delete()  # the staff's mail so far: the client's inbox starts empty
+    smtp.deliver_to(mailbox.server)
+    _configure_outgoing(smtp)
+    conn = make_connection("imap", "ssl")
+    _send(smtp, mailbox, _reply(old))
+    smtp.plain.wait_for_messages(1)
+
+    assert poll(conn).tickets == 1
+
+    new = Ticket.objects.exclude(pk=old.pk).get()
+    ack = next(m for m in _to_client(smtp, 2) if "Auto-Submitted" in m)
+    assert f"[#{new.pk}]" in ack["Subject"] and f"[#{old.pk}]" not in ack["Subject"]
+    assert Ticket.objects.get(pk=old.pk).status == TicketStatus.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refusal_reaches_the_client_over_smtp(cast, mailbox, make_connection, smtp):
+    old = _ticket(cast, status=TicketStatus.CLOSED)
+    OutboxMessage.objects.all().delete()  # the staff's mail so far: the client's inbox starts empty
+    smtp.deliver_to(mailbox.server)
+    _configure_outgoing(smtp)
+    conn = make_connection("imap", "ssl", closed_tickets=ClosedTicketRule.REJECT)
+    _send(smtp, mailbox, _reply(old, message_id="<late@client.example>"))
+    smtp.plain.wait_for_messages(1)
+
+    assert poll(conn).ignored == 1
+
+    answer = next(m for m in _to_client(smtp, 2) if m["In-Reply-To"])
+    assert answer["In-Reply-To"] == "<late@client.example>"
+    assert answer["Subject"] == f"[#{old.pk}] Заявка закрыта: ваше письмо не добавлено"
+    assert answer["Auto-Submitted"] == "auto-generated"
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resuming_notifies_the_responsible(cast, mailbox, make_connection):
+    only_actions(make_action(catalogue.TICKET_STATUS_CHANGED, Channel.PUSH, to_responsible=True))
+    ticket = _ticket(cast, status=TicketStatus.RESOLVED)
+    conn = make_connection()
+    mailbox.deliver(_reply(ticket))
+
+    poll(conn)
+
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESUMED
+    note = Notification.objects.filter(user=cast.second_line.user).order_by("pk").last()
+    assert note is not None and note.ticket_id == ticket.pk and note.event == catalogue.TICKET_STATUS_CHANGED
