@@ -34,6 +34,15 @@ class UnregisteredRule(models.TextChoices):
     CONTACT = "contact", _("register and create a contact in the company matched by mail domain")
 
 
+class ClosedTicketRule(models.TextChoices):
+    """What a client's reply to a closed or cancelled ticket becomes (Zammad's "follow-up possible",
+    OTRS's follow-up options). A final ticket itself is never changed by it."""
+
+    NEW_TICKET = "new_ticket", _("register a new ticket linked to the closed one")
+    COMMENT = "comment", _("add a comment without reopening")
+    REJECT = "reject", _("refuse with a reply mail")
+
+
 class IncomingConnection(MailConnection):
     """One mailbox the product reads ("System settings → Mail → Connection parameters → Incoming mail").
 
@@ -139,6 +148,16 @@ class IncomingConnection(MailConnection):
         max_length=8,
         choices=AutoReplyAction.choices,
         default="comment",
+    )
+    closed_tickets = models.CharField(
+        _("replies to closed tickets"),
+        max_length=16,
+        choices=ClosedTicketRule.choices,
+        default=ClosedTicketRule.NEW_TICKET,
+        help_text=_(
+            "A reply to a closed or cancelled ticket never changes it. A reply to a resolved ticket "
+            "from its requester reopens it (Resumed); a reply to a waiting one puts it back in progress."
+        ),
     )
 
     # --- status, written by "Check" and by every poll -----------------------------------------------
