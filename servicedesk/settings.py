@@ -182,6 +182,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_INTERVAL = env.int("HEARTBEAT_INTERVAL", default=30)
+# Kicks (servicedesk/kicks.py) gathered this long (seconds) become one broker message per task.
+KICK_DEBOUNCE_SECONDS = env.float("KICK_DEBOUNCE_SECONDS", default=0.05)
+# Beat runs the sweepers (notification journal, outbox) this often (seconds): what a lost kick left
+# is delivered within about this long once the broker is back.
+SWEEP_SECONDS = env.float("SWEEP_SECONDS", default=5.0)
 
 CACHES = {
     "default": (
@@ -266,6 +271,8 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 # Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
+# A journal row not fanned out this long after it was written (its kick lost) is taken up by the sweeper.
+NOTIFY_SWEEP_GRACE_SECONDS = env.float("NOTIFY_SWEEP_GRACE_SECONDS", default=10.0)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
@@ -300,10 +307,10 @@ CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "servicedesk-heartbeat": {"task": "servicedesk.heartbeat", "schedule": float(HEARTBEAT_INTERVAL)},
     # Retries and anything a lost kick left behind; the outbox is also kicked on every commit.
-    "mailconf-deliver-outbox": {"task": "mailconf.deliver_outbox", "schedule": 60.0},
+    "mailconf-deliver-outbox": {"task": "mailconf.deliver_outbox", "schedule": SWEEP_SECONDS},
     "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
-    "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
+    "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": SWEEP_SECONDS},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).

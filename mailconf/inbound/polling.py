@@ -230,7 +230,9 @@ def _record_chunk(
     lookups.prefetch([item for _entry, item in prepared.values() if isinstance(item, ParsedMessage)])
     listed: list[tuple[RemoteMessage, ProcessedMessage]] = []
     new: list[ProcessedMessage] = []
-    with events.collected(), transaction.atomic():
+    # The chunk's events are journaled together just before the commit (`journaled`), and handed
+    # to the after-commit handlers together once it committed (`collected`).
+    with events.collected(), transaction.atomic(), events.journaled():
         for msg in chunk:
             if msg.server_id in prepared:
                 entry = _record_new(conn, msg, prepared[msg.server_id], lookups)

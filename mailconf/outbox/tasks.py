@@ -6,7 +6,8 @@ import logging
 from collections.abc import Sequence
 
 from celery import shared_task
-from django.db import transaction
+
+from servicedesk.kicks import kick_on_commit
 
 from .delivery import check_outbox_stuck, deliver_due, prune_sent
 
@@ -31,7 +32,6 @@ def prune_outbox() -> int:
 
 
 def schedule_delivery(ids: Sequence[int]) -> None:
-    """Ask a worker to deliver `ids` once the current transaction commits (beat retries what a
-    lost kick leaves behind)."""
-    ids = list(ids)
-    transaction.on_commit(lambda: deliver_outbox.delay(ids))
+    """Ask a worker to deliver `ids` once the current transaction commits: a kick, coalesced with
+    the others of the moment and never raising (beat's sweep delivers what a lost kick leaves)."""
+    kick_on_commit(deliver_outbox, ids)
