@@ -5,7 +5,8 @@ in the same transaction as the ticket or comment, so a crash before commit leave
 and the message still on the server. The server-side move/delete happens after commit, so a crash
 between the two leaves a done row whose message is still listed; the next poll sees the row and
 only acknowledges. A message re-listed under a new identity (IMAP UIDVALIDITY change, a copy
-delivered twice) is caught by the second key, the Message-ID, and counted as a duplicate.
+delivered twice) is caught by the second key, the Message-ID, and counted as a duplicate when its
+content matches too (a reused Message-ID on a different mail is imported: see dedupe.py).
 """
 
 from __future__ import annotations
