@@ -182,8 +182,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_INTERVAL = env.int("HEARTBEAT_INTERVAL", default=30)
-# Kicks (servicedesk/kicks.py) gathered this long (seconds) become one broker message per task.
-KICK_DEBOUNCE_SECONDS = env.float("KICK_DEBOUNCE_SECONDS", default=0.05)
+# Kicks (servicedesk/kicks.py): a lone one goes at once, then at most one broker message per task per
+# this many seconds carries what gathered meanwhile.
+KICK_DEBOUNCE_SECONDS = env.float("KICK_DEBOUNCE_SECONDS", default=0.25)
 # Beat runs the sweepers (notification journal, outbox) this often (seconds): what a lost kick left
 # is delivered within about this long once the broker is back.
 SWEEP_SECONDS = env.float("SWEEP_SECONDS", default=5.0)

@@ -16,8 +16,13 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="mailconf.deliver_outbox", ignore_result=True, acks_late=False)
 def deliver_outbox(ids: list[int] | None = None) -> dict[str, int]:
-    """Deliver the given outbox rows, or (from beat) everything due; then look for a stuck outbox."""
-    stats = deliver_due(ids=ids)
+    """A kick (`ids`: the rows it was sent for) or beat's sweep (None): deliver everything due.
+
+    A kick takes the other due rows too: they are due anyway, and one worker sending a burst over
+    one connection in batches beats one task per kick (kicks come in at most every
+    KICK_DEBOUNCE_SECONDS; other workers' kicks claim other batches with SKIP LOCKED meanwhile).
+    Only beat's sweep looks for a stuck outbox."""
+    stats = deliver_due()
     if ids is None:
         check_outbox_stuck()
     return stats.as_dict()

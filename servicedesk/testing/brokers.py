@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from kombu import pools
 
 from servicedesk import kicks
 from servicedesk.celery import app
@@ -28,10 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _reset_pools() -> None:
-    # Celery keeps its connection pools on private attributes; a new broker URL needs new pools.
-    pool = app.__dict__.get("_pool")
-    if pool is not None:
-        pool.force_close_all()
+    # Celery keeps its pools on private attributes and kombu in a registry keyed by the connection:
+    # a new broker URL needs both emptied (a closed pool left registered fails the next publish).
+    pools.reset()
     app.__dict__["_pool"] = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
