@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -54,6 +55,7 @@ class Lookups:
         self._rows: list[ProcessedMessage] = []
         self._ticket_type: object = _UNSET
         self._sequence = 0
+        self._candidates: list[int] = []
 
     # --- batch loading -------------------------------------------------------------------------
 
@@ -73,7 +75,16 @@ class Lookups:
             self._load_threads(refs)
         candidates: set[int | None] = {pk for p in parsed for pk in self.ticket_candidates(reference_ids(p))}
         candidates |= {p.ticket_number or find_ticket_tag(p.subject or "") for p in parsed}
-        self._load_tickets(sorted(pk for pk in candidates if pk is not None))
+        self._candidates = sorted(pk for pk in candidates if pk is not None)
+        self._load_tickets(self._candidates)
+
+    def lock_tickets(self) -> None:
+        """Lock the existing tickets the chunk may comment on, in id order, at the start of its
+        transaction. Comments lock their ticket (the `updated_at` stamp) in mail order; two workers
+        whose chunks answer the same tickets in different orders would otherwise deadlock, and
+        PostgreSQL would fail one of the messages."""
+        if self._candidates and connection.vendor == "postgresql":
+            list(Ticket.objects.select_for_update().filter(pk__in=self._candidates).order_by("pk").values_list("pk"))
 
     def _load_people(self, senders: list[str]) -> None:
         caches: tuple[tuple[type[Employee] | type[Contact], dict[str, Any]], ...] = (

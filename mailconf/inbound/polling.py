@@ -194,6 +194,7 @@ def _record_chunk(
     # The chunk's events are journaled together just before the commit (`journaled`), and handed
     # to the after-commit handlers together once it committed (`collected`).
     with events.collected(), transaction.atomic(), events.journaled():
+        lookups.lock_tickets()
         for msg in chunk:
             if msg.server_id in prepared:
                 entry = _record_new(conn, msg, prepared[msg.server_id], lookups)
