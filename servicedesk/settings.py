@@ -265,6 +265,9 @@ MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THR
 MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=20)
 MAIL_INCOMING_BATCH = env.int("MAIL_INCOMING_BATCH", default=1000)
 MAIL_INCOMING_COMMIT_EVERY = env.int("MAIL_INCOMING_COMMIT_EVERY", default=100)
+# `mail_idle` re-issues IMAP IDLE this often (seconds): the server reports new mail at once when IDLE
+# starts, while its own announcement during IDLE may come later (Dovecot: about 0.5 s).
+MAIL_IDLE_RECHECK_SECONDS = env.float("MAIL_IDLE_RECHECK_SECONDS", default=0.1)
 
 # --- Notifications (notifications/push.py, notifications/fanout.py) -------------------------
 # Without REDIS_URL the push stream polls the database this often (seconds).
