@@ -197,6 +197,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_INTERVAL = env.int("HEARTBEAT_INTERVAL", default=30)
+# Kicks (servicedesk/kicks.py): a lone one goes at once, then at most one broker message per task per
+# this many seconds carries what gathered meanwhile.
+KICK_DEBOUNCE_SECONDS = env.float("KICK_DEBOUNCE_SECONDS", default=0.25)
+# Beat runs the sweepers (notification journal, outbox) this often (seconds): what a lost kick left
+# is delivered within about this long once the broker is back.
+SWEEP_SECONDS = env.float("SWEEP_SECONDS", default=5.0)
 
 CACHES = {
     "default": (
@@ -272,9 +278,14 @@ MAIL_STUCK_ALERT_MINUTES = env.int("MAIL_STUCK_ALERT_MINUTES", default=60)
 MAIL_INCOMING_MAX_BYTES = env.int("MAIL_INCOMING_MAX_BYTES", default=25 * 1024 * 1024)
 MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR = env.int("MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR", default=20)
 MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THRESHOLD", default=3)
-MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=300)
+# A poller's lease on its mailbox (renewed by a heartbeat every third of it): a killed poller blocks
+# its mailbox at most this long.
+MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=20)
 MAIL_INCOMING_BATCH = env.int("MAIL_INCOMING_BATCH", default=1000)
 MAIL_INCOMING_COMMIT_EVERY = env.int("MAIL_INCOMING_COMMIT_EVERY", default=100)
+# `mail_idle` re-issues IMAP IDLE this often (seconds): the server reports new mail at once when IDLE
+# starts, while its own announcement during IDLE may come later (Dovecot: about 0.5 s).
+MAIL_IDLE_RECHECK_SECONDS = env.float("MAIL_IDLE_RECHECK_SECONDS", default=0.1)
 
 # --- Notifications (notifications/push.py, notifications/fanout.py) -------------------------
 # Without REDIS_URL the push stream polls the database this often (seconds).
@@ -312,6 +323,8 @@ MAIL_IDLE_EXTRA_WATCHERS = env.list("MAIL_IDLE_EXTRA_WATCHERS", default=["person
 PERSONALMAIL_IDLE_WORKERS = env.int("PERSONALMAIL_IDLE_WORKERS", default=4)
 # Feature switch: OAuth2 authorisation instead of a password (needs an OAuth2 application).
 PERSONALMAIL_OAUTH2 = env.bool("PERSONALMAIL_OAUTH2", default=False)
+# A journal row not fanned out this long after it was written (its kick lost) is taken up by the sweeper.
+NOTIFY_SWEEP_GRACE_SECONDS = env.float("NOTIFY_SWEEP_GRACE_SECONDS", default=10.0)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
@@ -347,10 +360,10 @@ CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "servicedesk-heartbeat": {"task": "servicedesk.heartbeat", "schedule": float(HEARTBEAT_INTERVAL)},
     # Retries and anything a lost kick left behind; the outbox is also kicked on every commit.
-    "mailconf-deliver-outbox": {"task": "mailconf.deliver_outbox", "schedule": 60.0},
+    "mailconf-deliver-outbox": {"task": "mailconf.deliver_outbox", "schedule": SWEEP_SECONDS},
     "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
-    "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
+    "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": SWEEP_SECONDS},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
     "mailconf-canary": {"task": "mailconf.canary_tick", "schedule": 60.0},

@@ -43,6 +43,7 @@ from servicedesk.services.follow_up import link_follow_up, resume_on_reply
 from servicedesk.services.tickets import NewFile, add_comment, create_ticket
 
 from .canary import recognise as recognise_canary
+from .dedupe import REUSED_NOTE, content_digest, same_mail
 from .ledger import Outcome
 from .lookups import Lookups, bare_id, reference_ids
 
@@ -91,18 +92,20 @@ def process_parsed(
     """Dedupe and act on a parsed message (see `process_raw`)."""
     single = lookups is None
     look = Lookups(connection) if lookups is None else lookups
-    earlier = look.earlier(entry.message_id, exclude_pk=entry.pk)
-    if earlier is not None:
-        return Outcome(
-            MailResult.DUPLICATE,
-            f"already processed as mail log entry {earlier.pk}",
-            ticket_id=earlier.ticket_id,
-            duplicate_of_id=earlier.pk,
-        )
+    namesakes = look.earlier(entry.message_id, exclude_pk=entry.pk)
+    for earlier in namesakes:
+        if same_mail(entry, earlier):
+            return Outcome(
+                MailResult.DUPLICATE,
+                f"already processed as mail log entry {earlier.pk}",
+                ticket_id=earlier.ticket_id,
+                duplicate_of_id=earlier.pk,
+            )
+    reused = REUSED_NOTE if namesakes else ""
     try:
         with look.tickets.item():
             outcome = act(connection, parsed, look)
-            outcome.reason = "; ".join(text for text in (outcome.reason, parsed.from_note) if text)
+            outcome.reason = "; ".join(text for text in (outcome.reason, parsed.from_note, reused) if text)
             if single:
                 look.tickets.flush()
             return outcome
@@ -121,6 +124,7 @@ def describe(entry: ProcessedMessage, parsed: ParsedMessage) -> None:
     if parsed.from_ is not None:
         entry.sender = parsed.from_.address[:320]
         entry.sender_name = (parsed.from_.name or "")[:255]
+    entry.content_digest = content_digest(parsed)
 
 
 def describe_headers_only(entry: ProcessedMessage, raw: bytes) -> None:
@@ -178,16 +182,19 @@ def find_ticket(parsed: ParsedMessage, sender: str, lookups: Lookups) -> Ticket 
     """
     ids = reference_ids(parsed)
     if ids:
-        ticket_id = lookups.ticket_for_references(ids)
-        ticket = lookups.ticket(ticket_id) if ticket_id is not None else None
-        if ticket is not None:
-            return ticket
+        found = [lookups.ticket(pk) for pk in lookups.ticket_candidates(ids)]
+        tickets = [ticket for ticket in found if ticket is not None]
+        if len(tickets) > 1:
+            # A reused Message-ID stands for several tickets: the one the sender takes part in.
+            for ticket in tickets:
+                if is_participant(ticket, sender, lookups):
+                    return ticket
+        if tickets:
+            return tickets[0]
     number = parsed.ticket_number or find_ticket_tag(parsed.subject or "")
-    if number is None:
-        return None
-    ticket = lookups.ticket(number)
-    if ticket is not None and is_participant(ticket, sender, lookups):
-        return ticket
+    tagged = lookups.ticket(number) if number is not None else None
+    if tagged is not None and is_participant(tagged, sender, lookups):
+        return tagged
     return None
 
 

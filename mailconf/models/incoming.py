@@ -224,6 +224,9 @@ class ProcessedMessage(models.Model):
     server_id = models.CharField(_("server identity"), max_length=500)
     folder = models.CharField(_("folder"), max_length=500, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=998, blank=True)
+    # What makes two mails with one Message-ID the same mail (see inbound/dedupe.py); empty when
+    # the message could not be parsed, and on rows recorded before it existed.
+    content_digest = models.CharField(_("content digest"), max_length=64, blank=True)
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     raw = models.FileField(_("raw message"), upload_to="mail/raw/%Y/%m/", max_length=300, blank=True)
     sender = models.CharField(_("sender"), max_length=320, blank=True)
