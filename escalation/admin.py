@@ -53,7 +53,7 @@ def _resync_after_commit() -> None:
     from .tasks import resync_task
 
     schemes.forget()
-    transaction.on_commit(lambda: resync_task.delay())
+    transaction.on_commit(lambda: resync_task.delay(), robust=True)
 
 
 class SchemeForm(forms.ModelForm):

@@ -206,7 +206,7 @@ def apply(plan: list[dict[str, Any]]) -> None:
         kept.append(_apply_scheme(entry).pk)
     EscalationScheme.objects.exclude(pk__in=kept).delete()
     scheme_cache.forget()
-    transaction.on_commit(lambda: resync_task.delay())
+    transaction.on_commit(lambda: resync_task.delay(), robust=True)
 
 
 def _apply_scheme(entry: dict[str, Any]) -> EscalationScheme:

@@ -3,6 +3,8 @@ the template editor with the event's placeholders, a preview from a real ticket 
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -351,7 +353,8 @@ class DeliveryInline(admin.TabularInline):
 class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
     list_display = ("created_at", "event_label", "ticket_number", "actor", "processed_at")
     list_filter = ("event",)
-    readonly_fields = ("event", "ticket", "actor", "data", "created_at", "processed_at")
+    readonly_fields = ("event", "ticket", "actor", "data_view", "created_at", "processed_at")
+    exclude = ("data",)  # shown as code by data_view
 
     @admin.display(description=_("event"), ordering="event")
     def event_label(self, obj: Occurrence) -> str:
@@ -361,6 +364,11 @@ class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_number(self, obj: Occurrence) -> str:
         return f"#{obj.ticket_id}" if obj.ticket_id else "—"
+
+    @admin.display(description=_("data"))
+    def data_view(self, obj: Occurrence) -> SafeString:
+        # The event's data is technical (keys are code names): shown as code, not as prose.
+        return format_html("<pre>{}</pre>", json.dumps(obj.data, ensure_ascii=False, indent=2, sort_keys=True))
 
     inlines = [DeliveryInline]
 

@@ -32,7 +32,7 @@ class NotificationsConfig(AppConfig):
 
         work_items.register()
         settings_io.register()
-        events.subscribe_many(handle_domain_events)
+        events.subscribe_journal(handle_domain_events)
         mail_signals.alert_raised.connect(connection_alert_raised, dispatch_uid="notifications-mail-alert")
         mail_signals.message_unprocessable.connect(message_unprocessable, dispatch_uid="notifications-unprocessable")
         post_migrate.connect(_install_defaults_into_empty_table, sender=self, dispatch_uid="notifications-defaults")

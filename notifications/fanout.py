@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -290,8 +290,13 @@ def fan_out(occurrence_id: int) -> list[Delivery]:
     return journal
 
 
-SWEEP_GRACE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
+
+
+def sweep_grace() -> timedelta:
+    """How long a fresh journal row waits for its kick before the sweeper takes it up. Short: a
+    second fan-out of the same row does nothing (`fan_out` claims it with SKIP LOCKED)."""
+    return timedelta(seconds=settings.NOTIFY_SWEEP_GRACE_SECONDS)
 
 
 def postpone(occurrence_id: int) -> None:
@@ -306,17 +311,21 @@ def postpone(occurrence_id: int) -> None:
 
 
 def due_occurrence_ids(limit: int = 100) -> list[int]:
-    """Occurrences whose task never ran (a lost broker message) or failed and is due again.
+    """Occurrences whose kick never arrived (broker down) or whose fan-out failed and is due again.
 
-    Each is claimed by pushing its next try forward first, so a second sweeper, or a crash in the
-    fan-out, cannot make it run in a tight loop.
+    Claimed in one short transaction: rows another sweeper holds are skipped (SKIP LOCKED), and
+    each claimed row's next try is pushed forward first, so a second sweeper, or a crash in the
+    fan-out, cannot make it run in a tight loop. Without SKIP LOCKED (SQLite) writers are
+    serialised anyway.
     """
     now = timezone.now()
-    claimed: list[int] = []
     candidates = Occurrence.objects.filter(
         processed_at__isnull=True, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
-    ).order_by("next_attempt_at")
-    for pk, due in candidates.values_list("pk", "next_attempt_at")[:limit]:
-        if Occurrence.objects.filter(pk=pk, next_attempt_at=due).update(next_attempt_at=now + SWEEP_GRACE):
-            claimed.append(pk)
+    ).order_by("next_attempt_at", "pk")
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        claimed = list(candidates.values_list("pk", flat=True)[:limit])
+        if claimed:
+            Occurrence.objects.filter(pk__in=claimed).update(next_attempt_at=now + sweep_grace())
     return claimed

@@ -247,7 +247,9 @@ class Delivery(models.Model):
         HELD = "held", _("Held for quiet hours, a digest or a burst")
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="deliveries")
-    action = models.ForeignKey(EventAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.ForeignKey(
+        EventAction, verbose_name=_("event action"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
     recipient = models.CharField(_("recipient"), max_length=320)
     ticket_id = models.BigIntegerField(_("ticket"), null=True, blank=True)

@@ -1,9 +1,9 @@
 """Public operations of the notifications app.
 
-- `handle_domain_events` is subscribed to `servicedesk.events`: it maps committed domain events onto
-  catalogue events, records an Occurrence per catalogue event in one INSERT and hands the fan-out
-  of all of them to one Celery task. It runs in the process that committed (a mail intake worker
-  files dozens of tickets per commit), so everything else happens in that task.
+- `handle_domain_events` is a journal handler of `servicedesk.events`: in the transaction of the
+  change it maps domain events onto catalogue events and records an Occurrence per catalogue event
+  in one INSERT (a mail intake chunk's events together); after commit one kick asks a worker for
+  the fan-out. The rows are the outbox: a lost kick (broker down) is made good by the sweeper.
 - `notify_event` is how other apps raise a catalogue event of their own (mail, escalation, telephony).
 - Preview, test sending, read marks and mutes serve the admin and the notification centre.
 """
@@ -18,15 +18,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from servicedesk import events
+from servicedesk.kicks import kick_on_commit
 from servicedesk.models import Comment, Ticket, TicketChannel, TicketStatus, User
 
 from . import catalogue, channels, work_items
 from .compose import MailFrame, Rendered, letter, render_template
 from .context import build_values
-from .fanout import SWEEP_GRACE
+from .fanout import sweep_grace
 from .mail import Letter, as_sent, enqueue
 from .models import EventAction, Notification, Occurrence, Preference
-from .tasks import fan_out_many_task, fan_out_task
+from .tasks import fan_out_many_task
 
 _REGISTERED_BY_CHANNEL: dict[str, str] = {
     TicketChannel.EMAIL: catalogue.TICKET_REGISTERED_EMAIL,
@@ -108,12 +109,12 @@ def catalogue_codes(event: events.DomainEvent, comments: Mapping[int, Comment] |
 
 
 def handle_domain_events(batch: list[events.DomainEvent]) -> None:
-    """Subscribed in NotificationsConfig.ready(); runs after the events' transactions committed.
+    """Journal handler (NotificationsConfig.ready): runs in the transaction of the change.
 
     Whatever the batch size it costs at most three queries (comments to classify, the events an
-    enabled action listens to, one INSERT of the occurrences) and one Celery task; matching,
-    recipients and rendering happen in that task. Occurrences are the durable record: should the
-    task be lost, the sweeper (`fan_out_due`) takes them up.
+    enabled action listens to, one INSERT of the occurrences) and one kick after commit; matching,
+    recipients and rendering happen in the kicked task. Occurrences are the durable record: should
+    the kick be lost, the sweeper (`fan_out_due`) takes them up.
     """
     comments = _comments_of(batch)
     wanted = [(code, event) for event in batch for code in catalogue_codes(event, comments)]
@@ -124,7 +125,7 @@ def handle_domain_events(batch: list[events.DomainEvent]) -> None:
         .values_list("event", flat=True)
         .distinct()
     )
-    due = timezone.now() + SWEEP_GRACE
+    due = timezone.now() + sweep_grace()
     rows = [
         Occurrence(
             event=code,
@@ -139,8 +140,7 @@ def handle_domain_events(batch: list[events.DomainEvent]) -> None:
     if not rows:
         return
     Occurrence.objects.bulk_create(rows)
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: fan_out_many_task.delay(ids))
+    kick_on_commit(fan_out_many_task, [row.pk for row in rows])
 
 
 def handle_domain_event(event: events.DomainEvent) -> None:
@@ -156,9 +156,9 @@ def record_occurrence(
     if not EventAction.objects.filter(event=code, enabled=True).exists():
         return None
     occurrence = Occurrence.objects.create(
-        event=code, ticket_id=ticket_id, actor_id=actor_id, data=data, next_attempt_at=timezone.now() + SWEEP_GRACE
+        event=code, ticket_id=ticket_id, actor_id=actor_id, data=data, next_attempt_at=timezone.now() + sweep_grace()
     )
-    transaction.on_commit(lambda: fan_out_task.delay(occurrence.pk))
+    kick_on_commit(fan_out_many_task, [occurrence.pk])
     return occurrence
 
 
@@ -203,7 +203,7 @@ def record_occurrences(items: Iterable[tuple[str, int | None, dict[str, Any]]]) 
     to `hold` deliveries to the recipients' working hours (see notifications.hold)."""
     now = timezone.now()
     rows = [
-        Occurrence(event=code, ticket_id=ticket_id, data=data, created_at=now, next_attempt_at=now + SWEEP_GRACE)
+        Occurrence(event=code, ticket_id=ticket_id, data=data, created_at=now, next_attempt_at=now + sweep_grace())
         for code, ticket_id, data in items
     ]
     if not rows:
@@ -212,8 +212,7 @@ def record_occurrences(items: Iterable[tuple[str, int | None, dict[str, Any]]]) 
         _insert_occurrences(rows)
     else:
         Occurrence.objects.bulk_create(rows)
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: fan_out_many_task.delay(ids))
+    kick_on_commit(fan_out_many_task, [row.pk for row in rows])
     return rows
 
 

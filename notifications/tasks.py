@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
+from django.conf import settings
 
 from . import quiet
 from .fanout import due_occurrence_ids, fan_out, postpone
@@ -35,15 +37,21 @@ def fan_out_many_task(occurrence_ids: list[int]) -> None:
 
 @shared_task(name="notifications.fan_out_due", ignore_result=True)
 def fan_out_due() -> int:
-    """Scheduled every minute: occurrences whose task was lost or failed. Returns how many ran."""
+    """Scheduled every SWEEP_SECONDS: occurrences whose kick was lost or whose fan-out failed,
+    batch after batch until none is due or the sweep's time is up. Returns how many ran."""
     done = 0
-    for occurrence_id in due_occurrence_ids():
-        try:
-            fan_out(occurrence_id)
-            done += 1
-        except Exception:  # one bad occurrence must not stop the others; it backs off
-            log.exception("fan-out of occurrence %s failed", occurrence_id)
-            postpone(occurrence_id)
+    deadline = time.monotonic() + max(1.0, float(settings.SWEEP_SECONDS) * 0.8)
+    while time.monotonic() < deadline:
+        claimed = due_occurrence_ids()
+        for occurrence_id in claimed:
+            try:
+                fan_out(occurrence_id)
+                done += 1
+            except Exception:  # one bad occurrence must not stop the others; it backs off
+                log.exception("fan-out of occurrence %s failed", occurrence_id)
+                postpone(occurrence_id)
+        if not claimed:
+            break
     return done
 
 

@@ -57,17 +57,31 @@ class Channel(filesystem.Channel):
         temporary = os.path.join(self.data_folder_out, f"{TEMPORARY_PREFIX}{name}.tmp")
         data = str_to_bytes(dumps(payload))
         try:
-            # No fsync: a broker message is only a kick, and sweepers redo what a lost kick left.
-            with open(temporary, "xb") as handle:
-                handle.write(data)
-            os.replace(temporary, final)
+            try:
+                self._write(temporary, final, data)
+            except FileNotFoundError:
+                # The folder was removed under us (a cleaned var/, a fresh checkout): make it again.
+                os.makedirs(self.data_folder_out, exist_ok=True)
+                self._write(temporary, final, data)
         except OSError as exc:
             _remove_quietly(temporary)
             raise ChannelError(f"Cannot add file {final!r} to directory") from exc
 
+    @staticmethod
+    def _write(temporary: str, final: str, data: bytes) -> None:
+        # No fsync: a broker message is only a kick, and sweepers redo what a lost kick left.
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+        os.replace(temporary, final)
+
     def _get(self, queue: str, timeout: float | None = None) -> Any:
         wanted = f"{queue}.msg"
-        for filename in sorted(os.listdir(self.data_folder_in)):
+        try:
+            names = os.listdir(self.data_folder_in)
+        except FileNotFoundError:
+            os.makedirs(self.data_folder_in, exist_ok=True)  # removed under us: empty until refilled
+            raise Empty() from None
+        for filename in sorted(names):
             if filename.partition(".")[2] != wanted:
                 continue
             claimed = os.path.join(self.claim_folder, filename)

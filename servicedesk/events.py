@@ -1,13 +1,21 @@
-"""Domain events: what happened to a ticket, announced after the transaction commits.
+"""Domain events: what happened to a ticket, journaled in its transaction and announced after commit.
 
-Service functions call `emit()`; other apps (notifications, escalation) `subscribe()` handlers at
-start-up (in their AppConfig.ready). Handlers run after commit, so they never see rolled-back
-changes; they should be quick (enqueue a Celery task) and must not raise: one failing handler is
-logged and the others still run.
+Service functions call `emit()`; other apps subscribe handlers at start-up (in their
+AppConfig.ready), of two kinds:
+
+- journal handlers (`subscribe_journal`) run inside the emitter's transaction and write the durable
+  rows the event causes (the notification journal): the rows commit with the change or not at all,
+  so nothing depends on a broker or a process being alive after the commit (a transactional outbox).
+  A journal handler failing fails the change, like any other write of it.
+- after-commit handlers (`subscribe`, `subscribe_many`) never see rolled-back changes; they should be
+  quick (a wake-up on Redis) and must not raise: one failing handler is logged, the others still run.
 
 Bulk work (mail intake files dozens of tickets per commit) runs inside `collected()`: events of
 the transactions committed in that block are handed over together when it ends, so a handler
 subscribed with `subscribe_many` pays its fixed cost (a query, a task) once per batch, not per event.
+Inside such a transaction `journaled()` does the same for the journal handlers: the events emitted
+in the block are journaled together when it ends, still before the commit, except those whose
+savepoint was rolled back meanwhile.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,7 @@ Handler = Callable[[DomainEvent], None]
 BatchHandler = Callable[[list[DomainEvent]], None]
 _handlers: list[Handler] = []
 _batch_handlers: list[BatchHandler] = []
+_journal_handlers: list[BatchHandler] = []
 # Per thread: the events held back by an open `collected()` block (None when none is open).
 _state = threading.local()
 
@@ -69,18 +78,76 @@ def subscribe_many(handler: BatchHandler) -> BatchHandler:
     return handler
 
 
+def subscribe_journal(handler: BatchHandler) -> BatchHandler:
+    """Register a handler that writes rows for events in the emitter's transaction (see above)."""
+    if handler not in _journal_handlers:
+        _journal_handlers.append(handler)
+    return handler
+
+
 def unsubscribe(handler: Handler | BatchHandler) -> None:
-    for registry in (_handlers, _batch_handlers):
+    for registry in (_handlers, _batch_handlers, _journal_handlers):
         if handler in registry:
             registry.remove(handler)  # type: ignore[arg-type]
 
 
+class _Dispatch:
+    """The on-commit callback of one event; `journaled()` finds its block's survivors by identity."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: DomainEvent) -> None:
+        self.event = event
+
+    def __call__(self) -> None:
+        dispatch(self.event)
+
+
 def emit(event: DomainEvent) -> None:
-    """Dispatch `event` once the current transaction commits (at once outside a transaction).
+    """Journal `event` now, in the current transaction (at the end of an open `journaled()` block),
+    and dispatch it to the after-commit handlers once the transaction commits.
 
     One on-commit callback per event, so an event emitted inside a savepoint that is rolled
-    back is dropped with it (Django discards that savepoint's callbacks)."""
-    transaction.on_commit(lambda: dispatch(event))
+    back is dropped with it (Django discards that savepoint's callbacks, and its journal rows
+    are rolled back with the savepoint)."""
+    callback = _Dispatch(event)
+    pending = getattr(_state, "journal", None)
+    if pending is not None and connection.in_atomic_block:
+        pending.append(callback)
+    else:
+        _journal([event])
+    transaction.on_commit(callback)
+
+
+def _journal(batch: list[DomainEvent]) -> None:
+    for handler in list(_journal_handlers):
+        handler(list(batch))
+
+
+@contextmanager
+def journaled() -> Iterator[None]:
+    """Journal the events emitted in the block together when it ends (inside the transaction).
+
+    Use it inside `transaction.atomic()` around bulk work: the journal handlers pay their fixed
+    cost once. Events of savepoints rolled back in the block are left out: what remains in the
+    connection's on-commit list is exactly what will commit. An exception skips the journal (the
+    transaction is being rolled back). Nested blocks join the outer one.
+    """
+    if getattr(_state, "journal", None) is not None:
+        yield
+        return
+    _state.journal = []
+    try:
+        yield
+    except BaseException:
+        _state.journal = None
+        raise
+    pending, _state.journal = _state.journal, None
+    if pending:
+        alive = {id(item[1]) for item in connection.run_on_commit}
+        survivors = [callback.event for callback in pending if id(callback) in alive]
+        if survivors:
+            _journal(survivors)
 
 
 @contextmanager

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "escalation",
     "webhooks",
     "telephony",
+    "personalmail",
     "ninja",
     "servicedesk.login_audit.LoginAuditConfig",  # django-axes, under a name of ours
 ]
@@ -196,6 +197,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_INTERVAL = env.int("HEARTBEAT_INTERVAL", default=30)
+# Kicks (servicedesk/kicks.py): a lone one goes at once, then at most one broker message per task per
+# this many seconds carries what gathered meanwhile.
+KICK_DEBOUNCE_SECONDS = env.float("KICK_DEBOUNCE_SECONDS", default=0.25)
+# Beat runs the sweepers (notification journal, outbox) this often (seconds): what a lost kick left
+# is delivered within about this long once the broker is back.
+SWEEP_SECONDS = env.float("SWEEP_SECONDS", default=5.0)
 
 CACHES = {
     "default": (
@@ -271,9 +278,14 @@ MAIL_STUCK_ALERT_MINUTES = env.int("MAIL_STUCK_ALERT_MINUTES", default=60)
 MAIL_INCOMING_MAX_BYTES = env.int("MAIL_INCOMING_MAX_BYTES", default=25 * 1024 * 1024)
 MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR = env.int("MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR", default=20)
 MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THRESHOLD", default=3)
-MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=300)
+# A poller's lease on its mailbox (renewed by a heartbeat every third of it): a killed poller blocks
+# its mailbox at most this long.
+MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=20)
 MAIL_INCOMING_BATCH = env.int("MAIL_INCOMING_BATCH", default=1000)
 MAIL_INCOMING_COMMIT_EVERY = env.int("MAIL_INCOMING_COMMIT_EVERY", default=100)
+# `mail_idle` re-issues IMAP IDLE this often (seconds): the server reports new mail at once when IDLE
+# starts, while its own announcement during IDLE may come later (Dovecot: about 0.5 s).
+MAIL_IDLE_RECHECK_SECONDS = env.float("MAIL_IDLE_RECHECK_SECONDS", default=0.1)
 
 # --- Notifications (notifications/push.py, notifications/fanout.py) -------------------------
 # Without REDIS_URL the push stream polls the database this often (seconds).
@@ -310,6 +322,25 @@ WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
+
+# --- Personal mailboxes (personalmail/) -------------------------------------------------------
+# Messages of a folder imported when it is synchronised for the first time (the newest ones).
+PERSONALMAIL_INITIAL_MESSAGES = env.int("PERSONALMAIL_INITIAL_MESSAGES", default=50)
+# Polling fallback: a mailbox not synchronised for this long is synchronised by beat (seconds).
+PERSONALMAIL_POLL_SECONDS = env.int("PERSONALMAIL_POLL_SECONDS", default=120)
+# Backoff after failures: base * 2^(failures-1), capped (seconds).
+PERSONALMAIL_RETRY_BASE_SECONDS = env.int("PERSONALMAIL_RETRY_BASE_SECONDS", default=30)
+PERSONALMAIL_RETRY_MAX_SECONDS = env.int("PERSONALMAIL_RETRY_MAX_SECONDS", default=1800)
+# Network failures in a row before the owner sees "connection lost" (a refused login: at once).
+PERSONALMAIL_BROKEN_AFTER = env.int("PERSONALMAIL_BROKEN_AFTER", default=3)
+# Watchers `manage.py mail_idle` runs besides the desk's own mailboxes (dotted paths of run()).
+MAIL_IDLE_EXTRA_WATCHERS = env.list("MAIL_IDLE_EXTRA_WATCHERS", default=["personalmail.idle.run"])
+# Worker threads that synchronise mailboxes woken by IDLE (the IDLE connections need none).
+PERSONALMAIL_IDLE_WORKERS = env.int("PERSONALMAIL_IDLE_WORKERS", default=4)
+# Feature switch: OAuth2 authorisation instead of a password (needs an OAuth2 application).
+PERSONALMAIL_OAUTH2 = env.bool("PERSONALMAIL_OAUTH2", default=False)
+# A journal row not fanned out this long after it was written (its kick lost) is taken up by the sweeper.
+NOTIFY_SWEEP_GRACE_SECONDS = env.float("NOTIFY_SWEEP_GRACE_SECONDS", default=10.0)
 
 # --- Telephony (telephony/) -------------------------------------------------------------------
 # Largest voicemail recording the PBX API accepts (bytes); bigger uploads get 413.
@@ -350,10 +381,10 @@ CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "servicedesk-heartbeat": {"task": "servicedesk.heartbeat", "schedule": float(HEARTBEAT_INTERVAL)},
     # Retries and anything a lost kick left behind; the outbox is also kicked on every commit.
-    "mailconf-deliver-outbox": {"task": "mailconf.deliver_outbox", "schedule": 60.0},
+    "mailconf-deliver-outbox": {"task": "mailconf.deliver_outbox", "schedule": SWEEP_SECONDS},
     "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
-    "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": 60.0},
+    "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": SWEEP_SECONDS},
     # Web Push and Telegram: retries and rows whose kick was lost (notifications/dispatch.py).
     "notifications-dispatch-due": {"task": "notifications.dispatch_due", "schedule": 60.0},
     # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
@@ -364,6 +395,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "webhooks-deliver-due": {"task": "webhooks.deliver", "schedule": 60.0},
     # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
+    # Polling fallback of personal mailboxes (personalmail/tasks.py); IDLE makes most of them instant.
+    "personalmail-sync-due": {"task": "personalmail.sync_due_mailboxes", "schedule": 30.0},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},
     # File imports whose task was lost (servicedesk/services/imports.py).

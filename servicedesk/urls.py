@@ -16,6 +16,7 @@ urlpatterns = [
     path("cabinet/", include("servicedesk.cabinet_urls")),
     path("org/", include("servicedesk.org_urls")),
     path("calls/", include("telephony.urls")),
+    path("mailbox/", include("personalmail.urls")),
     path("api/pbx/v1/", pbx_api.urls),
     path("", include("servicedesk.ui_urls")),
 ]

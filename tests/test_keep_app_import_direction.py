@@ -1,6 +1,6 @@
 """Imports between the apps point one way (docs/architecture.md, "The dependency rule"):
 
-    servicedesk  <-  mailconf  <-  notifications  <-  escalation, telephony, webhooks
+    servicedesk  <-  mailconf  <-  notifications  <-  escalation, telephony, webhooks, personalmail
 
 An app may import the apps to its left, never one to its right, and escalation and telephony
 know nothing of each other (nor of webhooks, which reaches mail only through the core's bridge). What crosses to the mail app goes through one bridge module per app
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ("servicedesk", "mailconf", "notifications", "escalation", "telephony", "webhooks")
+ORDER = ("servicedesk", "mailconf", "notifications", "escalation", "telephony", "webhooks", "personalmail")
 # Each app and the apps it may import.
 ALLOWED: dict[str, set[str]] = {
     "servicedesk": set(),
@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "escalation": {"servicedesk", "mailconf", "notifications"},
     "telephony": {"servicedesk", "mailconf", "notifications"},
     "webhooks": {"servicedesk", "notifications"},
+    "personalmail": {"servicedesk", "mailconf", "notifications"},
 }
 # (importing app, imported app) -> the only modules through which that crossing may happen (the
 # core's bridge is the one way it reaches up to the mail app: encryption, outbox, settings export).

@@ -13,5 +13,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("escalation", "0004_firing_acknowledged"), ("notifications", "0011_channel_twin_actions")]
+    dependencies = [("escalation", "0004_firing_acknowledged"), ("notifications", "0012_channel_twin_actions")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -89,6 +89,7 @@ class IncomingConnectionAdmin(ConnectionCardMixin, admin.ModelAdmin):
                     "unregistered",
                     "accept_unknown_replies",
                     "auto_replies",
+                    "closed_tickets",
                 )
             },
         ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 
-from mailconf.models import IncomingConnection, OutboxMessage, OutgoingConnection, ProcessedMessage
+from mailconf.models import IncomingConnection, MailCanary, OutboxMessage, OutgoingConnection, ProcessedMessage
 from servicedesk.admin_grammar import FEMININE, NEUTER, Noun, register_nouns
 
 register_nouns(
@@ -41,6 +41,13 @@ register_nouns(
             pgettext_lazy("accusative plural", "mail log entries"),
             pgettext_lazy("genitive", "mail log entry"),
             npgettext_lazy("count", "%(count)s mail log entry", "%(count)s mail log entries", "count"),
+            FEMININE,
+        ),
+        MailCanary: Noun(
+            pgettext_lazy("accusative", "mail canary"),
+            pgettext_lazy("accusative plural", "mail canaries"),
+            pgettext_lazy("genitive", "mail canary"),
+            npgettext_lazy("count", "%(count)s mail canary", "%(count)s mail canaries", "count"),
             FEMININE,
         ),
     }

@@ -71,6 +71,7 @@ def mailbox_settings(conn: IncomingConnection) -> ConnectionSettings:
         processed_folder=processed[0] if processed else None,
         error_folder=error[0] if error else None,
         max_message_bytes=settings.MAIL_INCOMING_MAX_BYTES,
+        idle_recheck_seconds=settings.MAIL_IDLE_RECHECK_SECONDS,
     )
 
 

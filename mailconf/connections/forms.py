@@ -57,7 +57,16 @@ INCOMING_FIELDS = (
     "interval",
     "enabled",
 )
-RULE_FIELDS = ("ticket_type", "service", "agreement", "team", "unregistered", "accept_unknown_replies", "auto_replies")
+RULE_FIELDS = (
+    "ticket_type",
+    "service",
+    "agreement",
+    "team",
+    "unregistered",
+    "accept_unknown_replies",
+    "auto_replies",
+    "closed_tickets",
+)
 SECRET_FIELDS = ("password", "client_secret")
 SEND_PARAMETERS = ("reply_to", "from_address", "sender_name")
 # A change to any of these makes the cached OAuth token useless.

@@ -15,14 +15,35 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
 
-from mailconf.models import IncomingConnection, MailResult, OutboxMessage, ProcessedMessage, RecipientStatus
-from mailconf.parsing import BounceRecipient, ParsedMessage, ParseError, find_ticket_tag, parse_message
-from servicedesk.models import Comment, Company, Contact, Employee, Ticket, TicketChannel, TicketWatcher
+from mailconf.models import (
+    ClosedTicketRule,
+    IncomingConnection,
+    MailResult,
+    OutboxKind,
+    OutboxMessage,
+    ProcessedMessage,
+    RecipientStatus,
+)
+from mailconf.outbox import enqueue_mail
+from mailconf.outbox.emails import render_email
+from mailconf.parsing import (
+    BounceRecipient,
+    ParsedMessage,
+    ParseError,
+    find_ticket_tag,
+    parse_message,
+    strip_ticket_tags,
+)
+from servicedesk.models import Comment, Company, Contact, Employee, Ticket, TicketChannel, TicketStatus, TicketWatcher
 from servicedesk.services.batch import SavepointNeeded
+from servicedesk.services.follow_up import link_follow_up, resume_on_reply
 from servicedesk.services.tickets import NewFile, add_comment, create_ticket
 
 from .canary import recognise as recognise_canary
+from .dedupe import REUSED_NOTE, content_digest, same_mail
 from .ledger import Outcome
 from .lookups import Lookups, bare_id, reference_ids
 
@@ -71,18 +92,20 @@ def process_parsed(
     """Dedupe and act on a parsed message (see `process_raw`)."""
     single = lookups is None
     look = Lookups(connection) if lookups is None else lookups
-    earlier = look.earlier(entry.message_id, exclude_pk=entry.pk)
-    if earlier is not None:
-        return Outcome(
-            MailResult.DUPLICATE,
-            f"already processed as mail log entry {earlier.pk}",
-            ticket_id=earlier.ticket_id,
-            duplicate_of_id=earlier.pk,
-        )
+    namesakes = look.earlier(entry.message_id, exclude_pk=entry.pk)
+    for earlier in namesakes:
+        if same_mail(entry, earlier):
+            return Outcome(
+                MailResult.DUPLICATE,
+                f"already processed as mail log entry {earlier.pk}",
+                ticket_id=earlier.ticket_id,
+                duplicate_of_id=earlier.pk,
+            )
+    reused = REUSED_NOTE if namesakes else ""
     try:
         with look.tickets.item():
             outcome = act(connection, parsed, look)
-            outcome.reason = "; ".join(text for text in (outcome.reason, parsed.from_note) if text)
+            outcome.reason = "; ".join(text for text in (outcome.reason, parsed.from_note, reused) if text)
             if single:
                 look.tickets.flush()
             return outcome
@@ -101,6 +124,7 @@ def describe(entry: ProcessedMessage, parsed: ParsedMessage) -> None:
     if parsed.from_ is not None:
         entry.sender = parsed.from_.address[:320]
         entry.sender_name = (parsed.from_.name or "")[:255]
+    entry.content_digest = content_digest(parsed)
 
 
 def describe_headers_only(entry: ProcessedMessage, raw: bytes) -> None:
@@ -158,27 +182,35 @@ def find_ticket(parsed: ParsedMessage, sender: str, lookups: Lookups) -> Ticket 
     """
     ids = reference_ids(parsed)
     if ids:
-        ticket_id = lookups.ticket_for_references(ids)
-        ticket = lookups.ticket(ticket_id) if ticket_id is not None else None
-        if ticket is not None:
-            return ticket
+        found = [lookups.ticket(pk) for pk in lookups.ticket_candidates(ids)]
+        tickets = [ticket for ticket in found if ticket is not None]
+        if len(tickets) > 1:
+            # A reused Message-ID stands for several tickets: the one the sender takes part in.
+            for ticket in tickets:
+                if is_participant(ticket, sender, lookups):
+                    return ticket
+        if tickets:
+            return tickets[0]
     number = parsed.ticket_number or find_ticket_tag(parsed.subject or "")
-    if number is None:
-        return None
-    ticket = lookups.ticket(number)
-    if ticket is not None and is_participant(ticket, sender, lookups):
-        return ticket
+    tagged = lookups.ticket(number) if number is not None else None
+    if tagged is not None and is_participant(tagged, sender, lookups):
+        return tagged
     return None
+
+
+def is_requester(ticket: Ticket, address: str) -> bool:
+    """Whether `address` is the ticket's requester (its address, or the requester person's)."""
+    requester = {ticket.requester_email.lower()}
+    for person in (ticket.requester_employee, ticket.requester_contact):
+        if person is not None and person.email:
+            requester.add(person.email.lower())
+    return address.lower() in requester
 
 
 def is_participant(ticket: Ticket, address: str, lookups: Lookups | None = None) -> bool:
     """Whether `address` is the ticket's requester or one of its watchers."""
     address = address.lower()
-    requester = {ticket.requester_email.lower()}
-    for person in (ticket.requester_employee, ticket.requester_contact):
-        if person is not None and person.email:
-            requester.add(person.email.lower())
-    if address in requester:
+    if is_requester(ticket, address):
         return True
     if lookups is not None:
         return address in lookups.watcher_addresses(ticket.pk)
@@ -220,8 +252,72 @@ def add_reply(
         return Outcome(
             MailResult.IGNORED, f"a reply to ticket #{ticket.pk} from an unknown sender {sender}", ticket_id=ticket.pk
         )
-    comment = _comment(ticket, parsed, sender, employee or contact, private=False, lookups=lookups)
-    return Outcome(MailResult.COMMENT, "", ticket_id=ticket.pk, comment_id=comment.pk)
+    person = employee or contact
+    if ticket.is_final:
+        return _reply_to_final(connection, parsed, ticket, sender, person, known=known, lookups=lookups)
+    comment = _comment(ticket, parsed, sender, person, private=False, lookups=lookups)
+    note = ""
+    # Only the requester's answer resumes the ticket: a watcher's "thanks" to a solved ticket must
+    # not reopen it (staff can, on the card).
+    old = ticket.status
+    if is_requester(ticket, sender) and resume_on_reply(ticket=ticket, actor=getattr(person, "user", None)):
+        note = f"the requester's reply resumed the ticket ({old} → {ticket.status})"
+    return Outcome(MailResult.COMMENT, note, ticket_id=ticket.pk, comment_id=comment.pk)
+
+
+def _reply_to_final(
+    connection: IncomingConnection,
+    parsed: ParsedMessage,
+    ticket: Ticket,
+    sender: str,
+    person: Employee | Contact | None,
+    *,
+    known: bool,
+    lookups: Lookups,
+) -> Outcome:
+    """A reply to a closed or cancelled ticket, per the connection's rule; the ticket itself never changes."""
+    rule = connection.closed_tickets
+    if rule == ClosedTicketRule.COMMENT:
+        comment = _comment(ticket, parsed, sender, person, private=False, lookups=lookups)
+        reason = f"ticket #{ticket.pk} is {ticket.status}: added without reopening"
+        return Outcome(MailResult.COMMENT, reason, ticket_id=ticket.pk, comment_id=comment.pk)
+    if rule == ClosedTicketRule.REJECT:
+        # Answering a stranger would make us a backscatter source: only people we know are told.
+        if known:
+            refuse_reply(parsed, ticket, sender, person)
+        told = "refused with a reply mail" if known else "refused (unknown sender, no reply mail)"
+        return Outcome(
+            MailResult.IGNORED, f"a reply to {ticket.status} ticket #{ticket.pk}: {told}", ticket_id=ticket.pk
+        )
+    return open_ticket(connection, parsed, sender, lookups, follow_up_of=ticket)
+
+
+def refuse_reply(parsed: ParsedMessage, ticket: Ticket, sender: str, person: Employee | Contact | None) -> None:
+    """Tell the sender, in their language, that the ticket is final and how to raise the matter again."""
+    user = getattr(person, "user", None)
+    language = getattr(person, "language", "") or getattr(user, "language", "") or settings.LANGUAGE_CODE
+    context = {
+        "number": ticket.pk,
+        "ticket_subject": ticket.subject,
+        "cancelled": ticket.status == TicketStatus.CANCELLED,
+        "message_subject": parsed.subject or "",
+    }
+    with translation.override(language):
+        subject, text, html = render_email("closed_ticket_reply", context)
+    # Threaded under the client's message; kind "system", not "reply": a reply is a person's and
+    # goes without Auto-Submitted, while this one must carry it so that no auto-responder answers.
+    thread = [f"<{x}>" for x in (*map(bare_id, parsed.references), bare_id(parsed.message_id)) if x]
+    enqueue_mail(
+        to=[sender],
+        subject=subject,
+        text=text,
+        html=html,
+        kind=OutboxKind.SYSTEM,
+        ticket_id=ticket.pk,
+        in_reply_to=thread[-1] if thread else "",
+        references=thread,
+        auto_submitted=True,
+    )
 
 
 def _comment(
@@ -259,7 +355,7 @@ def _auto_reply(
     reason = parsed.auto_reason or "automatic reply"
     if ticket is None:
         return Outcome(MailResult.IGNORED, f"automatic reply ({reason}) to no known ticket")
-    if connection.auto_replies != "comment":
+    if connection.auto_replies != "comment" or ticket.is_final:  # a final ticket accepts no comments
         return Outcome(MailResult.IGNORED, f"automatic reply ({reason}) to ticket #{ticket.pk}", ticket_id=ticket.pk)
     sender = parsed.from_.address if parsed.from_ is not None else ""
     comment = _comment(ticket, parsed, sender, None, private=True, lookups=lookups)
@@ -282,7 +378,15 @@ def attachment_files(parsed: ParsedMessage) -> list[NewFile]:
 # --- new tickets -------------------------------------------------------------------------------
 
 
-def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: str, lookups: Lookups) -> Outcome:
+def open_ticket(
+    connection: IncomingConnection,
+    parsed: ParsedMessage,
+    sender: str,
+    lookups: Lookups,
+    *,
+    follow_up_of: Ticket | None = None,
+) -> Outcome:
+    """A new ticket from the message; with `follow_up_of`, the follow-up of that final ticket."""
     limit = settings.MAIL_INCOMING_TICKETS_PER_SENDER_PER_HOUR
     if limit and lookups.recent_tickets(sender) >= limit:
         return Outcome(MailResult.IGNORED, f"{sender} opened {limit} tickets within an hour (rate limit)")
@@ -298,11 +402,15 @@ def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: s
     if ticket_type is None:
         return Outcome(MailResult.ERROR, "no active ticket type exists")
     person = employee or contact
+    subject, description = parsed.subject.strip(), parsed.text or ""
+    if follow_up_of is not None:
+        subject, description = strip_ticket_tags(subject), follow_up_description(follow_up_of, parsed)
+    actor = getattr(person, "user", None)
     ticket = create_ticket(
-        actor=getattr(person, "user", None),
+        actor=actor,
         ticket_type=ticket_type,
-        subject=parsed.subject.strip() or "(no subject)",
-        description=parsed.text or "",
+        subject=subject or "(no subject)",
+        description=description,
         service=connection.service,
         agreement=connection.agreement,
         requester_employee=employee,
@@ -313,8 +421,26 @@ def open_ticket(connection: IncomingConnection, parsed: ParsedMessage, sender: s
         channel=TicketChannel.EMAIL,
         files=attachment_files(parsed),
     )
+    if follow_up_of is None:
+        lookups.new_ticket(ticket)
+        return Outcome(MailResult.TICKET, "", ticket_id=ticket.pk)
+    link_follow_up(ticket=ticket, original=follow_up_of, actor=actor)
     lookups.new_ticket(ticket)
-    return Outcome(MailResult.TICKET, "", ticket_id=ticket.pk)
+    return Outcome(
+        MailResult.TICKET, f"follow-up of {follow_up_of.status} ticket #{follow_up_of.pk}", ticket_id=ticket.pk
+    )
+
+
+def follow_up_description(original: Ticket, parsed: ParsedMessage) -> str:
+    """The new text of the reply (its quoted history belongs to the old ticket) under a line naming
+    that ticket, in the installation's language: the description is written once for everybody."""
+    body = (parsed.reply_text or parsed.text or "").strip()
+    with translation.override(settings.LANGUAGE_CODE):
+        line = gettext("Follow-up of #%(number)s “%(subject)s”.") % {
+            "number": original.pk,
+            "subject": original.subject,
+        }
+    return f"{line}\n\n{body}" if body else line
 
 
 def _new_contact(parsed: ParsedMessage, sender: str) -> Contact | None:

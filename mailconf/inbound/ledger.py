@@ -48,10 +48,11 @@ def read_raw(entry: ProcessedMessage) -> bytes:
 
 def find_processed_by_message_id(
     connection: IncomingConnection, message_id: str, *, exclude_pk: int | None = None
-) -> ProcessedMessage | None:
-    """An earlier, finished ledger row of the same connection with this Message-ID (dedupe key 2)."""
+) -> list[ProcessedMessage]:
+    """The earlier, finished ledger rows of the same connection with this Message-ID, oldest first
+    (candidates for dedupe key 2; see dedupe.same_mail)."""
     if not message_id:
-        return None
+        return []
     rows = ProcessedMessage.objects.filter(
         connection=connection,
         message_id=message_id,
@@ -59,7 +60,7 @@ def find_processed_by_message_id(
     )
     if exclude_pk is not None:
         rows = rows.exclude(pk=exclude_pk)
-    return rows.order_by("pk").first()
+    return list(rows.order_by("pk")[:50])
 
 
 def apply_outcome(entry: ProcessedMessage, outcome: Outcome, *, save: bool = True) -> None:
@@ -90,6 +91,7 @@ def apply_outcome(entry: ProcessedMessage, outcome: Outcome, *, save: bool = Tru
             "bounce",
             "processed_at",
             "message_id",
+            "content_digest",
             "sender",
             "sender_name",
             "subject",

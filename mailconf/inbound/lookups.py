@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -43,16 +44,18 @@ class Lookups:
         self._employees: dict[str, Employee | None] = {}
         self._contacts: dict[str, Contact | None] = {}
         self._recent: dict[str, int] = {}
-        self._earlier: dict[str, ProcessedMessage | None] = {}
-        # message id -> (rank, ticket id): outbox rows rank by pk, newer ledger rows win.
+        self._earlier: dict[str, list[ProcessedMessage]] = {}
+        # message id -> (rank, ticket id): outbox rows rank by pk, newer ledger rows win. A reused
+        # Message-ID can stand for several tickets: every one is kept (see ticket_candidates).
         self._outbox: dict[str, tuple[int, int]] = {}
-        self._processed: dict[str, tuple[int, int]] = {}
+        self._processed: dict[str, list[tuple[int, int]]] = {}
         self._known_refs: set[str] = set()
         self._ticket_rows: dict[int, Ticket | None] = {}
         self._watchers: dict[int, set[str]] = {}
         self._rows: list[ProcessedMessage] = []
         self._ticket_type: object = _UNSET
         self._sequence = 0
+        self._candidates: list[int] = []
 
     # --- batch loading -------------------------------------------------------------------------
 
@@ -65,12 +68,23 @@ class Lookups:
         ids = sorted({bare_id(p.message_id) for p in parsed} - {""})
         if ids:
             self._load_earlier(ids)
-        refs = sorted({ref for p in parsed for ref in reference_ids(p)})
+        # The chunk's own IDs too: a mail recorded in this chunk then joins what is stored under
+        # its (possibly reused) ID without a query of its own.
+        refs = sorted({ref for p in parsed for ref in reference_ids(p)} | set(ids))
         if refs:
             self._load_threads(refs)
-        candidates = {self.ticket_for_references(reference_ids(p)) for p in parsed if reference_ids(p)}
+        candidates: set[int | None] = {pk for p in parsed for pk in self.ticket_candidates(reference_ids(p))}
         candidates |= {p.ticket_number or find_ticket_tag(p.subject or "") for p in parsed}
-        self._load_tickets(sorted(pk for pk in candidates if pk is not None))
+        self._candidates = sorted(pk for pk in candidates if pk is not None)
+        self._load_tickets(self._candidates)
+
+    def lock_tickets(self) -> None:
+        """Lock the existing tickets the chunk may comment on, in id order, at the start of its
+        transaction. Comments lock their ticket (the `updated_at` stamp) in mail order; two workers
+        whose chunks answer the same tickets in different orders would otherwise deadlock, and
+        PostgreSQL would fail one of the messages."""
+        if self._candidates and connection.vendor == "postgresql":
+            list(Ticket.objects.select_for_update().filter(pk__in=self._candidates).order_by("pk").values_list("pk"))
 
     def _load_people(self, senders: list[str]) -> None:
         caches: tuple[tuple[type[Employee] | type[Contact], dict[str, Any]], ...] = (
@@ -104,10 +118,10 @@ class Lookups:
         rows = ProcessedMessage.objects.filter(
             connection=self.connection, message_id__in=ids, result__in=FINISHED
         ).order_by("pk")
-        for row in rows:
-            self._earlier.setdefault(row.message_id, row)
         for message_id in ids:
-            self._earlier.setdefault(message_id, None)
+            self._earlier.setdefault(message_id, [])
+        for row in rows:
+            self._earlier[row.message_id].append(row)
 
     def _load_threads(self, refs: list[str]) -> None:
         variants = refs + [f"<{x}>" for x in refs]
@@ -118,8 +132,7 @@ class Lookups:
                 self._outbox[key] = (pk, ticket_id)
         processed = ProcessedMessage.objects.filter(message_id__in=refs, ticket__isnull=False)
         for pk, message_id, ticket_id in processed.values_list("pk", "message_id", "ticket_id"):
-            if pk > self._processed.get(message_id, (-1, 0))[0]:
-                self._processed[message_id] = (pk, ticket_id)
+            self._processed.setdefault(message_id, []).append((pk, ticket_id))
         self._known_refs.update(refs)
 
     def _load_tickets(self, pks: list[int]) -> None:
@@ -167,27 +180,34 @@ class Lookups:
             ).count()
         return self._recent[key]
 
-    def earlier(self, message_id: str, *, exclude_pk: int | None = None) -> ProcessedMessage | None:
-        """The first finished ledger row of this connection with the Message-ID (dedupe key 2)."""
+    def earlier(self, message_id: str, *, exclude_pk: int | None = None) -> list[ProcessedMessage]:
+        """The finished ledger rows of this connection with the Message-ID, oldest first (dedupe key 2)."""
         if not message_id:
-            return None
+            return []
         if exclude_pk is None and message_id in self._earlier:
             found = self._earlier[message_id]
-            if found is not None and found.pk is None:
+            if any(row.pk is None for row in found):
                 self.save_rows()  # a copy within the chunk: its duplicate row names it by id
             return found
         return find_processed_by_message_id(self.connection, message_id, exclude_pk=exclude_pk)
 
     def ticket_for_references(self, ids: list[str]) -> int | None:
         """The ticket an outbox message (newest first), else a recorded incoming one, belongs to."""
+        candidates = self.ticket_candidates(ids)
+        return candidates[0] if candidates else None
+
+    def ticket_candidates(self, ids: list[str]) -> list[int]:
+        """Tickets the references point to, best first: our own outbox messages (their IDs are
+        ours, so unique), newest first; then recorded incoming mail, newest first (more than one
+        when a Message-ID was reused by different mails)."""
         missing = [x for x in ids if x not in self._known_refs]
         if missing:
             self._load_threads(missing)
-        for cache in (self._outbox, self._processed):
-            found = [cache[x] for x in ids if x in cache]
-            if found:
-                return max(found)[1]
-        return None
+        ours = sorted((self._outbox[x] for x in ids if x in self._outbox), reverse=True)
+        theirs = sorted((pair for x in ids for pair in self._processed.get(x, ())), reverse=True)
+        if ours:
+            return _unique([ticket_id for _rank, ticket_id in ours])
+        return _unique([ticket_id for _rank, ticket_id in theirs])
 
     def ticket(self, pk: int) -> Ticket | None:
         if pk not in self._ticket_rows:
@@ -237,10 +257,16 @@ class Lookups:
             self._recent[entry.sender.lower()] = self.recent_tickets(entry.sender) + 1
         if not entry.message_id or entry.result not in FINISHED:
             return
-        if self._earlier.get(entry.message_id) is None:
-            self._earlier[entry.message_id] = entry
+        if entry.message_id not in self._earlier:
+            self._load_earlier([entry.message_id])
+        self._earlier[entry.message_id].append(entry)
         if entry.ticket_id is not None:
             # Ranked above every stored row: it is the newest ledger row with this Message-ID.
+            if entry.message_id not in self._known_refs:
+                self._load_threads([entry.message_id])
             self._sequence += 1
-            self._processed[entry.message_id] = (1 << 62) + self._sequence, entry.ticket_id
-            self._known_refs.add(entry.message_id)
+            self._processed.setdefault(entry.message_id, []).append(((1 << 62) + self._sequence, entry.ticket_id))
+
+
+def _unique(ids: list[int]) -> list[int]:
+    return list(dict.fromkeys(ids))

@@ -5,16 +5,13 @@ in the same transaction as the ticket or comment, so a crash before commit leave
 and the message still on the server. The server-side move/delete happens after commit, so a crash
 between the two leaves a done row whose message is still listed; the next poll sees the row and
 only acknowledges. A message re-listed under a new identity (IMAP UIDVALIDITY change, a copy
-delivered twice) is caught by the second key, the Message-ID, and counted as a duplicate.
+delivered twice) is caught by the second key, the Message-ID, and counted as a duplicate when its
+content matches too (a reused Message-ID on a different mail is imported: see dedupe.py).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -36,6 +33,7 @@ from servicedesk import events
 from servicedesk.services.batch import SavepointNeeded
 
 from .intake import parse_raw, process_parsed
+from .lease import Heartbeat, LeaseLost, claim, release, renew, worker_identity
 from .ledger import Outcome, apply_outcome, mark_acknowledged, store_raw
 from .lookups import Lookups
 
@@ -79,43 +77,6 @@ class PollCounts:
         return asdict(self)
 
 
-class LeaseLost(Exception):
-    """Another worker took the connection over (our lease expired); stop without acknowledging more."""
-
-
-def lease_seconds() -> int:
-    return settings.MAIL_INCOMING_LEASE_SECONDS
-
-
-def worker_identity() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"[:100]
-
-
-def claim(connection_id: int, owner: str) -> bool:
-    """Take the connection's lease with a conditional UPDATE; False when another worker holds it."""
-    now = timezone.now()
-    return bool(
-        IncomingConnection.objects.filter(pk=connection_id)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=now + timedelta(seconds=lease_seconds()), locked_by=owner)
-    )
-
-
-def renew(connection_id: int, owner: str) -> None:
-    now = timezone.now()
-    renewed = IncomingConnection.objects.filter(pk=connection_id, locked_by=owner).update(
-        locked_until=now + timedelta(seconds=lease_seconds())
-    )
-    if not renewed:
-        raise LeaseLost(f"lease on incoming connection {connection_id} lost")
-
-
-def release(connection_id: int, owner: str, *, next_poll_in: float) -> None:
-    IncomingConnection.objects.filter(pk=connection_id, locked_by=owner).update(
-        locked_until=None, locked_by="", next_poll_at=timezone.now() + timedelta(seconds=next_poll_in)
-    )
-
-
 def poll_connection(connection_id: int, *, batch: int | None = None) -> PollCounts | None:
     """Process what waits in the connection's folders; None when another worker is polling it.
 
@@ -130,7 +91,7 @@ def poll_connection(connection_id: int, *, batch: int | None = None) -> PollCoun
     limit = batch or settings.MAIL_INCOMING_BATCH
     next_poll_in: float = conn.interval
     try:
-        with open_mailbox(conn) as box:
+        with Heartbeat(connection_id, owner), open_mailbox(conn) as box:
             more = _poll_folders(conn, box, counts, owner, limit)
         record_result(conn, None)
         if more:
@@ -232,7 +193,10 @@ def _record_chunk(
     lookups.prefetch([item for _entry, item in prepared.values() if isinstance(item, ParsedMessage)])
     listed: list[tuple[RemoteMessage, ProcessedMessage]] = []
     new: list[ProcessedMessage] = []
-    with events.collected(), transaction.atomic():
+    # The chunk's events are journaled together just before the commit (`journaled`), and handed
+    # to the after-commit handlers together once it committed (`collected`).
+    with events.collected(), transaction.atomic(), events.journaled():
+        lookups.lock_tickets()
         for msg in chunk:
             if msg.server_id in prepared:
                 entry = _record_new(conn, msg, prepared[msg.server_id], lookups)

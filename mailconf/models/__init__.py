@@ -7,6 +7,7 @@ from .canary import CanaryProbe, CanaryState, MailCanary
 from .incoming import (
     DONE_RESULTS,
     AutoReplyAction,
+    ClosedTicketRule,
     IncomingConnection,
     IncomingProtocol,
     MailResult,
@@ -22,6 +23,7 @@ __all__ = [
     "MailCanary",
     "DONE_RESULTS",
     "AutoReplyAction",
+    "ClosedTicketRule",
     "IncomingConnection",
     "IncomingProtocol",
     "MailResult",

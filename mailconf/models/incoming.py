@@ -34,6 +34,15 @@ class UnregisteredRule(models.TextChoices):
     CONTACT = "contact", _("register and create a contact in the company matched by mail domain")
 
 
+class ClosedTicketRule(models.TextChoices):
+    """What a client's reply to a closed or cancelled ticket becomes (Zammad's "follow-up possible",
+    OTRS's follow-up options). A final ticket itself is never changed by it."""
+
+    NEW_TICKET = "new_ticket", _("register a new ticket linked to the closed one")
+    COMMENT = "comment", _("add a comment without reopening")
+    REJECT = "reject", _("refuse with a reply mail")
+
+
 class IncomingConnection(MailConnection):
     """One mailbox the product reads ("System settings → Mail → Connection parameters → Incoming mail").
 
@@ -140,6 +149,16 @@ class IncomingConnection(MailConnection):
         choices=AutoReplyAction.choices,
         default="comment",
     )
+    closed_tickets = models.CharField(
+        _("replies to closed tickets"),
+        max_length=16,
+        choices=ClosedTicketRule.choices,
+        default=ClosedTicketRule.NEW_TICKET,
+        help_text=_(
+            "A reply to a closed or cancelled ticket never changes it. A reply to a resolved ticket "
+            "from its requester reopens it (Resumed); a reply to a waiting one puts it back in progress."
+        ),
+    )
 
     # --- status, written by "Check" and by every poll -----------------------------------------------
     last_error = models.TextField(_("server message"), blank=True, editable=False)
@@ -205,6 +224,9 @@ class ProcessedMessage(models.Model):
     server_id = models.CharField(_("server identity"), max_length=500)
     folder = models.CharField(_("folder"), max_length=500, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=998, blank=True)
+    # What makes two mails with one Message-ID the same mail (see inbound/dedupe.py); empty when
+    # the message could not be parsed, and on rows recorded before it existed.
+    content_digest = models.CharField(_("content digest"), max_length=64, blank=True)
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     raw = models.FileField(_("raw message"), upload_to="mail/raw/%Y/%m/", max_length=300, blank=True)
     sender = models.CharField(_("sender"), max_length=320, blank=True)

@@ -46,7 +46,9 @@ class OutgoingConnection(MailConnection):
     reply_to = models.EmailField(_("support desk e-mail address (Reply-To)"), blank=True)
     sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
     signature = models.TextField(_("signature for notifications"), blank=True)
-    notify_unregistered = models.BooleanField(_("send notifications to unregistered users"), default=False)
+    # On by default: the base agreement lets anybody register a ticket by e-mail, and such a person
+    # must learn the ticket's number and read the public replies. A technologist may turn it off.
+    notify_unregistered = models.BooleanField(_("send notifications to unregistered users"), default=True)
     notifications_enabled = models.BooleanField(
         _("use e-mail notifications"),
         default=True,

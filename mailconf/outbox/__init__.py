@@ -22,19 +22,27 @@ Public API (import from `mailconf.outbox`):
 - `deliver_due(ids=None)`, `resend_messages(ids)`, `cancel_messages(ids)`, `prune_sent()`,
   `outbox_summary()`, `check_outbox_stuck()`: delivery and the technologists' actions.
 - `schedule_delivery(ids)`: ask a worker to deliver rows after commit.
+- `MessageSpec`, `build_message(spec)`, `make_message_id(domain)`, `valid_message_ids(values)`,
+  `with_signature(text, html, signature)`: the MIME builder itself, for mail sent through another
+  transport than the outbox's (personal mailboxes).
 """
 
 from __future__ import annotations
 
-from .compose import body_as_sent, ticket_subject_tag, ticket_thread_headers
+from .compose import body_as_sent, ticket_subject_tag, ticket_thread_headers, with_signature
 from .delivery import DeliveryStats, check_outbox_stuck, deliver_due, outbox_summary, prune_sent
 from .emails import send_code_mail, send_test_mail
 from .enqueue import cancel_messages, enqueue_mail, enqueue_mail_many, resend_messages
-from .mime import OutgoingAttachment
+from .mime import MessageSpec, OutgoingAttachment, build_message, make_message_id, valid_message_ids
 from .tasks import schedule_delivery
 
 __all__ = [
     "DeliveryStats",
+    "MessageSpec",
+    "build_message",
+    "make_message_id",
+    "valid_message_ids",
+    "with_signature",
     "OutgoingAttachment",
     "cancel_messages",
     "check_outbox_stuck",

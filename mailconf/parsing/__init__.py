@@ -42,8 +42,8 @@ against it):
     diagnostic), ``failed_recipients``, ``original_message_id`` (the Message-ID of our
     returned message, to mark the outbox row).
 
-Helpers and constants: ``find_ticket_tag(subject) -> int | None``, ``REPLY_MARKER`` (the line
-notification templates put above quoted history), ``ORIGIN_HEADER`` (the header our outgoing
+Helpers and constants: ``find_ticket_tag(subject) -> int | None``, ``strip_ticket_tags(subject)``,
+``REPLY_MARKER`` (the line notification templates put above quoted history), ``ORIGIN_HEADER`` (the header our outgoing
 mail carries so it is recognised when it loops back).
 """
 
@@ -54,7 +54,7 @@ from .limits import DEFAULT_MAX_SIZE
 from .model import Address, BounceInfo, BounceRecipient, ParsedAttachment, ParsedMessage, ParseError
 from .parser import parse_message
 from .quoting import REPLY_MARKER, REPLY_MARKERS, trim_reply
-from .tags import find_ticket_tag
+from .tags import find_ticket_tag, strip_ticket_tags
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
@@ -68,6 +68,7 @@ __all__ = [
     "ParsedAttachment",
     "ParsedMessage",
     "find_ticket_tag",
+    "strip_ticket_tags",
     "parse_message",
     "trim_reply",
 ]

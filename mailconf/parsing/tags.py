@@ -22,3 +22,9 @@ def find_ticket_tag(subject: str | None) -> int | None:
         return None
     number = int(match.group(1))
     return number if number > 0 else None
+
+
+def strip_ticket_tags(subject: str) -> str:
+    """``subject`` without its ``[#NNN]`` tags and the spaces they leave (a follow-up ticket's
+    subject must not name the closed ticket's number: replies would be threaded onto that one)."""
+    return " ".join(_TAG.sub(" ", unicodedata.normalize("NFKC", subject)).split())

@@ -51,6 +51,9 @@ class ConnectionSettings:
     processed_folder: FolderParts | None = None
     error_folder: FolderParts | None = None
     max_message_bytes: int | None = None
+    # How long one IMAP IDLE round waits before it is re-issued (the server reports new mail when
+    # IDLE starts, so this bounds how late an announcement the server delays can be seen).
+    idle_recheck_seconds: float = 8 * 60
 
 
 @dataclass(frozen=True)

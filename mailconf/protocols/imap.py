@@ -7,11 +7,12 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
+from typing import Self
 
 from imapclient import DELETED, IMAPClient
 from imapclient import exceptions as imap_errors
 
-from .base import CheckReport
+from .base import CheckReport, ConnectionSettings
 from .errors import Reason, TransportError
 from .incoming import (
     INCOMING_PROTOCOLS,
@@ -38,8 +39,16 @@ class ImapConfig(ServerMailboxConfig):
     """An IMAP mailbox; ``idle_renew_seconds`` is how often a waiting IDLE is re-issued."""
 
     # RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; NAT boxes and some servers drop
-    # idle connections much sooner, so we renew well before that.
+    # idle connections much sooner, so we renew well before that. Stored mailboxes renew far more
+    # often (MAIL_IDLE_RECHECK_SECONDS): servers delay their announcement (Dovecot by about half a
+    # second), but report new mail at once when an IDLE starts.
     idle_renew_seconds: float = 8 * 60
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> Self:
+        config = super().from_settings(settings)
+        config.idle_renew_seconds = settings.idle_recheck_seconds
+        return config
 
 
 @INCOMING_PROTOCOLS.register

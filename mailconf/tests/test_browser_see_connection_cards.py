@@ -145,3 +145,33 @@ def test_outbox_column_is_labelled(cast: Cast, live_server, browser_session, lan
     headers = [h.strip().upper() for h in page.locator("#result_list thead th").all_inner_texts()]
     assert header in headers and "TO DISPLAY" not in headers
     shot(page, f"outbox-list-{language}", full_page=False)
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "default"),
+    [
+        ("ru", "Ответы на закрытые заявки", "зарегистрировать новую заявку, связанную с закрытой"),
+        ("en", "Replies to closed tickets", "register a new ticket linked to the closed one"),
+    ],
+)
+def test_incoming_card_shows_what_replies_to_closed_tickets_become(
+    cast: Cast, live_server, browser_session, language: str, label: str, default: str
+) -> None:
+    conn = IncomingConnection(name="Поддержка", protocol="pop3", host="127.0.0.1", port=1, encryption="none")
+    conn.login, conn.password = "support@example.test", "pw"
+    conn.save()
+    page = browser_session(live_server.url, cast.technologist.username, language=language, width=1280, height=800)
+    page.goto(reverse("admin:mailconf_incomingconnection_change", args=[conn.pk]))
+    for protocol in ("pop3", "imap", "ews", "graph"):  # a processing rule, whatever the protocol
+        page.select_option("#id_protocol", protocol)
+        assert _visible(page, "closed_tickets")
+    page.select_option("#id_protocol", "pop3")
+    select = page.get_by_label(label)
+    select.scroll_into_view_if_needed()
+    assert_readable(page.locator(".field-closed_tickets label").first)
+    assert select.locator("option:checked").inner_text() == default
+    select.select_option("reject")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+    conn.refresh_from_db()
+    assert conn.closed_tickets == "reject"

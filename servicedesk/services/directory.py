@@ -163,11 +163,11 @@ def start_due_syncs() -> list[int]:
             connection.next_run_at = next_run_after(connection, now)
             connection.save(update_fields=["next_run_at"])
             started.append(connection.pk)
-            transaction.on_commit(partial(run_ldap_sync_task.delay, connection.pk, SyncTrigger.SCHEDULE))
+            transaction.on_commit(partial(run_ldap_sync_task.delay, connection.pk, SyncTrigger.SCHEDULE), robust=True)
     return started
 
 
 def start_sync_now(*, connection: LdapConnection) -> None:
     from ..tasks import run_ldap_sync_task
 
-    transaction.on_commit(lambda: run_ldap_sync_task.delay(connection.pk, SyncTrigger.MANUAL))
+    transaction.on_commit(lambda: run_ldap_sync_task.delay(connection.pk, SyncTrigger.MANUAL), robust=True)

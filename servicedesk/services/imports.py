@@ -40,7 +40,7 @@ def start_import(*, kind: str, upload: File, filename: str, actor: User | None) 
     job.save()
     from ..tasks import check_import_task
 
-    transaction.on_commit(lambda: check_import_task.delay(job.pk))
+    transaction.on_commit(lambda: check_import_task.delay(job.pk), robust=True)
     return job
 
 
@@ -145,7 +145,7 @@ def confirm_import(*, job: ImportJob, mode: str, actor: User | None) -> ImportJo
         raise ValidationError(_("This file is not waiting for confirmation."))
     from ..tasks import run_import_task
 
-    transaction.on_commit(lambda: run_import_task.delay(job.pk))
+    transaction.on_commit(lambda: run_import_task.delay(job.pk), robust=True)
     job.refresh_from_db()
     return job
 

@@ -26,6 +26,8 @@ HISTORY_FIELDS = {
     "comment": lambda: _("comment"),
     "attachment": lambda: _("attachment"),
     "watcher": lambda: _("watcher"),
+    "follow_up_of": lambda: _("follow-up of"),
+    "follow_up": lambda: _("follow-up ticket"),
 }
 
 

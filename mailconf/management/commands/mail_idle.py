@@ -3,6 +3,12 @@
 One thread per connection. Connections added, enabled or disabled later are picked up within
 `--rescan` seconds. EWS and Graph connections are left to the polling schedule (see
 mailconf.inbound.idle). Stops cleanly on SIGTERM or Ctrl+C.
+
+Other apps' watchers run in the same process: each dotted path in MAIL_IDLE_EXTRA_WATCHERS names a
+`run(stop, *, shard, shards, stdout)` started in a thread of its own (personal mailboxes hold all
+their IDLE connections in one event loop, see personalmail/idle.py). Named in settings rather than
+imported, so the mail app does not depend on the apps built on top of it. `--shard N --shards M`
+split the work between processes: connection ids and the watchers' own stable keys modulo M.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import signal
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import import_string
 
 from mailconf.inbound.idle import (
     DEFAULT_WAIT_SECONDS,
@@ -37,26 +45,49 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rescan", type=float, default=60.0, help="Seconds between looks for added or disabled connections."
         )
+        parser.add_argument("--shard", type=int, default=0, help="This process's shard (0-based).")
+        parser.add_argument("--shards", type=int, default=1, help="How many mail_idle processes share the work.")
+        parser.add_argument(
+            "--no-connections",
+            action="store_true",
+            help="Watch only what MAIL_IDLE_EXTRA_WATCHERS names (e.g. personal mailboxes), not the desk's mailboxes.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         trigger = run_poll_via_celery if options["via_celery"] else run_poll_inline
         watchers: dict[int, IdleWatcher] = {}
+        shard, shards = options["shard"], max(options["shards"], 1)
+        extras = self._start_extras(stop, shard, shards)
         try:
             while not stop.is_set():
-                self._sync(watchers, trigger, options["wait"])
+                if not options["no_connections"]:
+                    self._sync(watchers, trigger, options["wait"], shard, shards)
                 stop.wait(max(options["rescan"], 1.0))
         except KeyboardInterrupt:
-            pass
+            stop.set()
         finally:
+            stop.set()
             for watcher in watchers.values():
                 watcher.stop()
             for watcher in watchers.values():
                 watcher.join(timeout=options["wait"] + 5)
+            for thread in extras:
+                thread.join(timeout=options["wait"] + 5)
 
-    def _sync(self, watchers: dict[int, IdleWatcher], trigger: Any, wait: float) -> None:
-        wanted = set(idle_connection_ids())
+    def _start_extras(self, stop: threading.Event, shard: int, shards: int) -> list[threading.Thread]:
+        threads = []
+        for path in settings.MAIL_IDLE_EXTRA_WATCHERS:
+            run = import_string(path)
+            kwargs = {"shard": shard, "shards": shards, "stdout": self.stdout}
+            thread = threading.Thread(target=run, args=(stop,), kwargs=kwargs, name=f"mail-idle-{path}", daemon=True)
+            thread.start()
+            threads.append(thread)
+        return threads
+
+    def _sync(self, watchers: dict[int, IdleWatcher], trigger: Any, wait: float, shard: int, shards: int) -> None:
+        wanted = {pk for pk in idle_connection_ids() if pk % shards == shard}
         for pk in list(watchers):
             if pk not in wanted or not watchers[pk].is_alive():
                 watchers.pop(pk).stop()

@@ -73,6 +73,7 @@ def test_connection_card_keeps_the_password_when_left_empty_and_checks(cast, mai
         "error_folder": "",
         "unregistered": "address",
         "auto_replies": "comment",
+        "closed_tickets": "new_ticket",
         "accept_unknown_replies": "on",
     }
     response = admin_client.post(url, data)

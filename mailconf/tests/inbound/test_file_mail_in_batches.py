@@ -70,10 +70,12 @@ def test_the_events_of_a_chunk_reach_the_notifications_as_one_batch(cast, mailbo
     real_task = services.fan_out_many_task
 
     class Recorder:
+        name, app = real_task.name, real_task.app
+
         @staticmethod
-        def delay(ids: list[int]) -> None:
-            tasks.append(list(ids))
-            real_task.delay(ids)
+        def apply_async(args: tuple[list[int]], **options: object) -> None:
+            tasks.append(list(args[0]))
+            real_task.apply_async(args, **options)
 
     monkeypatch.setattr(services, "fan_out_many_task", Recorder)
     conn = make_connection()

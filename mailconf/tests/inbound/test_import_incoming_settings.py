@@ -37,6 +37,7 @@ GOOD = {
     "unregistered": "contact",
     "accept_unknown_replies": False,
     "auto_replies": "ignore",
+    "closed_tickets": "reject",
 }
 
 
@@ -99,3 +100,15 @@ def test_the_commands_round_trip_the_section(cast, tmp_path):
     call_command("mailconf_import", str(path), stdout=StringIO())
 
     assert IncomingConnection.objects.get().interval == 30
+
+
+def test_the_closed_ticket_rule_defaults_to_a_new_ticket_and_refuses_unknown_values(cast):
+    older_file = {k: v for k, v in GOOD.items() if k != "closed_tickets"}
+    import_settings({"incoming": [older_file]})
+    assert IncomingConnection.objects.get().closed_tickets == "new_ticket"
+
+    with pytest.raises(SettingsError) as refused:
+        import_settings({"incoming": [{**GOOD, "closed_tickets": "reopen"}]})
+
+    assert any("incoming[support].closed_tickets" in e for e in refused.value.errors)
+    assert IncomingConnection.objects.get().closed_tickets == "new_ticket"

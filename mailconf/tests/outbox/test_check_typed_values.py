@@ -92,6 +92,7 @@ def _incoming_data(conn: IncomingConnection, **changes: str) -> dict[str, str]:
         "folders": "INBOX",
         "unregistered": "address",
         "auto_replies": "comment",
+        "closed_tickets": "new_ticket",
         "enabled": "on",
     }
     data.update(changes)

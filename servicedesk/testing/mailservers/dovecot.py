@@ -188,8 +188,12 @@ def start_dovecot(
     root: Path | None = None,
     oauth: bool = True,
     attempts: int = 3,
+    mail_ids: tuple[int, int] | None = None,
 ) -> Dovecot:
-    """Start a private Dovecot; retry with new ports if another process grabbed one meanwhile."""
+    """Start a private Dovecot; retry with new ports if another process grabbed one meanwhile.
+
+    `mail_ids` (uid, gid) runs the mail processes as another user when started as root: per-user
+    kernel limits (inotify instances, which IDLE uses) are then not shared with other Dovecots."""
     binary = find_dovecot()
     root = root or Path(tempfile.mkdtemp(prefix="sd-dovecot-"))
     root.chmod(0o755)
@@ -198,7 +202,7 @@ def start_dovecot(
     token_server = OAuthTokenServer() if oauth else None
     error = ""
     for _ in range(attempts):
-        server = _prepare(root, users, cert, token_server)
+        server = _prepare(root, users, cert, token_server, mail_ids)
         server.process = subprocess.Popen(
             [binary, "-F", "-c", str(root / "dovecot.conf")],
             stdin=subprocess.DEVNULL,
@@ -219,8 +223,16 @@ def start_dovecot(
     raise DovecotUnavailable(f"Dovecot did not start (config and log in {root}):\n{error}")
 
 
-def _prepare(root: Path, users: dict[str, str], cert: TlsCert, token_server: OAuthTokenServer | None) -> Dovecot:
+def _prepare(
+    root: Path,
+    users: dict[str, str],
+    cert: TlsCert,
+    token_server: OAuthTokenServer | None,
+    mail_ids: tuple[int, int] | None = None,
+) -> Dovecot:
     login_user, internal_user, uid, gid = _process_identity()
+    if mail_ids is not None and os.geteuid() == 0:
+        uid, gid = mail_ids
     imap, imaps, pop3, pop3s = free_ports(4)
     layout = DovecotLayout(
         root=root,

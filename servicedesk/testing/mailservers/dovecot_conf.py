@@ -103,6 +103,13 @@ auth_failure_delay = 0
 auth_cache_size = 0
 mail_location = maildir:~/Maildir
 mail_max_userip_connections = 100
+# The default (100 processes per service) caps IMAP at 100 sessions; the personal-mailbox bench
+# holds 200 IDLE connections plus the synchronisations they trigger.
+default_process_limit = 1000
+# IDLE learns of new mail through inotify; a user has only fs.inotify.max_user_instances (128 by
+# default, and every test Dovecot's processes run as the same user), and a process without one
+# falls back to polling at this interval (default 30 s).
+mailbox_idle_check_interval = 1 secs
 pop3_uidl_format = %08Xu%08Xv
 """
 

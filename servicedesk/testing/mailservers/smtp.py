@@ -8,6 +8,7 @@ behaviour instead of mocks.
 from __future__ import annotations
 
 import asyncio
+import base64
 import email
 import email.policy
 import threading
@@ -50,8 +51,19 @@ class ReceivedMessage:
 class SmtpServer:
     """One listening aiosmtpd server; ``host``/``port`` stay the same across ``down()``/``up()``."""
 
-    def __init__(self, name: str, *, security: str, requires_auth: bool, cert: TlsCert, users: dict[str, str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        security: str,
+        requires_auth: bool,
+        cert: TlsCert,
+        users: dict[str, str],
+        oauth_tokens: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
+        # Bearer tokens accepted by XOAUTH2 (token -> login), shared by the servers like `users`.
+        self.oauth_tokens = oauth_tokens if oauth_tokens is not None else {}
         self.host = LOOPBACK
         self.port = free_ports(1)[0]
         self.security = security
@@ -184,6 +196,20 @@ class SmtpServer:
                 return AuthResult(success=True, auth_data=login)
         return AuthResult(success=False, handled=False)
 
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        """XOAUTH2 (Google/Microsoft SASL): "user=<login>^Aauth=Bearer <token>^A^A", base64."""
+        try:
+            fields = dict(
+                part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if "=" in part
+            )
+        except (IndexError, ValueError):
+            return AuthResult(success=False, handled=False)
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        login = fields.get("user", "")
+        if token and self.oauth_tokens.get(token) == login:
+            return AuthResult(success=True, auth_data=login)
+        return AuthResult(success=False, handled=False)
+
     def _refuse(self, server: SMTP, reply: str) -> str:
         if reply == DROP:
             assert isinstance(server.transport, asyncio.WriteTransport)
@@ -228,12 +254,17 @@ class SmtpServers:
     tls: SmtpServer  # implicit TLS (SMTPS), AUTH required
     cert_path: Path
     users: dict[str, str] = field(default_factory=dict)
+    oauth_tokens: dict[str, str] = field(default_factory=dict)
 
     def all(self) -> list[SmtpServer]:
         return [self.plain, self.auth, self.starttls, self.tls]
 
     def add_user(self, login: str, password: str) -> None:
         self.users[login] = password
+
+    def add_oauth_token(self, login: str, token: str) -> None:
+        """Accept `token` for `login` over XOAUTH2 on every server."""
+        self.oauth_tokens[token] = login
 
     def deliver_to(self, dovecot: Dovecot | None) -> None:
         for server in self.all():
@@ -243,6 +274,7 @@ class SmtpServers:
         """Clear messages and behaviours on every server, restore default users, bring all up."""
         self.users.clear()
         self.users.update(DEFAULT_SMTP_USERS)
+        self.oauth_tokens.clear()
         for server in self.all():
             server.reset()
 
@@ -253,9 +285,12 @@ class SmtpServers:
 
 def start_smtp_servers(cert: TlsCert) -> SmtpServers:
     users = dict(DEFAULT_SMTP_USERS)
+    tokens: dict[str, str] = {}
 
     def make(name: str, security: str, auth_required: bool) -> SmtpServer:
-        return SmtpServer(name, security=security, requires_auth=auth_required, cert=cert, users=users)
+        return SmtpServer(
+            name, security=security, requires_auth=auth_required, cert=cert, users=users, oauth_tokens=tokens
+        )
 
     servers = SmtpServers(
         plain=make("plain", SECURITY_NONE, False),
@@ -264,6 +299,7 @@ def start_smtp_servers(cert: TlsCert) -> SmtpServers:
         tls=make("tls", SECURITY_TLS, True),
         cert_path=cert.cert_path,
         users=users,
+        oauth_tokens=tokens,
     )
     try:
         for server in servers.all():

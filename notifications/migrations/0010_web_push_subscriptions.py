@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0008_delivery_channels'),
+        ('notifications', '0009_delivery_channels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

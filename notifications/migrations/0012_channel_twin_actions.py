@@ -20,5 +20,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0010_telegram")]
+    dependencies = [("notifications", "0011_telegram")]
     operations = [migrations.RunPython(forwards, backwards)]

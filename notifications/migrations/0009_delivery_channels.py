@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0007_quiet_hours_digests_urgent'),
+        ('notifications', '0008_delivery_action_label'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""Personal mail services: connecting, synchronising, sending, filing on tickets (one module each)."""

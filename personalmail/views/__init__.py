@@ -1,0 +1,1 @@
+"""Views of the "Mail" section: small function views over the services (see services/)."""
