@@ -171,6 +171,8 @@ class MailFolder(models.Model):
     last_uid = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("mail folder")
+        verbose_name_plural = _("mail folders")
         ordering = ["mailbox", "name"]
         constraints = [models.UniqueConstraint(fields=["mailbox", "name"], name="personal_folder_unique")]
 
@@ -202,6 +204,8 @@ class PersonalMessage(models.Model):
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("personal mail message")
+        verbose_name_plural = _("personal mail messages")
         ordering = ["-date", "-uid"]
         constraints = [models.UniqueConstraint(fields=["folder", "uid"], name="personal_message_unique")]
         indexes = [models.Index(fields=["folder", "-date"], name="personal_message_folder_date")]
@@ -224,6 +228,8 @@ class PersonalAttachment(models.Model):
     is_inline = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("personal mail attachment")
+        verbose_name_plural = _("personal mail attachments")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -253,6 +259,8 @@ class SentMail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("sent personal mail")
+        verbose_name_plural = _("sent personal mails")
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["status"], name="personal_sent_pending", condition=Q(status="pending")),
@@ -274,6 +282,8 @@ class MessageLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("mail link to a ticket")
+        verbose_name_plural = _("mail links to tickets")
         constraints = [
             models.UniqueConstraint(
                 fields=["ticket", "message"], name="personal_link_unique", condition=Q(message__isnull=False)
