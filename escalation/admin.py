@@ -243,7 +243,16 @@ class EscalationLevelAdmin(TechnologistAccess, admin.ModelAdmin):
 
 @admin.register(EscalationFiring)
 class EscalationFiringAdmin(TechnologistAccess, admin.ModelAdmin):
-    list_display = ("fired_at", "level", "scheme_column", "ticket_column", "due_at", "late_column")
+    list_display = (
+        "fired_at",
+        "level",
+        "scheme_column",
+        "ticket_column",
+        "due_at",
+        "late_column",
+        "acknowledged_by",
+        "acknowledged_at",
+    )
     list_filter = ("level__scheme",)
     list_select_related = ("level__scheme",)
     search_fields = ("=ticket__id",)

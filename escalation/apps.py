@@ -24,9 +24,10 @@ class EscalationConfig(AppConfig):
     def ready(self) -> None:
         from servicedesk.services import sla
 
-        from . import catalogue, services, settings_io
+        from . import catalogue, responses, services, settings_io
 
         catalogue.register()
         sla.on_deadlines_changed(services.sync)
         settings_io.register()
+        responses.register()
         post_migrate.connect(_install_defaults_into_empty_table, sender=self, dispatch_uid="escalation-defaults")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from notifications.defaults import Default, install_items
+from notifications.defaults import TWIN_CHANNELS, Default, channel_twins, install_items, twin_code
 
 TICKET, TASK, APPROVAL = "escalation.ticket", "escalation.task", "escalation.approval"
 LINK_RU, LINK_EN = "Заявка: TICKET_URL", "Ticket: TICKET_URL"
@@ -235,9 +235,17 @@ SCHEMES: list[SchemeDefault] = [
 ]
 
 
+def with_twins(codes: tuple[str, ...]) -> list[str]:
+    """A level's action codes and, for each in-app push one, its Web Push and Telegram twins."""
+    return [
+        *codes,
+        *(twin_code(code, channel) for code in codes if code.endswith("-push") for channel in TWIN_CHANNELS),
+    ]
+
+
 def install(apps: object) -> None:
     """Create the shipped schemes that are missing (by code), with their event actions."""
-    install_items(apps, ACTIONS)
+    install_items(apps, [*ACTIONS, *channel_twins(ACTIONS)])
     Scheme = apps.get_model("escalation", "EscalationScheme")  # type: ignore[attr-defined]
     Level = apps.get_model("escalation", "EscalationLevel")  # type: ignore[attr-defined]
     EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
@@ -258,11 +266,26 @@ def install(apps: object) -> None:
                 raise_priority=spec.raise_priority,
                 enabled=spec.enabled,
             )
-            level.notify.set(EventAction.objects.filter(code__in=spec.notify))
+            level.notify.set(EventAction.objects.filter(code__in=with_twins(spec.notify)))
+
+
+def install_twins(apps: object) -> None:
+    """For installations from before the twins: create them and add each to the levels that notify
+    through its in-app original (a level a technologist edited keeps what it has, plus the twin)."""
+    twins = channel_twins(ACTIONS)
+    install_items(apps, twins)
+    EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
+    for twin in twins:
+        original = next(item.code for item in ACTIONS if twin_code(item.code, twin.channel) == twin.code)
+        action = EventAction.objects.filter(code=twin.code).first()
+        for source in EventAction.objects.filter(code=original):
+            for level in source.escalation_levels.all():
+                level.notify.add(action)
 
 
 def uninstall(apps: object) -> None:
     Scheme = apps.get_model("escalation", "EscalationScheme")  # type: ignore[attr-defined]
     EventAction = apps.get_model("notifications", "EventAction")  # type: ignore[attr-defined]
     Scheme.objects.filter(code__in=[item.code for item in SCHEMES]).delete()
-    EventAction.objects.filter(code__in=[item.code for item in ACTIONS]).delete()
+    codes = [item.code for item in (*ACTIONS, *channel_twins(ACTIONS))]
+    EventAction.objects.filter(code__in=codes).delete()

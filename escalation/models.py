@@ -204,6 +204,16 @@ class EscalationFiring(models.Model):
     due_at = models.DateTimeField(_("due"))
     fired_at = models.DateTimeField(_("fired"))
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # Set when someone confirms they have seen the alert ("Acknowledge" under a Telegram message).
+    acknowledged_by = models.ForeignKey(
+        "servicedesk.User",
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("escalation fired")

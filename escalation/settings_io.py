@@ -18,8 +18,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Model
 
+from notifications import channels
 from notifications.compose import template_errors
-from notifications.models import Channel, EventAction
+from notifications.models import EventAction
 from servicedesk.models import Agreement, Employee, Priority, Service, Team, TicketType
 
 from .models import TARGET_EVENTS, EscalationLevel, EscalationScheme, Target, Trigger
@@ -183,7 +184,7 @@ def _check_action(action: Any, where: str, event: str, errors: _Errors) -> dict[
     if not errors.check(isinstance(action, Mapping), where, "must be an object"):
         return {}
     errors.check(action.get("event") == event, f"{where}.event", f"must be {event}")
-    errors.check(action.get("channel") in Channel.values, f"{where}.channel", "email or push")
+    errors.check(action.get("channel") in channels.codes(), f"{where}.channel", "one of " + ", ".join(channels.codes()))
     errors.check(bool(str(action.get("name") or "").strip()), f"{where}.name", "required")
     texts = {name: str(action.get(name) or "") for name in EventAction.TEMPLATE_FIELDS}
     for field, unknown in template_errors(event, texts).items():

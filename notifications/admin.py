@@ -377,3 +377,6 @@ class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+from . import admin_channels  # noqa: E402, F401  (Telegram bot, channel messages, browser subscriptions)

@@ -6,7 +6,7 @@ so this module must keep working with the model state of that migration: plain d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SIGN_RU = "Это автоматическое сообщение службы поддержки."
 SIGN_EN = "This is an automatic message from the service desk."
@@ -422,8 +422,29 @@ def register_defaults(items: list[Default]) -> None:
     _REGISTERED.extend(item for item in items if item.code not in codes)
 
 
+# Every shipped in-app push action has twins on the channels that reach people outside the open
+# tab: they reach only those who subscribed a browser or linked a chat (the channels' `expand`), so
+# shipping them enabled costs nothing for everybody else.
+TWIN_CHANNELS = ("webpush", "telegram")
+
+
+def twin_code(code: str, channel: str) -> str:
+    return f"{code.removesuffix('-push')}-{channel}"
+
+
+def channel_twins(items: list[Default]) -> list[Default]:
+    """The Web Push and Telegram copies of the in-app push actions among `items`."""
+    return [
+        replace(item, code=twin_code(item.code, channel), channel=channel)
+        for item in items
+        if item.channel == "push"
+        for channel in TWIN_CHANNELS
+    ]
+
+
 def all_defaults() -> list[Default]:
-    return [*DEFAULTS, *_REGISTERED]
+    shipped = [*DEFAULTS, *_REGISTERED]
+    return [*shipped, *channel_twins(shipped)]
 
 
 def install(apps: object, items: list[Default] | None = None) -> None:

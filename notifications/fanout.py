@@ -1,13 +1,13 @@
 """One occurrence → the matching event actions → recipients → filters → rendered deliveries.
 
-Everything for one occurrence happens in one transaction: Notification rows, outbox rows and the
-Delivery journal commit together, and the browsers are woken after that commit.
+Everything for one occurrence happens in one transaction: Notification rows, outbox rows, channel
+messages, held notifications and the Delivery journal commit together, and the browsers are woken
+after that commit. Each channel comes from the registry (`channels`), the webhooks app's too.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,12 +17,14 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from servicedesk.dbutil import insert_many
 from servicedesk.models import Ticket, User
 
-from . import catalogue, hold, mail, push, quiet
-from .compose import MailFrame, letter, render_template
+from . import catalogue, channels, hold, mail, quiet
+from .channels import Outgoing
+from .compose import render_template
 from .context import build_values
-from .models import Channel, Delivery, EventAction, HeldNotification, Notification, Occurrence, Preference
+from .models import Channel, Delivery, EventAction, HeldNotification, Occurrence, Preference
 from .recipients import Recipient, resolve
 
 
@@ -35,17 +37,6 @@ class Planned:
     # Set when held (quiet hours, digest, burst; see quiet.py).
     release_at: datetime | None = None
     hold_reason: str = ""
-
-
-# Channels served by another app (the webhooks app): channel -> handler(occurrence, ticket, actions,
-# values) returning the journal rows to write. Such an action has no recipients of its own: it
-# reaches the one endpoint its channel configures. Registered from the app's AppConfig.ready().
-ChannelHandler = Callable[[Occurrence, "Ticket | None", list[EventAction], dict[str, str]], list[Delivery]]
-CHANNEL_HANDLERS: dict[str, ChannelHandler] = {}
-
-
-def register_channel(channel: str, handler: ChannelHandler) -> None:
-    CHANNEL_HANDLERS[channel] = handler
 
 
 def rate_limits() -> tuple[tuple[int, int], tuple[int, int]]:
@@ -100,20 +91,24 @@ def _enabled_actions(event: str) -> list[EventAction]:
 
 
 def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventAction]) -> list[Planned]:
-    """Every (action, recipient) once per channel, without the author of the change."""
+    """Every (action, recipient) once per channel, without the author of the change. Each channel
+    says whom it can reach and under which key (`channels.base.DeliveryChannel`)."""
     actor: User | None = occurrence.actor
     actor_email = (actor.email or "").lower() if actor is not None else ""
     seen: set[tuple[str, str]] = set()
     planned: list[Planned] = []
+    resolved: dict[tuple[object, ...], list[Recipient]] = {}  # one event, one action per channel: same people
     for action in actions:
-        if action.channel in CHANNEL_HANDLERS:
+        try:
+            channel = channels.get(action.channel)
+        except KeyError:  # a channel whose module is gone: the action cannot be served
             continue
-        for recipient in resolve(action, ticket, occurrence.data):
-            if action.channel == Channel.PUSH and recipient.user_id is None:
-                continue
-            if action.channel == Channel.EMAIL and "@" not in recipient.email:
-                continue
-            key = recipient.key(action.channel)
+        audience = _audience(action)
+        if channel.personal and audience not in resolved:
+            resolved[audience] = resolve(action, ticket, occurrence.data)
+        # A channel reaching a system (a webhook) addresses its own endpoints, not the action's people.
+        for recipient in channel.expand(action, resolved[audience] if channel.personal else []):
+            key = channel.key(recipient)
             is_actor = actor is not None and (
                 recipient.user_id == actor.pk or (action.channel == Channel.EMAIL and key == actor_email)
             )
@@ -122,6 +117,23 @@ def plan(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventActio
             seen.add((action.channel, key))
             planned.append(Planned(action, recipient, key))
     return planned
+
+
+def _audience(action: EventAction) -> tuple[object, ...]:
+    """What `resolve` reads of an action: two actions alike in this address the same people."""
+    flags = tuple(getattr(action, name) for name in AUDIENCE_FLAGS)
+    return (*flags, tuple(sorted(group.pk for group in action.groups.all())), action.addresses)
+
+
+AUDIENCE_FLAGS = (
+    "to_requester",
+    "to_responsible",
+    "to_team",
+    "to_watchers",
+    "to_agreement_recipients",
+    "to_team_leader",
+    "to_assignees",
+)
 
 
 def _apply_mutes(planned: list[Planned], group: str) -> None:
@@ -154,7 +166,8 @@ def _recent_counts(channel: str, keys: list[str], seconds: int, ticket_id: int |
 
 def _apply_rate_limits(planned: list[Planned], ticket_id: int | None) -> None:
     (per_recipient, recipient_window), (per_ticket, ticket_window) = rate_limits()
-    for channel in {item.action.channel for item in planned}:
+    # Storm limits protect people; a system (a webhook) gets every event it subscribed to.
+    for channel in {item.action.channel for item in planned if channels.get(item.action.channel).personal}:
         items = [p for p in planned if p.action.channel == channel and p.status == Delivery.Status.QUEUED]
         keys = [p.key for p in items]
         if not keys:
@@ -197,13 +210,12 @@ class _Values:
 
 
 def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned]) -> list[Delivery]:
+    """Render each queued item and hand it to its channel; the journal records every item."""
     values = _Values(occurrence, ticket)
-    frame: MailFrame | None = None
     path = _object_path(ticket) or str(occurrence.data.get("url") or "")
-    notifications: list[Notification] = []
-    letters: list[tuple[Delivery, mail.Letter]] = []
     journal: list[Delivery] = []
-    held: list[tuple[Planned, str, str, str]] = []
+    by_channel: dict[str, list[Outgoing]] = defaultdict(list)
+    held: dict[str, list[tuple[Planned, Outgoing]]] = defaultdict(list)
     now = timezone.now()
     for item in planned:
         entry = Delivery(
@@ -219,53 +231,35 @@ def deliver(occurrence: Occurrence, ticket: Ticket | None, planned: list[Planned
         if item.status not in (Delivery.Status.QUEUED, Delivery.Status.HELD):
             continue
         language = item.recipient.language
-        rendered = render_template(
+        placeholders = {**values.get(language, item.recipient.time_zone), "RECIPIENT_NAME": item.recipient.name}
+        rendered = render_template(item.action, placeholders, language)
+        outgoing = Outgoing(
+            occurrence,
             item.action,
-            {**values.get(language, item.recipient.time_zone), "RECIPIENT_NAME": item.recipient.name},
-            language,
+            item.recipient,
+            entry,
+            rendered,
+            ticket.pk if ticket else None,
+            path,
+            values=placeholders,
         )
-        if item.status == Delivery.Status.HELD:
-            if item.action.channel == Channel.EMAIL:
-                frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
-                held_letter = letter(rendered, frame, item.recipient.email, language=language)
-                held.append((item, held_letter.subject, held_letter.text, path))
-            else:
-                held.append((item, rendered.subject, rendered.text, path))
-        elif item.action.channel == Channel.PUSH:
-            if item.recipient.user_id is not None:  # always set: `plan` keeps push recipients with a login
-                notifications.append(
-                    Notification(
-                        user_id=item.recipient.user_id,
-                        event=occurrence.event,
-                        action=item.action,
-                        ticket=ticket,
-                        title=rendered.subject[:500],
-                        body=rendered.text,
-                        url=path,
-                        created_at=now,
-                    )
-                )
+        if item.status == Delivery.Status.HELD:  # rendered now, sent by `quiet.release_due`
+            held[item.action.channel].append((item, outgoing))
         else:
-            frame = frame or MailFrame.for_ticket(ticket.pk if ticket else None)
-            letters.append((entry, letter(rendered, frame, item.recipient.email, language=language)))
-    for (entry, _letter), outbox_id in zip(letters, mail.enqueue_many([pair[1] for pair in letters]), strict=True):
-        entry.outbox_id = outbox_id
-    Notification.objects.bulk_create(notifications)
-    HeldNotification.objects.bulk_create(quiet.held_rows(held, occurrence, ticket.pk if ticket else None, now))
-    Delivery.objects.bulk_create(journal)
-    push.announce(n.user_id for n in notifications)
-    return journal
-
-
-def _hand_over(occurrence: Occurrence, ticket: Ticket | None, actions: list[EventAction]) -> list[Delivery]:
-    """Actions of the registered channels go to their handler, with the values in the default language."""
-    journal: list[Delivery] = []
-    for channel, handler in CHANNEL_HANDLERS.items():
-        chosen = [action for action in actions if action.channel == channel]
-        if chosen:
-            values = _Values(occurrence, ticket).get(settings.LANGUAGE_CODE)
-            journal += handler(occurrence, ticket, chosen, values)
-    Delivery.objects.bulk_create(journal)
+            by_channel[item.action.channel].append(outgoing)
+    for code, items in by_channel.items():
+        channels.get(code).prepare(items)
+    insert_many(Delivery, journal)
+    waiting = [
+        (item, subject, text, path)
+        for code, pairs in held.items()
+        for (item, _outgoing), (subject, text) in zip(
+            pairs, channels.get(code).held_texts([outgoing for _item, outgoing in pairs]), strict=True
+        )
+    ]
+    insert_many(HeldNotification, quiet.held_rows(waiting, occurrence, ticket.pk if ticket else None, now))
+    for code, items in by_channel.items():
+        channels.get(code).queue(items)
     return journal
 
 
@@ -291,7 +285,6 @@ def fan_out(occurrence_id: int) -> list[Delivery]:
         _apply_rate_limits(planned, ticket.pk if ticket else None)
         quiet.hold(planned, occurrence, timezone.now())
         journal = deliver(occurrence, ticket, planned)
-        journal += _hand_over(occurrence, ticket, actions)
         occurrence.processed_at = timezone.now()
         occurrence.save(update_fields=["processed_at"])
     return journal

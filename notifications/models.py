@@ -11,17 +11,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import catalogue
+from . import catalogue, channels
 
 
 class Channel(models.TextChoices):
+    """Codes of channels code refers to by name; the full list is the registry (`channels.choices`),
+    the channels a person receives and can mute are `channels.personal_choices()`. The webhooks app
+    registers "webhook" itself (webhooks/channel.py)."""
+
     EMAIL = "email", _("E-mail")
     PUSH = "push", _("In-app push")
     WEBHOOK = "webhook", _("Webhook")
-
-
-# The channels a person receives and can mute in the notification centre; a webhook reaches a system.
-PERSONAL_CHANNELS = [(channel.value, channel.label) for channel in (Channel.EMAIL, Channel.PUSH)]
 
 
 class EventAction(models.Model):
@@ -37,7 +37,7 @@ class EventAction(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     event = models.CharField(_("event"), max_length=80, db_index=True)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices, default=Channel.EMAIL)
     enabled = models.BooleanField(_("enabled"), default=True)
     is_mandatory = models.BooleanField(
         _("mandatory"),
@@ -186,7 +186,7 @@ class Preference(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_mutes")
     group = models.CharField(_("event group"), max_length=40)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
 
     class Meta:
         verbose_name = _("muted notification")
@@ -250,7 +250,7 @@ class Delivery(models.Model):
     action = models.ForeignKey(
         EventAction, verbose_name=_("event action"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
     recipient = models.CharField(_("recipient"), max_length=320)
     ticket_id = models.BigIntegerField(_("ticket"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
@@ -267,6 +267,131 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}: {self.status}"
+
+
+class Dispatch(models.Model):
+    """One message to one endpoint of a channel that talks to an outside service (a browser's push
+    subscription, a Telegram chat): the outbox of those channels. Written in the
+    fan-out's transaction, sent by `dispatch.deliver_due` after commit, retried by beat."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        DROPPED = "dropped", _("Endpoint gone")
+
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), null=True, blank=True, on_delete=models.CASCADE, related_name="dispatches"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
+    # What the channel needs to find the endpoint again, e.g. "subscription:12", "chat:4567".
+    target = models.CharField(_("endpoint"), max_length=200)
+    payload = models.JSONField(_("message"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("channel message")
+        verbose_name_plural = _("channel messages")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="dispatch_due", condition=Q(status="pending")),
+            models.Index(fields=["channel", "target"], name="dispatch_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.target}: {self.status}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (a desktop, a phone with the app installed). Dropped when
+    the push service answers 404/410 or the person unsubscribes that browser in the profile."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("browser key"), max_length=200)
+    auth = models.CharField(_("authentication secret"), max_length=100)
+    device = models.CharField(_("device"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("subscribed"), default=timezone.now)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("browser subscription")
+        verbose_name_plural = _("browser subscriptions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.device or self.endpoint[:60]}"
+
+    def as_info(self) -> dict[str, object]:
+        """What pywebpush takes: the endpoint and the browser's keys."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class TelegramBot(models.Model):
+    """The installation's Telegram bot (one row), connected by a technologist. The token is
+    encrypted at rest and never shown again; `update_offset` is where long polling resumes."""
+
+    SINGLETON_PK = 1
+
+    enabled = models.BooleanField(_("enabled"), default=False)
+    token_encrypted = models.TextField(_("bot token"), blank=True)
+    username = models.CharField(
+        _("bot username"), max_length=64, blank=True, help_text=_("Filled in by the check of the token.")
+    )
+    update_offset = models.BigIntegerField(_("next update"), default=0)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram bot")
+        verbose_name_plural = _("Telegram bot")
+
+    def __str__(self) -> str:
+        return f"@{self.username}" if self.username else str(_("Telegram bot"))
+
+    @classmethod
+    def load(cls) -> TelegramBot:
+        bot, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
+        return bot
+
+    @property
+    def token(self) -> str:
+        from servicedesk.mailbridge import decrypt
+
+        return decrypt(self.token_encrypted) if self.token_encrypted else ""
+
+    def set_token(self, plain: str) -> None:
+        from servicedesk.mailbridge import encrypt
+
+        self.token_encrypted = encrypt(plain) if plain else ""
+
+
+class TelegramAccount(models.Model):
+    """An employee's Telegram chat with the bot. Linking: the profile shows a one-time code, the
+    person sends it to the bot, the bot's update names the chat."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="telegram"
+    )
+    chat_id = models.BigIntegerField(_("chat"), null=True, blank=True, unique=True)
+    telegram_username = models.CharField(_("Telegram username"), max_length=64, blank=True)
+    code = models.CharField(_("link code"), max_length=16, null=True, blank=True, unique=True)
+    code_expires_at = models.DateTimeField(_("code valid until"), null=True, blank=True)
+    linked_at = models.DateTimeField(_("linked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram account")
+        verbose_name_plural = _("Telegram accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.telegram_username or self.chat_id or '—'}"
 
 
 class DeliverySchedule(models.Model):
@@ -308,7 +433,7 @@ class HeldNotification(models.Model):
         DIGEST = "digest", _("digest")
         BURST = "burst", _("burst")
 
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=channels.choices)
     recipient = models.CharField(_("recipient"), max_length=320)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -1,6 +1,7 @@
 """Quiet hours, digests and burst folding: which notifications wait, and how the waiting ones go out.
 
-In the fan-out, after mutes and rate limits, each queued e-mail or push for a person is checked:
+In the fan-out, after mutes and rate limits, each queued message of a personal channel (e-mail,
+in-app push, Web Push, Telegram: `channels.DeliveryChannel.personal`) is checked:
 - urgent (the action's flag, or an escalation level's, passed as `data["urgent"]`) goes at once;
 - a person with a digest gets it at their next digest time (every N minutes, or daily at a time);
 - in their quiet hours (or, if chosen, outside the working hours of their employee card's
@@ -8,7 +9,8 @@ In the fan-out, after mutes and rate limits, each queued e-mail or push for a pe
 - past `NOTIFY_BURST_THRESHOLD` notifications of one event within `NOTIFY_BURST_SECONDS` for one
   recipient (500 tickets crossing 75 % of SLA at once), the rest wait for the burst to end.
 Waiting ones are rendered at once and kept as `HeldNotification` rows; `release_due` (beat, every
-minute) sends everything due per recipient and channel as one message listing them, or alone.
+minute) hands everything due per recipient and channel to that channel as one message listing
+them, or alone (`DeliveryChannel.release`).
 Times of day are the person's own (their profile's time zone).
 """
 
@@ -29,8 +31,9 @@ from django.utils.translation import gettext, ngettext
 from servicedesk.models import Employee, ServiceSchedule
 from servicedesk.worktime.calendars import working_time
 
-from . import mail, push
-from .models import Channel, Delivery, DeliverySchedule, HeldNotification, Notification, Occurrence
+from . import channels
+from .channels import Released
+from .models import Delivery, DeliverySchedule, HeldNotification, Occurrence
 
 if TYPE_CHECKING:
     from .fanout import Planned
@@ -96,12 +99,11 @@ def hold(planned: Sequence[Planned], occurrence: Occurrence, now: dt.datetime) -
     """Mark the queued items that must wait (status HELD, with `release_at` and `hold_reason`)."""
     if occurrence.data.get("urgent"):
         return
+    personal = {channel.code for channel in channels.all_channels() if channel.personal}
     items = [
         p
         for p in planned
-        if p.status == Delivery.Status.QUEUED
-        and not p.action.is_urgent
-        and p.action.channel in (Channel.EMAIL, Channel.PUSH)
+        if p.status == Delivery.Status.QUEUED and not p.action.is_urgent and p.action.channel in personal
     ]
     if not items:
         return
@@ -174,36 +176,35 @@ def release_due(now: dt.datetime | None = None, limit: int = 5000) -> int:
         groups: dict[tuple[str, str], list[HeldNotification]] = defaultdict(list)
         for row in rows:
             groups[(row.channel, row.recipient)].append(row)
-        notes: list[Notification] = []
-        letters: list[mail.Letter] = []
-        for (channel, _recipient), group in groups.items():
+        by_channel: dict[str, list[Released]] = defaultdict(list)
+        for (code, _recipient), group in groups.items():
             with translation.override(group[0].language):
-                subject, text, url = _compose(group)
-            if channel == Channel.PUSH and group[0].user_id is not None:
-                notes.append(
-                    Notification(
-                        user_id=group[0].user_id,
-                        event=group[0].event if len(group) == 1 else "digest",
-                        action_id=group[0].action_id if len(group) == 1 else None,
-                        ticket_id=group[0].ticket_id if len(group) == 1 else None,
-                        title=subject[:500],
-                        body=text,
-                        url=url,
-                        created_at=now,
-                    )
-                )
-            elif channel == Channel.EMAIL:
-                # One held mail goes as it was written, in its ticket's thread; a digest is about many.
-                ticket_id = group[0].ticket_id if len(group) == 1 else None
-                thread = mail.thread_headers(ticket_id)
-                letters.append(
-                    mail.Letter(to=group[0].email, subject=subject, text=text, ticket_id=ticket_id, thread=thread)
-                )
-        Notification.objects.bulk_create(notes)
-        mail.enqueue_many(letters)
+                by_channel[code].append(_released(group))
+        for code, messages in by_channel.items():
+            try:
+                channel = channels.get(code)
+            except KeyError:  # the channel's module is gone: nothing can send these any more
+                continue
+            channel.release(messages)
         HeldNotification.objects.filter(pk__in=[row.pk for row in rows]).update(released_at=now)
-        push.announce(note.user_id for note in notes)
     return len(groups)
+
+
+def _released(group: list[HeldNotification]) -> Released:
+    first, alone = group[0], len(group) == 1
+    subject, text, url = _compose(group)
+    return Released(
+        recipient=first.recipient,
+        user_id=first.user_id,
+        email=first.email,
+        language=first.language,
+        event=first.event if alone else "digest",
+        action_id=first.action_id if alone else None,
+        ticket_id=first.ticket_id if alone else None,
+        subject=subject,
+        text=text,
+        url=url,
+    )
 
 
 def prune_released(now: dt.datetime | None = None) -> int:

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from servicedesk.models import Contact, Employee, Ticket, User
 
-from .models import Channel, EventAction
+from .models import EventAction
 
 
 @dataclass(frozen=True)
@@ -22,20 +22,18 @@ class Recipient:
     language: str
     # The zone of the recipient's profile; empty: the installation's TIME_ZONE (people without a login too).
     time_zone: str = ""
-
-    def key(self, channel: str) -> str:
-        """Identity for de-duplication and rate limits: the user for push, the address for mail."""
-        return f"user:{self.user_id}" if channel == Channel.PUSH else self.email.lower()
+    # A channel reaching a system rather than a person (a webhook) names its endpoint here.
+    endpoint: str = ""
 
 
-def _default_language() -> str:
+def default_language() -> str:
     return "en" if settings.LANGUAGE_CODE.startswith("en") else "ru"
 
 
 def _person(person: Employee | Contact | None) -> Recipient | None:
     if person is None or not person.is_active:
         return None
-    return Recipient(person.user_id, person.email, person.full_name, person.language or _default_language())
+    return Recipient(person.user_id, person.email, person.full_name, person.language or default_language())
 
 
 def _user(user: User) -> Recipient:
@@ -43,7 +41,7 @@ def _user(user: User) -> Recipient:
     if employee is not None:
         return Recipient(user.pk, employee.email or user.email, employee.full_name, employee.language or "ru")
     return Recipient(
-        user.pk, user.email, user.get_full_name() or user.get_username(), user.language or _default_language()
+        user.pk, user.email, user.get_full_name() or user.get_username(), user.language or default_language()
     )
 
 
@@ -52,7 +50,7 @@ def _requester(ticket: Ticket) -> Iterator[Recipient]:
     if person is not None:
         yield person
     elif ticket.requester_email:
-        yield Recipient(None, ticket.requester_email, ticket.requester_display, _default_language())
+        yield Recipient(None, ticket.requester_email, ticket.requester_display, default_language())
 
 
 def _watchers(ticket: Ticket) -> Iterator[Recipient]:
@@ -61,7 +59,7 @@ def _watchers(ticket: Ticket) -> Iterator[Recipient]:
         if person is not None:
             yield person
         elif watcher.email:
-            yield Recipient(None, watcher.email, watcher.email, _default_language())
+            yield Recipient(None, watcher.email, watcher.email, default_language())
 
 
 def _agreement(ticket: Ticket) -> Iterator[Recipient]:
@@ -120,7 +118,7 @@ def resolve(action: EventAction, ticket: Ticket | None, data: Mapping[str, Any] 
     if group_ids:
         users = User.objects.filter(groups__in=group_ids, is_active=True).select_related("employee").distinct()
         found.extend(_user(user) for user in users.order_by("pk"))
-    found.extend(Recipient(None, address, address, _default_language()) for address in action.fixed_addresses())
+    found.extend(Recipient(None, address, address, default_language()) for address in action.fixed_addresses())
     return _with_time_zones([recipient for recipient in found if recipient is not None])
 
 

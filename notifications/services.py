@@ -21,12 +21,12 @@ from servicedesk import events
 from servicedesk.kicks import kick_on_commit
 from servicedesk.models import Comment, Ticket, TicketChannel, TicketStatus, User
 
-from . import catalogue, work_items
+from . import catalogue, channels, work_items
 from .compose import MailFrame, Rendered, letter, render_template
 from .context import build_values
 from .fanout import sweep_grace
 from .mail import Letter, as_sent, enqueue
-from .models import Channel, EventAction, Notification, Occurrence, Preference
+from .models import EventAction, Notification, Occurrence, Preference
 from .tasks import fan_out_many_task
 
 _REGISTERED_BY_CHANNEL: dict[str, str] = {
@@ -316,7 +316,7 @@ def mandatory_pairs() -> set[tuple[str, str]]:
 def set_mutes(*, user: User, muted: Iterable[tuple[str, str]]) -> None:
     """Replace the user's muted (group, channel) pairs; unknown groups and channels are ignored."""
     groups = {code for code, _label in catalogue.group_choices()}
-    wanted = {(g, c) for g, c in muted if g in groups and c in Channel.values}
+    wanted = {(g, c) for g, c in muted if g in groups and c in channels.codes()}
     with transaction.atomic():
         Preference.objects.filter(user=user).delete()
         Preference.objects.bulk_create(Preference(user=user, group=g, channel=c) for g, c in sorted(wanted))

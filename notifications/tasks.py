@@ -55,6 +55,31 @@ def fan_out_due() -> int:
     return done
 
 
+@shared_task(name="notifications.dispatch", ignore_result=True)
+def dispatch_task(ids: list[int]) -> int:
+    """The rows of one fan-out, kicked after its commit (Web Push, Telegram), batch after
+    batch until none of them is due (a failed row waits for its next try, so this ends)."""
+    from .dispatch import deliver_due
+
+    done = total = deliver_due(ids)
+    while done:
+        done = deliver_due(ids)
+        total += done
+    return total
+
+
+@shared_task(name="notifications.dispatch_due", ignore_result=True)
+def dispatch_due_task() -> int:
+    """Scheduled every minute: retries and rows whose kick was lost."""
+    from .dispatch import deliver_due
+
+    done = total = deliver_due()
+    while done:  # a backlog bigger than one batch is drained in this run
+        done = deliver_due()
+        total += done
+    return total
+
+
 @shared_task(name="notifications.release_held", ignore_result=True)
 def release_held() -> int:
     """Scheduled every minute: held notifications whose time has come, folded per recipient."""

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from servicedesk.http import AuthenticatedRequest
 
-from . import catalogue, push, services
+from . import catalogue, channels, push, services
 from .forms import DeliveryScheduleForm
-from .models import PERSONAL_CHANNELS, DeliverySchedule, Notification
+from .models import DeliverySchedule, Notification
 
 PAGE_SIZE = 50
 FEED_SIZE = 20
@@ -88,7 +88,7 @@ def _preference_rows(request: AuthenticatedRequest) -> list[dict[str, object]]:
                 "on": (code, channel) not in muted or (code, channel) in mandatory,
                 "mandatory": (code, channel) in mandatory,
             }
-            for channel, channel_label in PERSONAL_CHANNELS
+            for channel, channel_label in channels.personal_choices()
         ]
         rows.append({"code": code, "label": label, "cells": cells})
     return rows
@@ -105,7 +105,7 @@ def centre(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "unread": services.unread_count(request.user),
             "preference_rows": _preference_rows(request),
-            "channels": PERSONAL_CHANNELS,
+            "channels": channels.personal_choices(),
             "schedule_form": DeliveryScheduleForm(instance=DeliverySchedule.objects.filter(user=request.user).first()),
         },
     )
@@ -164,7 +164,7 @@ def save_preferences(request: AuthenticatedRequest) -> HttpResponse:
     muted = [
         (code, channel)
         for code, _label in catalogue.group_choices()
-        for channel, _channel_label in PERSONAL_CHANNELS
+        for channel, _channel_label in channels.personal_choices()
         if f"{code}:{channel}" not in kept
     ]
     services.set_mutes(user=request.user, muted=muted)

@@ -8,17 +8,20 @@ environment wins. Outside DEBUG a known default or an explicitly empty key stops
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ImproperlyConfigured
 
 # Keys that were ever public: the old built-in default and the placeholder of .env.example.
 PUBLIC_KEYS = frozenset({"insecure-dev-key-change-me-in-production-0123456789", "change-me", "changeme", "secret"})
 SECRET_KEY_FILE = "secret_key"
 FIELD_KEYS_FILE = "field_encryption_keys"
+VAPID_KEY_FILE = "vapid_private_key"
 
 
 def _read_or_create(path: Path, make: str) -> str:
@@ -58,3 +61,17 @@ def field_encryption_keys(environ_keys: list[str], var_dir: Path) -> list[str]:
     if keys:
         return keys
     return [_read_or_create(var_dir / FIELD_KEYS_FILE, Fernet.generate_key().decode())]
+
+
+def _new_vapid_key() -> str:
+    """A P-256 private key as the base64url of its 32-byte secret, the form py_vapid reads."""
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).decode().rstrip("=")
+
+
+def vapid_private_key(environ_value: str | None, var_dir: Path) -> str:
+    """The Web Push (VAPID) signing key: the environment's, else one generated into VAR_DIR and kept,
+    because browsers' subscriptions are bound to its public half (a new key orphans them all)."""
+    if environ_value and environ_value.strip():
+        return environ_value.strip()
+    return _read_or_create(var_dir / VAPID_KEY_FILE, _new_vapid_key())

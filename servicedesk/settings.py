@@ -295,6 +295,22 @@ NOTIFY_STREAM_SECONDS = env.int("NOTIFY_STREAM_SECONDS", default=300)
 # Storm limits as (count, seconds): per recipient overall, and per recipient about one ticket.
 NOTIFY_RATE_PER_RECIPIENT = tuple(env.list("NOTIFY_RATE_PER_RECIPIENT", cast=int, default=[120, 3600]))
 NOTIFY_RATE_PER_TICKET = tuple(env.list("NOTIFY_RATE_PER_TICKET", cast=int, default=[20, 600]))
+# Web Push (notifications/webpush.py): the VAPID signing key (unset: generated once into VAR_DIR),
+# the contact the push services see, how long they keep an undelivered message, request timeout.
+WEBPUSH_VAPID_PRIVATE_KEY = _keys.vapid_private_key(env.str("WEBPUSH_VAPID_PRIVATE_KEY", default=None), VAR_DIR)
+WEBPUSH_VAPID_SUBJECT = env.str("WEBPUSH_VAPID_SUBJECT", default="") or f"mailto:{DEFAULT_FROM_EMAIL}"
+WEBPUSH_TTL_SECONDS = env.int("WEBPUSH_TTL_SECONDS", default=24 * 3600)
+WEBPUSH_TIMEOUT_SECONDS = env.float("WEBPUSH_TIMEOUT_SECONDS", default=10.0)
+# Push services are public HTTPS hosts; plain http endpoints are refused unless this is on (tests).
+WEBPUSH_ALLOW_HTTP = env.bool("WEBPUSH_ALLOW_HTTP", default=False)
+# Telegram (notifications/telegram/): the Bot API server (a self-hosted one, or a fake in tests),
+# messages per second over all chats (Telegram allows about 30), how long a link code is valid.
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
+TELEGRAM_MESSAGES_PER_SECOND = env.float("TELEGRAM_MESSAGES_PER_SECOND", default=25.0)
+TELEGRAM_LINK_CODE_MINUTES = env.int("TELEGRAM_LINK_CODE_MINUTES", default=15)
+TELEGRAM_POLL_SECONDS = env.int("TELEGRAM_POLL_SECONDS", default=25)
+# "Snooze" under an escalation alert in Telegram: the same alert comes back after this many minutes.
+NOTIFY_SNOOZE_MINUTES = env.int("NOTIFY_SNOOZE_MINUTES", default=30)
 # Burst folding: past this many notifications of one event for one recipient within the window
 # (seconds), the rest go out as one message when the window ends (notifications/quiet.py); 0: off.
 NOTIFY_BURST_THRESHOLD = env.int("NOTIFY_BURST_THRESHOLD", default=10)
@@ -353,7 +369,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx (python-telegram-bot's client) logs every request URL at INFO, and a Bot API URL
+        # carries the bot's token: it must never reach a log.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 CELERY_BEAT_SCHEDULER = "servicedesk.beat:HeartbeatScheduler"
@@ -364,13 +385,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "mailconf-prune-outbox": {"task": "mailconf.prune_outbox", "schedule": 24 * 3600.0},
     # Notification fan-outs whose task was lost or failed (each backs off; see notifications/fanout.py).
     "notifications-fan-out-due": {"task": "notifications.fan_out_due", "schedule": SWEEP_SECONDS},
-    # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
+    # Web Push and Telegram: retries and rows whose kick was lost (notifications/dispatch.py).
+    "notifications-dispatch-due": {"task": "notifications.dispatch_due", "schedule": 60.0},
     # Mail canaries: due probes out, late and lost ones reported (mailconf/canary.py).
     "mailconf-canary": {"task": "mailconf.canary_tick", "schedule": 60.0},
     # Notifications that waited for quiet hours, a digest or the end of a burst (notifications/quiet.py).
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 60.0},
     # Webhook calls due for a retry, or whose kick was lost (webhooks/services.py).
     "webhooks-deliver-due": {"task": "webhooks.deliver", "schedule": 60.0},
+    # Enqueues a poll for each incoming connection whose interval has passed (mailconf/inbound/tasks.py).
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # Polling fallback of personal mailboxes (personalmail/tasks.py); IDLE makes most of them instant.
     "personalmail-sync-due": {"task": "personalmail.sync_due_mailboxes", "schedule": 30.0},

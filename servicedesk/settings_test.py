@@ -18,6 +18,7 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sd-test-media-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
+WEBPUSH_ALLOW_HTTP = True  # the local push service of the tests speaks plain http
 CELERY_TASK_EAGER_PROPAGATES = True
 # Eager tasks run at once, so a coalesced (skipped) kick would leave a call unprocessed.
 TELEPHONY_KICK_COALESCE_SECONDS = 0.0

@@ -150,7 +150,7 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert health["database"]["vendor"] == "sqlite"  # type: ignore[index]
         assert health["broker"]["transport"] == "safefs"  # type: ignore[index]
         children = _child_pids(proc.pid)
-        assert len(children) == 4, log.read_text()[-4000:]  # web, worker, beat, idle
+        assert len(children) == 5, log.read_text()[-4000:]  # web, worker, beat, idle, telegram
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=STOP_TIMEOUT) == 0, log.read_text()[-4000:]

@@ -169,7 +169,7 @@ def test_sigterm_to_the_process_group_of_make_run(tmp_path: Path) -> None:
     try:
         _wait_until_healthy(f"http://127.0.0.1:{port}", make, log)
         processes = _descendants(make.pid)
-        assert len(processes) >= 5  # runstack and its four children
+        assert len(processes) >= 6  # runstack and its five children
         os.killpg(make.pid, signal.SIGTERM)
         elapsed = _wait_stopped(make, processes)
         assert elapsed < SHUTDOWN_LIMIT, log.read_text()[-3000:]

@@ -9,12 +9,11 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("System settings → Webhooks")
 
     def ready(self) -> None:
-        from notifications.fanout import register_channel
-        from notifications.models import Channel
+        from notifications import channels
 
         from . import settings_io
-        from .services import enqueue_for_actions
+        from .channel import WebhookChannel
 
-        # The event-action fan-out hands its "webhook" actions to this app.
-        register_channel(Channel.WEBHOOK, enqueue_for_actions)
+        # The event-action fan-out reaches this app's webhooks through the channel registry.
+        channels.register(WebhookChannel)
         settings_io.register()

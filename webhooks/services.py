@@ -1,7 +1,7 @@
-"""Queue webhook calls from the fan-out, deliver them, back off, and switch a failing webhook off.
+"""Deliver webhook calls, back off, and switch a failing webhook off.
 
-Every call is a `WebhookDelivery` row first (queued in the fan-out's transaction, kicked after
-commit, swept by beat), so a lost kick or a dead worker delays a call but never loses it. A claimed
+Every call is a `WebhookDelivery` row first (queued in the fan-out's transaction by the "webhook"
+channel, webhooks/channel.py; kicked after commit, swept by beat), so a lost kick or a dead worker delays a call but never loses it. A claimed
 row's next try is pushed past the call's timeout before the call, so two workers never post the
 same row at once. Temporary failures (5xx, 408, 429, timeouts, refused connections) are retried
 with exponential backoff up to `WEBHOOK_MAX_ATTEMPTS`; a webhook failing
@@ -22,9 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications import catalogue
-from notifications.models import Channel, Delivery, EventAction, Occurrence
 from servicedesk.mailbridge import administrator_address, enqueue_system_mail
-from servicedesk.models import Ticket
 
 from .models import Webhook, WebhookDelivery
 from .payload import render_payload
@@ -32,44 +30,6 @@ from .signing import HEADER, signature
 from .transport import CallResult, post
 
 log = logging.getLogger(__name__)
-
-
-def enqueue_for_actions(
-    occurrence: Occurrence, ticket: Ticket | None, actions: list[EventAction], values: dict[str, str]
-) -> list[Delivery]:
-    """The fan-out's handler for channel "webhook": one call per webhook and event, in its transaction."""
-    values = {**values, "EVENT_CODE": occurrence.event, "EVENT_ID": str(occurrence.pk)}
-    now = timezone.now()
-    action_ids = {action.pk: action for action in actions}
-    rows: list[WebhookDelivery] = []
-    journal: list[Delivery] = []
-    hooks = Webhook.objects.filter(enabled=True, actions__in=actions).distinct().prefetch_related("actions")
-    for hook in hooks:
-        action = next(action_ids[a.pk] for a in hook.actions.all() if a.pk in action_ids)
-        row = WebhookDelivery(webhook=hook, occurrence_id=occurrence.pk, event=occurrence.event, next_attempt_at=now)
-        try:
-            row.body = render_payload(hook.payload, values)
-        except ValueError as exc:  # the card checks the template; a value can still not break JSON
-            row.body, row.status, row.last_error = "", WebhookDelivery.Status.FAILED, f"payload: {exc}"[:1000]
-        rows.append(row)
-        journal.append(
-            Delivery(
-                occurrence=occurrence,
-                action=action,
-                channel=Channel.WEBHOOK,
-                recipient=f"webhook:{hook.pk}",
-                ticket_id=ticket.pk if ticket else None,
-                status=Delivery.Status.QUEUED,
-                created_at=now,
-            )
-        )
-    WebhookDelivery.objects.bulk_create(rows)
-    queued = [row.pk for row in rows if row.status == WebhookDelivery.Status.QUEUED]
-    if queued:
-        from .tasks import deliver_webhooks
-
-        transaction.on_commit(lambda: deliver_webhooks.delay(queued))
-    return journal
 
 
 def claim_due(ids: Iterable[int] | None = None, limit: int = 50) -> list[WebhookDelivery]:

@@ -21,7 +21,12 @@ def test_export_lists_schemes_levels_and_their_notifications(cast: Cast) -> None
     resolution = next(s for s in data["schemes"] if s["code"] == "ticket-resolution")
     assert [level["percent"] for level in resolution["levels"]] == [50, 75, 100, None]
     late = resolution["levels"][2]["notify"]
-    assert {a["code"] for a in late} == {"esc-resolution-late-push", "esc-resolution-late-email"}
+    assert {a["code"] for a in late} == {
+        "esc-resolution-late-push",
+        "esc-resolution-late-email",
+        "esc-resolution-late-webpush",
+        "esc-resolution-late-telegram",
+    }
     assert all(a["to_responsible"] for a in late)
 
 

@@ -44,3 +44,28 @@ def session_cookie(client, username: str) -> str:
     fresh = Client()
     assert fresh.login(username=username, password=PASSWORD)
     return fresh.cookies["sessionid"].value
+
+
+@pytest.fixture
+def push_service():
+    """A local push service (HTTP level) for the Web Push tests."""
+    from notifications.tests.pushservice import PushService
+
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def bot_api(settings):
+    """A local Telegram Bot API, with the installation's bot connected to it."""
+    from notifications.telegram.linking import connect_bot
+    from notifications.tests.botapi import TOKEN, BotApi
+
+    api = BotApi().start()
+    settings.TELEGRAM_API_URL = api.url
+    settings.TELEGRAM_MESSAGES_PER_SECOND = 1000.0
+    connect_bot(token=TOKEN)
+    api.calls.clear()
+    yield api
+    api.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from notifications import catalogue
+from notifications import catalogue, channels
 from notifications.models import Channel, Notification, Preference
 from notifications.tests.factories import make_action, new_ticket, only_actions
 from servicedesk.services.tickets import add_comment
@@ -50,7 +50,7 @@ def test_mandatory_action_ignores_mutes_and_its_box_cannot_be_cleared(cast, comm
 @pytest.mark.django_db
 def test_preferences_form_saves_unchecked_boxes_as_mutes(cast, client):
     client.login(username="line2", password=PASSWORD)
-    kept = [f"{code}:{channel}" for code, _label in catalogue.group_choices() for channel in Channel.values]
+    kept = [f"{code}:{channel}" for code, _label in catalogue.group_choices() for channel in channels.codes()]
     kept.remove(f"{catalogue.GROUP_ASSIGNMENT}:email")
     client.post(reverse("notifications:preferences"), {"on": kept})
     assert list(Preference.objects.filter(user=cast.second_line.user).values_list("group", "channel")) == [

@@ -25,7 +25,7 @@ TECHNICAL = set(
     """SMTP IMAP IMAP4 POP3 EWS TLS SSL STARTTLS OAuth2 OAuth XOAUTH2 HTML URL ID IDLE UID UIDL UIDVALIDITY
     Microsoft Graph Exchange Azure Entra Reply-To From Message-ID MIME DNS IP JSON SLA CSV XLSX Fernet HTTP
     HTTPS INBOX UTF KOI8 Django PBX MikoPBX ITSM GMT UTC MSK GET POST Excel Active Directory Windows iCalendar
-    holidays Asterisk StartTLS Google Yandex Gmail Yahoo Outlook Rambler""".split()
+    holidays Asterisk StartTLS Google Yandex Gmail Yahoo Outlook Rambler Telegram BotFather Web Push""".split()
 )
 # Inside Django's own Russian translations: keyboard keys and "Single Sign-On" (sic "Sing-On").
 TECHNICAL |= {"Control", "Command", "Mac", "Single", "Sign-On", "Sing-On"}

@@ -1,7 +1,8 @@
 """`manage.py runstack`: everything `make run` needs, in one terminal.
 
-Prepares the database (migrate, collectstatic, demo data), then supervises four children: the
-ASGI web server, a Celery worker, Celery beat and the IMAP IDLE watcher (mail_idle). Their output
+Prepares the database (migrate, collectstatic, demo data), then supervises five children: the
+ASGI web server, a Celery worker, Celery beat, the IMAP IDLE watcher (mail_idle) and the Telegram
+poller (telegram_bot, idle until a bot is connected). Their output
 is shown line by line with the child's name in front.
 
 A child that dies on its own is restarted after a pause that doubles with each crash in a row
@@ -196,7 +197,15 @@ class Command(BaseCommand):
         ]
         # IMAP IDLE watcher: turns new mail into tickets within about a second (EWS/Graph poll).
         idle = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "mail_idle"]
-        return [Child("web", web), Child("worker", worker), Child("beat", beat), Child("idle", idle)]
+        # Telegram long polling: link codes and button presses (idles while no bot is connected).
+        telegram = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "telegram_bot"]
+        return [
+            Child("web", web),
+            Child("worker", worker),
+            Child("beat", beat),
+            Child("idle", idle),
+            Child("telegram", telegram),
+        ]
 
     def _spawn(self, child: Child) -> None:
         env = {
