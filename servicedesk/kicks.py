@@ -69,8 +69,19 @@ def _after_commit(task: Any, ids: set[int] | None) -> None:
     _wake.set()
 
 
+# Held while a batch is being published, so that exit waits for the publisher thread's batch
+# instead of killing it mid-write (its ids are no longer in _pending, and would be left to the
+# sweeper with a half-written message file behind).
+_publishing = threading.Lock()
+
+
 def flush() -> None:
     """Publish everything pending now, in this thread (at exit, and from tests)."""
+    with _publishing:
+        _flush()
+
+
+def _flush() -> None:
     with _lock:
         batch = dict(_pending)
         _pending.clear()
@@ -119,4 +130,13 @@ def _publish(task: Any, ids: list[int] | None) -> None:
         log.info("broker reachable again (%s)", task.name)
 
 
-atexit.register(flush)
+def _flush_at_exit() -> None:
+    # Bounded: a publisher stuck on a dead broker must not hold up the process's exit for long.
+    if _publishing.acquire(timeout=5):
+        try:
+            _flush()
+        finally:
+            _publishing.release()
+
+
+atexit.register(_flush_at_exit)

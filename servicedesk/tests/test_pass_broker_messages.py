@@ -155,7 +155,7 @@ def test_fresh_checkout_commands_publish_without_runstack(tmp_path: Path) -> Non
     migrate = subprocess.run([*manage, "migrate", "--verbosity", "0"], **run)  # type: ignore[call-overload]
     assert migrate.returncode == 0, migrate.stderr.decode()[-3000:]
     shutil.rmtree(tmp_path / "var" / "broker")  # as on a checkout where only the database was prepared
-    code = "from django.core.mail import send_mail; send_mail('Hi', 'Body', 'a@x.example', ['b@x.example'])"
+    code = "from django.core.mail import send_mail; send_mail('Hi', 'Body', 'a@x.test', ['b@x.test'])"
     sent = subprocess.run([*manage, "shell", "-c", code], **run)  # type: ignore[call-overload]
     assert sent.returncode == 0, sent.stderr.decode()[-3000:]
     kicks = list((tmp_path / "var" / "broker" / "queue").glob("*.msg"))
