@@ -84,24 +84,31 @@ def _allow_only_cid_images(tag: str, attribute: str, value: str) -> str | None:
 
 def render_comment_html(comment: Comment) -> SafeString:
     """The comment's mail HTML, safe to embed; empty when the comment has none."""
-    if not comment.body_html.strip():
+    urls = {
+        a.content_id.strip("<>"): reverse("attachment_download", args=[a.pk]) + "?inline=1"
+        for a in comment.attachments.all()
+        if a.content_id and a.is_image
+    }
+    return embeddable_mail_html(comment.body_html, urls)
+
+
+def embeddable_mail_html(html: str, inline_urls: dict[str, str]) -> SafeString:
+    """Mail HTML cleaned with the allow-list above; `cid:` images pointed at `inline_urls`
+    (Content-ID without brackets -> our URL) and every other image dropped (no tracking pixels,
+    no request to the sender's server when the mail is opened)."""
+    if not html.strip():
         return mark_safe("")
     cleaned = nh3.clean(
-        comment.body_html,
+        html,
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "cid"},
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_allow_only_cid_images,
     )
-    urls = {
-        a.content_id.strip("<>"): reverse("attachment_download", args=[a.pk]) + "?inline=1"
-        for a in comment.attachments.all()
-        if a.content_id and a.is_image
-    }
 
     def point_at_attachment(match: re.Match[str]) -> str:
-        url = urls.get(match.group(1).strip("<>"))
+        url = inline_urls.get(match.group(1).strip("<>"))
         return f'src="{url}"' if url else 'src=""'
 
     return mark_safe(_CID_SRC.sub(point_at_attachment, cleaned))  # noqa: S308 - cleaned by nh3 above
