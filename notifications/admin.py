@@ -132,7 +132,20 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
     actions = ("turn_off", "turn_on", "copy")
     readonly_fields = ("placeholder_list",)
     fieldsets = (
-        (None, {"fields": ("name", "event", "channel", "enabled", "is_mandatory", "is_urgent")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "event",
+                    "channel",
+                    "enabled",
+                    "is_mandatory",
+                    "is_urgent",
+                    "from_responsible_mailbox",
+                )
+            },
+        ),
         (
             _("Conditions (empty: any)"),
             {"fields": ("ticket_types", "services", "priorities", "teams", "agreements", "statuses")},

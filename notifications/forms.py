@@ -43,6 +43,7 @@ class EventActionForm(forms.ModelForm):
             "enabled",
             "is_mandatory",
             "is_urgent",
+            "from_responsible_mailbox",
             "ticket_types",
             "services",
             "priorities",

@@ -84,6 +84,15 @@ class EventAction(models.Model):
         default=False,
         help_text=_("Off: the person whose action caused the event is not notified of it."),
     )
+    from_responsible_mailbox = models.BooleanField(
+        _("send from the responsible employee's personal mailbox"),
+        default=False,
+        help_text=_(
+            "E-mail only: the letter leaves from the ticket's responsible employee's own mailbox when they "
+            "have connected one and allowed sending from it in business processes; otherwise from the "
+            "service desk's address."
+        ),
+    )
     # Template, in both languages; the recipient's language chooses.
     subject_ru = models.CharField(_("subject (Russian)"), max_length=500, blank=True)
     body_ru = models.TextField(_("text (Russian)"), blank=True)

@@ -35,6 +35,7 @@ FLAGS = (
     "to_team_leader",
     "to_assignees",
     "notify_actor",
+    "from_responsible_mailbox",
 )
 TEXTS = ("name", "event", "channel", "addresses", *EventAction.TEMPLATE_FIELDS)
 LISTS = ("priorities", "statuses")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import sync
+from .services import compose, sync
 
 
 @shared_task(name="personalmail.sync_mailbox", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
@@ -19,3 +19,8 @@ def sync_due_mailboxes() -> int:
     for pk in due:
         sync_mailbox.delay(pk)
     return len(due)
+
+
+@shared_task(name="personalmail.deliver_sent_mail", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def deliver_sent_mail(sent_id: int) -> None:
+    compose.deliver_pending(sent_id)

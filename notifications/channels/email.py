@@ -7,7 +7,9 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from .. import mail
+from servicedesk.models import Ticket
+
+from .. import mail, senders
 from ..compose import MailFrame, letter
 from ..models import Channel
 from ..recipients import Recipient
@@ -34,8 +36,31 @@ class EmailChannel(DeliveryChannel):
         letters = [
             letter(item.rendered, frame, item.recipient.email, language=item.recipient.language) for item in items
         ]
-        for item, outbox_id in zip(items, mail.enqueue_many(letters), strict=True):
+        responsible = self._responsible(items)
+        # An action asking for the responsible employee's own mailbox sends through it when they
+        # allow it; everything else (and every refusal) goes through the outbox as before.
+        outbox = [
+            (item, one)
+            for item, one in zip(items, letters, strict=True)
+            if not (
+                item.action.from_responsible_mailbox
+                and responsible is not None
+                and senders.send_as_employee(responsible, one)
+            )
+        ]
+        ids = mail.enqueue_many([one for _item, one in outbox])
+        for (item, _one), outbox_id in zip(outbox, ids, strict=True):
             item.entry.outbox_id = outbox_id
+
+    @staticmethod
+    def _responsible(items: list[Outgoing]) -> int | None:
+        ticket_id = items[0].ticket_id
+        if ticket_id is None or not any(item.action.from_responsible_mailbox for item in items):
+            return None
+        found: int | None = (
+            Ticket.objects.filter(pk=ticket_id).values_list("responsible_employee__user_id", flat=True).first()
+        )
+        return found
 
     def held_texts(self, items: list[Outgoing]) -> list[tuple[str, str]]:
         """As the letters would have read: the ticket's subject tag, the reply marker in the

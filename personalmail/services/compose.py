@@ -26,8 +26,9 @@ from mailconf.outbox import (
 )
 from mailconf.protocols.errors import TransportError
 from mailconf.protocols.outgoing import Envelope
+from notifications.mail import Letter
 
-from ..models import FolderRole, PersonalMailbox, PersonalMessage, SendStatus, SentMail
+from ..models import FolderRole, MailboxStatus, PersonalMailbox, PersonalMessage, SendStatus, SentMail
 from .accounts import record_failure
 from .clients import imap_client, smtp_client
 
@@ -169,3 +170,49 @@ def send_as_employee(
     if mailbox is None:
         raise SendingNotAllowed(f"user {user_id} does not allow sending from their mailbox")
     return send_mail(mailbox=mailbox, draft=Draft(to=to, subject=subject, text=text, attachments=attachments or []))
+
+
+def queue_for_process(user_id: int, letter: Letter) -> bool:
+    """notifications' personal sender (registered in apps.py): an event action's letter, from the
+    responsible employee's own mailbox. Called inside the fan-out's transaction, so it only writes
+    the `SentMail` row and leaves SMTP to a task started after commit; False (the outbox sends
+    instead) without a connected mailbox or the owner's consent."""
+    mailbox = (
+        PersonalMailbox.objects.filter(user_id=user_id, allow_in_processes=True, status=MailboxStatus.OK)
+        .select_related("user")
+        .first()
+    )
+    if mailbox is None:
+        return False
+    in_reply_to, references = letter.thread
+    text, html = with_signature(letter.text, letter.html, mailbox.signature)
+    spec = MessageSpec(
+        from_address=mailbox.email,
+        sender_name=mailbox.user.get_full_name(),
+        to=[letter.to],
+        subject=letter.subject,
+        text=text,
+        html=html,
+        message_id=make_message_id(mailbox.email.rpartition("@")[2] or "localhost"),
+        date=timezone.now(),
+        in_reply_to=in_reply_to,
+        references=list(references),
+    )
+    sent = SentMail.objects.create(
+        mailbox=mailbox, raw=build_message(spec), sender=mailbox.email, recipients=[letter.to], subject=letter.subject
+    )
+    from ..tasks import deliver_sent_mail
+
+    transaction.on_commit(lambda: deliver_sent_mail.delay(sent.pk))
+    return True
+
+
+def deliver_pending(sent_id: int) -> None:
+    """The task's body: send a queued row once (a redelivered task finds it no longer pending)."""
+    sent = SentMail.objects.filter(pk=sent_id, status=SendStatus.PENDING).select_related("mailbox").first()
+    if sent is None:
+        return
+    try:
+        deliver(sent)
+    except TransportError as exc:
+        log.warning("personal mail %s from a business process not sent: %s", sent_id, exc.message)
