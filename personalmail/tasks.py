@@ -22,5 +22,6 @@ def sync_due_mailboxes() -> int:
 
 
 @shared_task(name="personalmail.deliver_sent_mail", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
-def deliver_sent_mail(sent_id: int) -> None:
-    compose.deliver_pending(sent_id)
+def deliver_sent_mail(sent_ids: list[int] | None = None) -> int:
+    """Kicked after the commit that queued the rows; beat calls it without ids as the sweeper."""
+    return compose.deliver_pending(sent_ids)

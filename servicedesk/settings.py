@@ -397,6 +397,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "mailconf-poll-incoming": {"task": "mailconf.poll_due_connections", "schedule": 10.0},
     # Polling fallback of personal mailboxes (personalmail/tasks.py); IDLE makes most of them instant.
     "personalmail-sync-due": {"task": "personalmail.sync_due_mailboxes", "schedule": 30.0},
+    # Mail of business processes sent from personal mailboxes whose kick was lost.
+    "personalmail-deliver-pending": {"task": "personalmail.deliver_sent_mail", "schedule": SWEEP_SECONDS},
     # LDAP connections whose daily run time has come (servicedesk/services/directory.py).
     "servicedesk-ldap-due": {"task": "servicedesk.start_due_ldap_syncs", "schedule": 60.0},
     # File imports whose task was lost (servicedesk/services/imports.py).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import getaddresses
 
 from django.db import transaction
@@ -27,6 +28,7 @@ from mailconf.outbox import (
 from mailconf.protocols.errors import TransportError
 from mailconf.protocols.outgoing import Envelope
 from notifications.mail import Letter
+from servicedesk.kicks import kick_on_commit
 
 from ..models import FolderRole, MailboxStatus, PersonalMailbox, PersonalMessage, SendStatus, SentMail
 from .accounts import record_failure
@@ -203,16 +205,41 @@ def queue_for_process(user_id: int, letter: Letter) -> bool:
     )
     from ..tasks import deliver_sent_mail
 
-    transaction.on_commit(lambda: deliver_sent_mail.delay(sent.pk))
+    kick_on_commit(deliver_sent_mail, [sent.pk])
     return True
 
 
-def deliver_pending(sent_id: int) -> None:
-    """The task's body: send a queued row once (a redelivered task finds it no longer pending)."""
-    sent = SentMail.objects.filter(pk=sent_id, status=SendStatus.PENDING).select_related("mailbox").first()
-    if sent is None:
-        return
-    try:
-        deliver(sent)
-    except TransportError as exc:
-        log.warning("personal mail %s from a business process not sent: %s", sent_id, exc.message)
+# A pending row this old has lost its kick (broker down, worker killed): beat's sweep sends it.
+SWEEP_GRACE = timedelta(seconds=30)
+
+
+def deliver_pending(sent_ids: list[int] | None = None) -> int:
+    """The task's body: send the given queued rows, or (None, beat's sweep) every row whose kick
+    was lost. Each row is claimed with SKIP LOCKED and sent once: a redelivered task or a second
+    worker finds it locked or no longer pending."""
+    pending = SentMail.objects.filter(status=SendStatus.PENDING)
+    if sent_ids is None:
+        pending = pending.filter(created_at__lt=timezone.now() - SWEEP_GRACE)
+    else:
+        pending = pending.filter(pk__in=sent_ids)
+    done = 0
+    for sent_id in pending.order_by("pk").values_list("pk", flat=True)[:200]:
+        done += _deliver_one(sent_id)
+    return done
+
+
+def _deliver_one(sent_id: int) -> int:
+    with transaction.atomic():
+        sent = (
+            SentMail.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=sent_id, status=SendStatus.PENDING)
+            .select_related("mailbox")
+            .first()
+        )
+        if sent is None:
+            return 0
+        try:
+            deliver(sent)
+        except TransportError as exc:
+            log.warning("personal mail %s from a business process not sent: %s", sent_id, exc.message)
+    return 1

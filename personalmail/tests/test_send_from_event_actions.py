@@ -75,3 +75,28 @@ def test_without_consent_the_letter_goes_through_the_outbox(
     assert received.rcpt_tos == ["kirill@romashka.example"]
     assert received.parsed()["From"].addresses[0].addr_spec == "desk@corp.example"
     assert not SentMail.objects.exists()
+
+
+def test_a_lost_kick_is_finished_by_the_sweep(
+    cast, connect, mail_servers, desk_outbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The kick after commit is lost (broker down): the row waits as pending, and beat's sweep
+    (the task without ids) sends it once its grace has passed — and only once."""
+    from datetime import timedelta
+
+    from personalmail import tasks
+    from servicedesk import kicks
+
+    _dovecot, smtp = mail_servers
+    connect(cast.second_line.user, allow_in_processes=True)
+    monkeypatch.setattr(kicks, "kick_on_commit", lambda task, ids=None: None)
+    monkeypatch.setattr("personalmail.services.compose.kick_on_commit", lambda task, ids=None: None)
+    _comment(cast, django_capture_on_commit_callbacks)
+    row = SentMail.objects.get()
+    assert row.status == SendStatus.PENDING
+    assert tasks.deliver_sent_mail() == 0  # within the grace: its kick may still come
+    SentMail.objects.filter(pk=row.pk).update(created_at=row.created_at - timedelta(minutes=5))
+    assert tasks.deliver_sent_mail() == 1
+    assert tasks.deliver_sent_mail() == 0
+    assert smtp.tls.wait_for_messages(1)[0].rcpt_tos == ["kirill@romashka.example"]
+    assert SentMail.objects.get().status == SendStatus.SENT
