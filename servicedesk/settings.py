@@ -270,6 +270,10 @@ MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=3600)
 MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=300)
 MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
+# Delivery outcomes are written in groups (mailconf/outbox/delivery.py): a killed worker resends at
+# most one group's accepted messages; 1 writes each outcome before the next message is sent.
+MAIL_STATUS_GROUP_ROWS = env.int("MAIL_STATUS_GROUP_ROWS", default=20)
+MAIL_STATUS_GROUP_SECONDS = env.float("MAIL_STATUS_GROUP_SECONDS", default=0.2)
 MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
 MAIL_FAILURE_ALERT_THRESHOLD = env.int("MAIL_FAILURE_ALERT_THRESHOLD", default=5)
 MAIL_STUCK_ALERT_MINUTES = env.int("MAIL_STUCK_ALERT_MINUTES", default=60)

@@ -1,14 +1,18 @@
 """Delivering the outbox: claim due rows, send them over one connection, record every recipient.
 
 Claiming marks rows SENDING with a lease; a worker killed mid-batch leaves them SENDING, and they are
-due again when the lease passes. Each message's outcome is written before the next one is sent, so
-a crash can resend at most the one message the server had accepted when the worker died.
+due again when the lease passes. Outcomes are written in small groups (`MAIL_STATUS_GROUP_ROWS`
+messages or `MAIL_STATUS_GROUP_SECONDS`, whichever comes first): one statement per group instead of
+one round trip per message, which was as long as the SMTP transaction itself. The price is bounded:
+a killed worker's server-accepted but unwritten messages are sent again when its lease passes — at
+most one group, never a loss. `MAIL_STATUS_GROUP_ROWS=1` writes each outcome before the next send.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -117,23 +121,34 @@ def _relaxed_commits() -> Iterator[None]:
 def deliver_batch(rows: list[OutboxMessage], conn: OutgoingConnection) -> DeliveryStats:
     """Send claimed `rows` over one connection; every row leaves SENDING, whatever happens."""
     stats = DeliveryStats()
+    writes = StatusWrites()
+    try:
+        _deliver_rows(rows, conn, stats, writes)
+    finally:
+        # Whatever happened (an exception included), the outcomes gathered so far are written.
+        writes.flush()
+    return stats
+
+
+def _deliver_rows(
+    rows: list[OutboxMessage], conn: OutgoingConnection, stats: DeliveryStats, writes: StatusWrites
+) -> None:
     missing = conn.missing_send_parameters()
     if missing:
         error = TransportError(_("Sending is refused until the send parameters are set: %s") % ", ".join(missing))
         for row in rows:
-            _finish(row, stats, error)
-        return stats
+            _finish(row, stats, writes, error)
+        return
     try:
         transport = _opened(conn)
     except TransportError as exc:
         for row in rows:
-            _finish(row, stats, exc)
-        return stats
+            _finish(row, stats, writes, exc)
+        return
     try:
-        _send_rows(rows, conn, transport, stats)
+        _send_rows(rows, conn, transport, stats, writes)
     finally:
         transport.close()
-    return stats
 
 
 def _opened(conn: OutgoingConnection) -> OutgoingTransport[Any]:
@@ -149,7 +164,11 @@ def _opened(conn: OutgoingConnection) -> OutgoingTransport[Any]:
 
 
 def _send_rows(
-    rows: list[OutboxMessage], conn: OutgoingConnection, transport: OutgoingTransport[Any], stats: DeliveryStats
+    rows: list[OutboxMessage],
+    conn: OutgoingConnection,
+    transport: OutgoingTransport[Any],
+    stats: DeliveryStats,
+    writes: StatusWrites,
 ) -> None:
     for index, row in enumerate(rows):
         error: TransportError | None = None
@@ -166,28 +185,30 @@ def _send_rows(
         except Exception as exc:  # one unbuildable message must not stop the batch; it is kept and logged
             log.exception("outbox message %s could not be sent", row.pk)
             error = TransportError(f"{type(exc).__name__}: {exc}")
-        _finish(row, stats, error, result, built=built)
+        _finish(row, stats, writes, error, result, built=built)
         if error is not None and not error.permanent:
             # The connection may be dead: one fresh connection for the rest, or they all wait.
             transport.close()
+            writes.flush()  # reconnecting can take a timeout's length: what was sent is written first
             try:
                 transport = _opened(conn)
             except TransportError as exc:
                 for rest in rows[index + 1 :]:
-                    _finish(rest, stats, exc)
+                    _finish(rest, stats, writes, exc)
                 return
 
 
 def _finish(
     row: OutboxMessage,
     stats: DeliveryStats,
+    writes: StatusWrites,
     error: TransportError | None,
     result: SendResult | None = None,
     *,
     built: bool = False,
 ) -> None:
-    """Apply one attempt's outcome to `row` and write it (only if our lease still holds); `built`:
-    the row's bytes were built in this attempt and are stored with it."""
+    """Apply one attempt's outcome to `row` and hand it to `writes` (written only if our lease still
+    holds); `built`: the row's bytes were built in this attempt and are stored with it."""
     now = timezone.now()
     _apply(row, error, result or SendResult())
     pending = row.addresses(RecipientStatus.PENDING)
@@ -208,41 +229,70 @@ def _finish(
             row.sent_at = now
         stats.sent += row.status == OutboxStatus.SENT
         stats.failed += row.status != OutboxStatus.SENT
-    _record(row, built=built)
+    writes.add(row, built=built)
 
 
-def _record(row: OutboxMessage, *, built: bool) -> None:
-    """One UPDATE of the attempt's outcome, guarded by our lease; plain SQL because it runs once per
-    message on the delivery hot path, where the ORM's query building cost as much as the round trip."""
-    table = OutboxMessage._meta.db_table
-    ops = connection.ops
-    columns = [
-        "status",
-        "recipients",
-        "attempts",
-        "last_error",
-        "last_error_reason",
-        "next_attempt_at",
-        "sent_at",
-        "lease_until",
-    ]
-    values: list[Any] = [
-        row.status,
-        json.dumps(row.recipients),
-        row.attempts,
-        row.last_error,
-        row.last_error_reason,
-        ops.adapt_datetimefield_value(row.next_attempt_at),
-        ops.adapt_datetimefield_value(row.sent_at),
-        None,
-    ]
-    if built and row.raw:
-        columns.append("raw")
-        values.append(bytes(row.raw))
-    assignments = ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
-    sql = f"UPDATE {ops.quote_name(table)} SET {assignments} WHERE id = %s AND lease_until = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, row.pk, ops.adapt_datetimefield_value(row.lease_until)])
+_OUTCOME_COLUMNS = (
+    "status",
+    "recipients",
+    "attempts",
+    "last_error",
+    "last_error_reason",
+    "next_attempt_at",
+    "sent_at",
+    "lease_until",
+)
+
+
+class StatusWrites:
+    """Attempt outcomes waiting to be written, flushed as one group (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.max_rows = max(1, int(settings.MAIL_STATUS_GROUP_ROWS))
+        self.max_seconds = float(settings.MAIL_STATUS_GROUP_SECONDS)
+        self._plain: list[list[Any]] = []
+        self._with_raw: list[list[Any]] = []
+        self._since = 0.0
+
+    def add(self, row: OutboxMessage, *, built: bool) -> None:
+        ops = connection.ops
+        values: list[Any] = [
+            row.status,
+            json.dumps(row.recipients),
+            row.attempts,
+            row.last_error,
+            row.last_error_reason,
+            ops.adapt_datetimefield_value(row.next_attempt_at),
+            ops.adapt_datetimefield_value(row.sent_at),
+            None,
+        ]
+        if built and row.raw:
+            values.append(bytes(row.raw))
+        values += [row.pk, ops.adapt_datetimefield_value(row.lease_until)]
+        if not self._plain and not self._with_raw:
+            self._since = time.monotonic()
+        (self._with_raw if built and row.raw else self._plain).append(values)
+        if (
+            len(self._plain) + len(self._with_raw) >= self.max_rows
+            or time.monotonic() - self._since >= self.max_seconds
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every gathered outcome in one transaction: an UPDATE per row guarded by our lease,
+        sent together (psycopg pipelines `executemany`). Plain SQL: this is the delivery hot path."""
+        groups = [(_OUTCOME_COLUMNS, self._plain), ((*_OUTCOME_COLUMNS, "raw"), self._with_raw)]
+        if not self._plain and not self._with_raw:
+            return
+        self._plain, self._with_raw = [], []
+        ops = connection.ops
+        table = ops.quote_name(OutboxMessage._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for columns, params in groups:
+                if params:
+                    assignments = ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
+                    sql = f"UPDATE {table} SET {assignments} WHERE id = %s AND lease_until = %s"
+                    cursor.executemany(sql, params)
 
 
 def _apply(row: OutboxMessage, error: TransportError | None, result: SendResult) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from mailconf.models import OutboxMessage, OutgoingConnection
 from mailconf.outbox import cancel_messages, deliver_due, enqueue_mail, prune_sent, resend_messages
+from mailconf.outbox.delivery import StatusWrites
+from mailconf.protocols.smtp import SmtpTransport
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +169,64 @@ def test_prune_deletes_old_sent_rows_only(outgoing, smtp, settings) -> None:
     OutboxMessage.objects.filter(pk=old_failed.pk).update(status="failed", sent_at=None, created_at=long_ago)
     assert prune_sent() == 1
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {new_sent.pk, old_failed.pk}
+
+
+def test_outcomes_are_written_in_groups_of_the_set_size(outgoing, smtp, settings) -> None:
+    settings.MAIL_STATUS_GROUP_ROWS, settings.MAIL_STATUS_GROUP_SECONDS = 5, 60
+    outgoing()
+    rows = queue(12)
+    written: list[int] = []
+    real_flush = StatusWrites.flush
+
+    def counting_flush(self: StatusWrites) -> None:
+        written.append(len(self._plain) + len(self._with_raw))
+        real_flush(self)
+
+    StatusWrites.flush = counting_flush  # type: ignore[method-assign]
+    try:
+        assert deliver_due().sent == 12
+    finally:
+        StatusWrites.flush = real_flush  # type: ignore[method-assign]
+    assert [n for n in written if n] == [5, 5, 2], "two full groups, the rest at the end of the batch"
+    assert all(reload(r).status == "sent" and r.sent_at and r.lease_until is None for r in rows)
+
+
+def test_a_slow_server_writes_each_outcome_after_the_group_time(outgoing, smtp, settings) -> None:
+    settings.MAIL_STATUS_GROUP_ROWS, settings.MAIL_STATUS_GROUP_SECONDS = 100, 0
+    outgoing()
+    first, second = queue(2)
+    seen: list[str] = []
+    real_send = SmtpTransport.send
+
+    def send(self: SmtpTransport, envelope: Any) -> Any:
+        # The second message goes out only after the first one's outcome is in the database.
+        seen.append(OutboxMessage.objects.get(pk=first.pk).status)
+        return real_send(self, envelope)
+
+    SmtpTransport.send = send  # type: ignore[method-assign]
+    try:
+        assert deliver_due().sent == 2
+    finally:
+        SmtpTransport.send = real_send  # type: ignore[method-assign]
+    assert seen == ["sending", "sent"]
+    assert reload(second).status == "sent"
+
+
+def test_an_unexpected_error_still_writes_what_was_sent(outgoing, smtp, settings) -> None:
+    settings.MAIL_STATUS_GROUP_ROWS, settings.MAIL_STATUS_GROUP_SECONDS = 100, 60
+    outgoing()
+    rows = queue(3)
+    real_close = SmtpTransport.close
+
+    def close(self: SmtpTransport) -> None:
+        real_close(self)
+        raise RuntimeError("the worker is going down")
+
+    SmtpTransport.close = close  # type: ignore[method-assign]
+    try:
+        with pytest.raises(RuntimeError):
+            deliver_due()
+    finally:
+        SmtpTransport.close = real_close  # type: ignore[method-assign]
+    assert [reload(r).status for r in rows] == ["sent"] * 3, "the gathered outcomes were written on the way out"
+    assert len(smtp.plain.wait_for_messages(3)) == 3
