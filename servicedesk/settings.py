@@ -167,6 +167,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "sa
 # filesystem:// URL too.
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_URL = "safefs://" + CELERY_BROKER_URL.removeprefix("filesystem://")
+if CELERY_BROKER_URL.rstrip("/") == "safefs:":
+    # The folders are the address (below); a host only keeps kombu from warning "No hostname was
+    # supplied" at every start of every process.
+    CELERY_BROKER_URL = "safefs://localhost//"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("safefs://"):
     _broker_dir = VAR_DIR / "broker"
