@@ -128,6 +128,9 @@ class Side:
     database: Path
     template: Path
     count_sql: dict[str, str]
+    # The checkout (or project folder) the command runs in: the current directory comes first on
+    # its sys.path, so a --baseline run started from here would import this checkout's code.
+    cwd: Path
 
     def fresh_database(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -136,7 +139,7 @@ class Side:
 
     def run(self) -> tuple[float, str]:
         started = time.monotonic()
-        done = subprocess.run(self.command, env=self.env, capture_output=True, text=True, timeout=3600)
+        done = subprocess.run(self.command, env=self.env, capture_output=True, text=True, timeout=3600, cwd=self.cwd)
         elapsed = time.monotonic() - started
         if done.returncode != 0:
             raise RuntimeError(f"{self.name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-4000:]}")
@@ -207,6 +210,7 @@ def helpdesk_side(work: Path, dovecot: object) -> Side:
             "tickets": "SELECT count(*) FROM helpdesk_ticket",
             "followups": "SELECT count(*) FROM helpdesk_followup",
         },
+        cwd=folder,
     )
 
 
@@ -237,7 +241,7 @@ def our_side(work: Path, dovecot: object, root: Path = ROOT, name: str = "ours")
     for sub in ("queue", "processed"):
         (folder / "var" / "broker" / sub).mkdir(parents=True, exist_ok=True)
     manage = [sys.executable, str(root / "manage.py")]
-    subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True, timeout=600)
+    subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True, timeout=600, cwd=root)
     connection = (
         "from mailconf.models import IncomingConnection\n"
         f"c = IncomingConnection(name={MAILBOX!r}, protocol='imap', host={dovecot.host!r},\n"
@@ -245,7 +249,9 @@ def our_side(work: Path, dovecot: object, root: Path = ROOT, name: str = "ours")
         f"c.password = {dovecot.users[MAILBOX]!r}\n"
         "c.save()\n"
     )
-    subprocess.run([*manage, "shell", "-c", connection], env=env, check=True, timeout=600, capture_output=True)
+    subprocess.run(
+        [*manage, "shell", "-c", connection], env=env, check=True, timeout=600, capture_output=True, cwd=root
+    )
     return Side(
         name=name,
         command=[*manage, "mail_fetch", MAILBOX, "--once"],
@@ -257,6 +263,7 @@ def our_side(work: Path, dovecot: object, root: Path = ROOT, name: str = "ours")
             "comments": "SELECT count(*) FROM servicedesk_comment",
             "ledger": "SELECT count(*) FROM mailconf_processedmessage",
         },
+        cwd=root,
     )
 
 
