@@ -128,8 +128,9 @@ class Side:
     database: Path
     template: Path
     count_sql: dict[str, str]
-    # The checkout (or project folder) the command runs in: the current directory comes first on
-    # its sys.path, so a --baseline run started from here would import this checkout's code.
+    # The checkout (or project folder) the command runs in: the current directory ends up first on
+    # the command's sys.path (seen with `manage.py shell`), so a --baseline run started from this
+    # checkout would import this checkout's code.
     cwd: Path
 
     def fresh_database(self) -> None:
