@@ -361,12 +361,16 @@ def folder_label(folder: Sequence[str]) -> str:
     return "/".join(folder)
 
 
-def _load_builtin() -> None:
-    # Imported on first use: the protocol modules import this one for their base class.
-    from . import ews_in, graph_in, imap, pop3  # noqa: F401
+# Imported on first use: the protocol modules import this one for their base class.
+_BUILTIN_MODULES = {
+    "pop3": f"{__package__}.pop3",
+    "imap": f"{__package__}.imap",
+    "ews": f"{__package__}.ews_in",
+    "graph": f"{__package__}.graph_in",
+}
 
 
-INCOMING_PROTOCOLS: Registry[IncomingMailbox[Any]] = Registry("incoming mail protocol", _load_builtin)
+INCOMING_PROTOCOLS: Registry[IncomingMailbox[Any]] = Registry("incoming mail protocol", _BUILTIN_MODULES)
 
 
 def open_mailbox(kind: str, config: MailboxConfig) -> IncomingMailbox[Any]:

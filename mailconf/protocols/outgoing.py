@@ -115,12 +115,11 @@ class OutgoingTransport(ABC, Generic[C]):
         self.close()
 
 
-def _load_builtin() -> None:
-    # Imported on first use so that importing the base does not pull exchangelib in.
-    from . import ews_out, graph_out, smtp  # noqa: F401
+# Imported on first use: the protocol modules import this one for their base class.
+_BUILTIN_MODULES = {"smtp": f"{__package__}.smtp", "ews": f"{__package__}.ews_out", "graph": f"{__package__}.graph_out"}
 
 
-OUTGOING_PROTOCOLS: Registry[OutgoingTransport[Any]] = Registry("outgoing protocol", _load_builtin)
+OUTGOING_PROTOCOLS: Registry[OutgoingTransport[Any]] = Registry("outgoing protocol", _BUILTIN_MODULES)
 
 
 def transport_for(kind: str, config: Any) -> OutgoingTransport[Any]:
