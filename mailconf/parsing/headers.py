@@ -18,7 +18,15 @@ from .model import Address
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
 _FOLD = re.compile(r"\r?\n[ \t]*|\r")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
-_ADDR_SPEC = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*", re.UNICODE)
+# Anchored at the start of a token and bounded, so a long run of address characters without an
+# "@" (a 200 KB From header of junk) costs one bounded look per run, not a rescan per position.
+_ADDR_SPEC = re.compile(
+    r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,256}@[\w-]{1,255}(?:\.[\w-]{1,255}){0,30}", re.UNICODE
+)
+# Real mail servers refuse more recipients than this per message (Postfix: 1,000); longer
+# address headers are cut at an address boundary so their parsing stays linear.
+_MAX_ADDRESS_TEXT = 256 * 1024
+_MAX_ADDRESSES = 2000
 _ANGLE_ID = re.compile(r"<\s*([^<>\s]+?)\s*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What a legal address may differ by from the header text: quotes, and the whitespace the
@@ -113,15 +121,15 @@ def parse_addresses(values: list[str]) -> list[Address]:
         return []
     result: list[Address] = []
     seen: set[str] = set()
-    unfolded = [_FOLD.sub(" ", str(v)) for v in values if v]
+    unfolded = _bounded([_FOLD.sub(" ", str(v)) for v in values if v])
     bare = [strip_comments(v) for v in unfolded]
     haystack = " ".join(_decode_plain(v) for v in bare).lower()
     loose = ""  # computed only when an address is not literally in the header
     comment_names: dict[str, str] = {}
     if bare != unfolded:  # comments present: one may be the only name a mailbox has
-        comment_names = {_normalise_address(addr): name for name, addr in getaddresses(unfolded)}
+        comment_names = {_normalise_address(addr): name for name, addr in _getaddresses(unfolded)}
     glued = False
-    for name, addr in getaddresses(bare):
+    for name, addr in _getaddresses(bare)[:_MAX_ADDRESSES]:
         address = _normalise_address(addr)
         if not address or address in seen:
             continue
@@ -141,6 +149,30 @@ def parse_addresses(values: list[str]) -> list[Address]:
             seen.add(address)
             result.append(Address(name="", address=address))
     return result
+
+
+def _bounded(values: list[str]) -> list[str]:
+    """The values cut to _MAX_ADDRESS_TEXT characters in all, at the last comma that fits."""
+    out: list[str] = []
+    budget = _MAX_ADDRESS_TEXT
+    for value in values:
+        if len(value) > budget:
+            cut = value.rfind(",", 0, budget)
+            if cut > 0:
+                out.append(value[:cut])
+            break
+        out.append(value)
+        budget -= len(value)
+    return out
+
+
+def _getaddresses(values: list[str]) -> list[tuple[str, str]]:
+    """email.utils.getaddresses, which recurses once per nested comment or route: thousands of
+    "(" in a header exhaust the stack. Such a header has no usable mailbox."""
+    try:
+        return getaddresses(values)
+    except RecursionError:
+        return []
 
 
 def strip_comments(value: str) -> str:
