@@ -55,6 +55,9 @@ def part_filename(part: Message) -> str:
 def safe_filename(name: str, content_type: str, index: int) -> str:
     """A non-empty name without directories, control or reserved characters, of bounded length."""
     name = unicodedata.normalize("NFC", name or "")
+    # Format characters: a right-to-left override shows "invoice<U+202E>fdp.exe" as
+    # "invoiceexe.pdf", zero-width ones hide what the name really is.
+    name = "".join(char for char in name if unicodedata.category(char) != "Cf")
     name = re.split(r"[/\\]", name)[-1]
     name = _UNSAFE.sub("_", name).strip(" ._")
     if name.upper().split(".")[0] in ("CON", "PRN", "AUX", "NUL", "COM1", "LPT1"):

@@ -121,7 +121,8 @@ def parse_addresses(values: list[str]) -> list[Address]:
         return []
     result: list[Address] = []
     seen: set[str] = set()
-    unfolded = _bounded([_FOLD.sub(" ", str(v)) for v in values if v])
+    # Control characters (a NUL inside an address) are dropped first: no column can store them.
+    unfolded = _bounded([_CONTROL.sub("", _FOLD.sub(" ", str(v))) for v in values if v])
     bare = [strip_comments(v) for v in unfolded]
     haystack = " ".join(_decode_plain(v) for v in bare).lower()
     loose = ""  # computed only when an address is not literally in the header

@@ -15,6 +15,7 @@ Display policy (the sanitised HTML is shown inside the agent UI, next to our own
 from __future__ import annotations
 
 import re
+import threading
 from html import unescape
 
 import nh3
@@ -141,13 +142,26 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
+# libxml2 silently drops what is nested deeper than 256 elements unless huge_tree lifts that to
+# 2,048; bound_markup keeps sanitised HTML within that (256 counted levels, a few real ones each).
+# One parser per thread: lxml parser objects must not be shared between threads.
+_TEXT_PARSER = threading.local()
+
+
+def _text_parser() -> lxml_html.HTMLParser:
+    parser = getattr(_TEXT_PARSER, "parser", None)
+    if parser is None:
+        parser = _TEXT_PARSER.parser = lxml_html.HTMLParser(huge_tree=True)
+    return parser
+
+
 def html_to_text(source: str) -> str:
     """Readable plain text: blocks become lines, list items get "- ", links read "text (url)",
     quotes (``<blockquote>``) get "> " so reply trimming treats them like plain-text quotes."""
     if not source.strip():
         return ""
     try:
-        root = lxml_html.document_fromstring(source)
+        root = lxml_html.document_fromstring(source, parser=_text_parser())
     except (etree.ParserError, ValueError):
         return _crude_text(source)
     walker = _TextWalker()

@@ -18,6 +18,7 @@ from .limits import DEFAULT_MAX_SIZE, Limits, check_size, check_structure
 from .model import AUTHOR_FALLBACK, MBOX_SOURCE, Address, ParsedMessage, ParseError
 from .nesting import cap_nesting, may_be_too_deep
 from .quoting import trim_reply
+from .scrub import scrub
 from .tags import find_ticket_tag
 
 
@@ -75,6 +76,7 @@ def parse_message(raw: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> ParsedMess
     body = BodyCollector(limits).collect(msg)
     _fill_body(result, body)
     _fill_flags(result, msg)
+    scrub(result)
     return result
 
 
