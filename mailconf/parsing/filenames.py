@@ -11,7 +11,7 @@ from functools import lru_cache
 from .charset import decode_bytes
 from .headers import decode_header_value
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]+')
 _MAX_NAME = 180
 _DEFAULT_EXT = {
     "message/rfc822": ".eml",

@@ -28,7 +28,8 @@ _ADDR_SPEC = re.compile(
 _MAX_ADDRESS_TEXT = 256 * 1024
 _MAX_ADDRESSES = 2000
 _ANGLE_ID = re.compile(r"<\s*([^<>\s]+?)\s*>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls (a stray 0x92 decoded as latin-1 becomes U+0092): invisible, unprintable.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What a legal address may differ by from the header text: quotes, and the whitespace the
 # obsolete syntax allows around "." and "@" (``john . doe @ example . com``).
 _LOOSE = re.compile(r'"|\s+(?=[.@])|(?<=[.@])\s+')

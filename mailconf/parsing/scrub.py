@@ -31,6 +31,8 @@ def scrub(result: ParsedMessage) -> None:
         value = getattr(result, name)
         if value:
             setattr(result, name, clean_text(value))
+    # The reason quotes header values, which may be folded over lines; the mail log shows one line.
+    result.auto_reason = " ".join(result.auto_reason.split())
     result.references = [clean_text(value) for value in result.references]
     result.warnings = [clean_text(value) for value in result.warnings]
     result.from_ = _address(result.from_) if result.from_ is not None else None

@@ -33,6 +33,9 @@ DEFECTS = {
     "uu_begin_without_end": "20,000 'begin 644' lines without 'end': over 20 s",
     "nul_in_address": "a NUL inside the From address reached the mail log row (PostgreSQL refuses NUL)",
     "auto_submitted_nul": "Auto-Submitted with a NUL reached auto_reason and the mail log reason",
+    "undetectable_bytes_as_rot13": "charset=rot13 on undetectable bytes: LookupError escaped parse_message",
+    "undetectable_bytes_as_idna": "charset=idna: UnicodeError escaped parse_message",
+    "c1_controls_in_subject_and_file_name": "a stray 0x92 became U+0092 in the subject and the .eml file name",
     "filename_rtl_override": "U+202E kept in a file name: 'invoice\u202efdp.exe' displays as 'invoiceexe.pdf'",
 }
 
@@ -137,6 +140,15 @@ def _encoding_cases() -> dict[str, bytes]:
             b"Subject", b"=?x-bogus?B?0J/RgNC4?= =?rot13?Q?abc?= =?zlib?B?YWJj?="
         ),
     }
+    # Bytes no detector recognises, so decoding ends with the declared codec (found by fuzzing).
+    undetectable = bytes.fromhex(
+        "1e24e18ac8acb617aa99a8a5b1e9dda6ba20ada99ab666a295ec5a9a995e9deb4899a7eb6a2748c1ab27b5a6e57ada1d7a58af7abca8bab99eb2c6a0"
+    )
+    for charset in (b"rot13", b"base64", b"idna", b"punycode", b"undefined", b"unicode_escape"):
+        cases[f"undetectable_bytes_as_{charset.decode()}"] = plain(undetectable, b"text/plain; charset=" + charset)
+    cases["c1_controls_in_subject_and_file_name"] = multipart(
+        [TEXT, b"Content-Type: message/rfc822\n\nFrom: a@b.example\nSubject: =?utf-8?Q?=C2=92=D1=8B_1?=\n\nforwarded\n"]
+    )
     for charset in (b"x-no-such-charset", b"rot13", b"base64", b"zlib", b"idna", b"punycode", b"utf-7", b"u" * 5000):
         cases[f"charset_{charset[:20].decode()}"] = plain(
             b"\xd0\x9f\xd1\x80\xd0\xb8 \xff\n", b"text/plain; charset=" + charset

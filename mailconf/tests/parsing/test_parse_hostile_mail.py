@@ -103,3 +103,19 @@ def test_uuencode_begin_lines_without_end_stay_text() -> None:
     parsed = parse_message(CASES["uu_begin_without_end"])
     assert parsed.attachments == []
     assert parsed.text.count("begin 644 a.txt") == 20_000
+
+
+def test_codecs_that_are_no_charsets_fall_back_to_detection() -> None:
+    for name in [n for n in CASES if n.startswith("undetectable_bytes_as_")]:
+        assert parse_message(CASES[name]).text, name
+
+
+def test_c1_controls_are_dropped_from_subjects_and_file_names() -> None:
+    parsed = parse_message(CASES["c1_controls_in_subject_and_file_name"])
+    assert [a.filename for a in parsed.attachments] == ["ы 1.eml"]
+
+
+def test_latin1_label_reads_windows_quotes() -> None:
+    raw = b"From: a@b.example\nSubject: =?iso-8859-1?Q?It=92s_ok?=\nContent-Type: text/plain; charset=iso-8859-1\n\n\x93caf\xe9\x94\n"
+    parsed = parse_message(raw)
+    assert (parsed.subject, parsed.text) == ("It\u2019s ok", "\u201ccaf\u00e9\u201d")
