@@ -9,9 +9,13 @@ field, including the ones copied from headers verbatim (reasons, content ids, bo
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from .model import Address, BounceInfo, BounceRecipient, ParsedAttachment, ParsedMessage
 
+# RFC 6838 type/subtype names, up to 127 characters each. Anything else (a folded header glued
+# into the type, spaces, quotes) would end up in the Content-Type of the download response.
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 _MESSAGE_TEXT = ("message_id", "in_reply_to", "subject", "from_source", "text", "reply_text", "html", "auto_reason")
 
 
@@ -54,7 +58,8 @@ def _address(address: Address) -> Address:
 
 def _attachment(attachment: ParsedAttachment) -> None:
     attachment.filename = clean_text(attachment.filename) or "attachment.bin"
-    attachment.content_type = clean_text(attachment.content_type)
+    if not _MEDIA_TYPE.fullmatch(attachment.content_type):
+        attachment.content_type = "application/octet-stream"
     attachment.disposition = clean_text(attachment.disposition)
     if attachment.content_id is not None:
         attachment.content_id = clean_text(attachment.content_id)

@@ -119,3 +119,11 @@ def test_latin1_label_reads_windows_quotes() -> None:
     raw = b"From: a@b.example\nSubject: =?iso-8859-1?Q?It=92s_ok?=\nContent-Type: text/plain; charset=iso-8859-1\n\n\x93caf\xe9\x94\n"
     parsed = parse_message(raw)
     assert (parsed.subject, parsed.text) == ("It\u2019s ok", "\u201ccaf\u00e9\u201d")
+
+
+def test_attachment_type_is_a_plain_media_type() -> None:
+    raw = CASES["smime_signed"].replace(
+        b"application/pkcs7-signature; name=smime.p7s",
+        b"application/X-Long-Line: glued\n\tfolded line; name=smime.p7s",
+    )
+    assert [a.content_type for a in parse_message(raw).attachments] == ["application/octet-stream"]
