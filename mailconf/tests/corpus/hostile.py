@@ -30,6 +30,7 @@ DEFECTS = {
     "from_dotted_no_at": "a.a.a... 200 KB: over 20 s",
     "cc_20000": "20,000 Cc addresses: 3 s (substring test per address)",
     "from_nested_comments": "3,000 nested comments in From: RecursionError escaped parse_message",
+    "refused_with_nested_comments": "RecursionError from the header-only description of a refused mail stopped every poll",
     "uu_begin_without_end": "20,000 'begin 644' lines without 'end': over 20 s",
     "nul_in_address": "a NUL inside the From address reached the mail log row (PostgreSQL refuses NUL)",
     "auto_submitted_nul": "Auto-Submitted with a NUL reached auto_reason and the mail log reason",
@@ -96,6 +97,14 @@ def _shape_cases() -> dict[str, bytes]:
         "to_2000_folded": with_header(b"To", rcpts.replace(b", ", b",\n ")),
         "cc_20000": with_header(b"Cc", b",".join(b"a%d@x.example" % i for i in range(20_000))),
         "from_nested_comments": b"From: " + b"(" * 3000 + b"a@b.example" + b")" * 3000 + b"\nSubject: x\n\nbody\n",
+        # Refused by the parser (1 MB header), so the mail log describes it from the headers alone.
+        "refused_with_nested_comments": b"From: "
+        + b"(" * 3000
+        + b"a@b.example"
+        + b")" * 3000
+        + b"\nSubject: x\nX-Big: "
+        + b"a" * (1024 * 1024)
+        + b"\n\nbody\n",
         "from_no_at": b"From: " + b"a" * 200_000 + b"\nSubject: x\n\nbody\n",
         "from_dotted_no_at": b"From: " + b"a." * 100_000 + b"@\nSubject: x\n\nbody\n",
         "from_many_at": b"From: " + b"a@" * 100_000 + b"\nSubject: x\n\nbody\n",
