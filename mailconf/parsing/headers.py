@@ -27,6 +27,8 @@ _ADDR_SPEC = re.compile(
 # address headers are cut at an address boundary so their parsing stays linear.
 _MAX_ADDRESS_TEXT = 256 * 1024
 _MAX_ADDRESSES = 2000
+_MAX_ADDRESS = 254  # RFC 5321: a path of 256 octets including the angle brackets
+_MAX_NAME = 255  # display names longer than this are junk; the ticket's requester name holds 255
 _ANGLE_ID = re.compile(r"<\s*([^<>\s]+?)\s*>")
 # C0 and C1 controls (a stray 0x92 decoded as latin-1 becomes U+0092): invisible, unprintable.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -142,7 +144,8 @@ def parse_addresses(values: list[str]) -> list[Address]:
                 continue
         seen.add(address)
         name = name or comment_names.get(address, "")
-        result.append(Address(name=clean_line(decode_header_value(name)).strip("\"' "), address=address))
+        name = clean_line(decode_header_value(name[: _MAX_NAME * 8])).strip("\"' ")[:_MAX_NAME]
+        result.append(Address(name=name, address=address))
     if result and not glued:
         return result
     for found in _ADDR_SPEC.findall(haystack):
@@ -209,6 +212,12 @@ def strip_comments(value: str) -> str:
 
 
 def _normalise_address(addr: str) -> str:
+    """The address lowercased, or "" when it is none; longer than RFC 5321 allows is none."""
+    found = _address_or_empty(addr)
+    return found if len(found) <= _MAX_ADDRESS else ""
+
+
+def _address_or_empty(addr: str) -> str:
     addr = _decode_plain(addr).strip().strip("<> ").lower()
     quoted = _QUOTED_LOCAL.match(addr)
     if quoted is not None:

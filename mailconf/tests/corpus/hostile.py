@@ -26,6 +26,7 @@ DEFECTS = {
     "html_formatting_unclosed": "105,000 unclosed formatting tags and 15,000 stray </p>: over 20 s",
     "html_many_attributes": "100,000 attributes on one tag: 12 s in nh3",
     "html_entities": "500,000 &amp; entities: 4.5 s in nh3",
+    "from_name_100k": "a 100,000-character display name failed the ticket (requester name holds 255)",
     "from_no_at": "200 KB From without '@': quadratic address regex, over 20 s",
     "from_dotted_no_at": "a.a.a... 200 KB: over 20 s",
     "cc_20000": "20,000 Cc addresses: 3 s (substring test per address)",
@@ -105,6 +106,8 @@ def _shape_cases() -> dict[str, bytes]:
         + b"\nSubject: x\nX-Big: "
         + b"a" * (1024 * 1024)
         + b"\n\nbody\n",
+        "from_name_100k": b'From: "' + b"n" * 100_000 + b'" <a@b.example>\nSubject: x\n\nbody\n',
+        "from_address_300": b"From: <" + b"a" * 290 + b"@b.example>\nSubject: x\n\nbody\n",
         "from_no_at": b"From: " + b"a" * 200_000 + b"\nSubject: x\n\nbody\n",
         "from_dotted_no_at": b"From: " + b"a." * 100_000 + b"@\nSubject: x\n\nbody\n",
         "from_many_at": b"From: " + b"a@" * 100_000 + b"\nSubject: x\n\nbody\n",

@@ -103,6 +103,9 @@ def test_hostile_address_headers_stay_bounded() -> None:
     assert len(parse_message(CASES["cc_20000"]).cc) == 2000
     assert parse_message(CASES["from_nested_comments"]).from_ is None
     assert parse_message(CASES["from_no_at"]).from_ is None
+    long_name = parse_message(CASES["from_name_100k"]).from_
+    assert long_name is not None and (long_name.name, long_name.address) == ("n" * 255, "a@b.example")
+    assert parse_message(CASES["from_address_300"]).from_ is None
 
 
 def test_uuencode_begin_lines_without_end_stay_text() -> None:
