@@ -32,6 +32,7 @@ from .headers import decode_subject
 from .limits import Limits
 from .model import ParsedAttachment, ParseError
 from .nesting import CAPPED_HEADER
+from .tolerant import TolerantMessage
 from .uu import extract_uuencoded
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.IGNORECASE)
@@ -299,7 +300,7 @@ _DELIMITER_LINE = re.compile(r"^--([^\s]{1,200})[ \t]*\r?$", re.MULTILINE)
 
 def _reparse(header: str, payload: str, policy: Policy[Message]) -> Message:
     raw = (header + "\n\n" + payload).encode("utf-8", "surrogateescape")
-    return BytesParser(policy=policy).parsebytes(raw)
+    return BytesParser(TolerantMessage, policy=policy).parsebytes(raw)
 
 
 def _recover_boundary(part: Message, ctype: str) -> Message | None:

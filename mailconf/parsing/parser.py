@@ -20,6 +20,7 @@ from .nesting import cap_nesting, may_be_too_deep
 from .quoting import trim_reply
 from .scrub import scrub
 from .tags import find_ticket_tag
+from .tolerant import TolerantMessage
 
 
 class _RawCompat32(type(compat32)):  # type: ignore[misc]
@@ -34,7 +35,7 @@ class _RawCompat32(type(compat32)):  # type: ignore[misc]
         return value
 
 
-_PARSER = BytesParser(policy=_RawCompat32())
+_PARSER = BytesParser(TolerantMessage, policy=_RawCompat32())
 
 _SYNTHETIC_DOMAIN = "synthesized.servicedesk.invalid"
 

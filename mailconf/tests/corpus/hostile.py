@@ -32,6 +32,8 @@ DEFECTS = {
     "cc_20000": "20,000 Cc addresses: 3 s (substring test per address)",
     "from_nested_comments": "3,000 nested comments in From: RecursionError escaped parse_message",
     "refused_with_nested_comments": "RecursionError from the header-only description of a refused mail stopped every poll",
+    "boundary_numbered_and_unnumbered": "boundary*= and boundary*0= together: TypeError from the stdlib parser",
+    "rfc2231_numbered_and_unnumbered": "filename*= and filename*0*= together: TypeError on every parameter lookup",
     "uu_begin_without_end": "20,000 'begin 644' lines without 'end': over 20 s",
     "nul_in_address": "a NUL inside the From address reached the mail log row (PostgreSQL refuses NUL)",
     "auto_submitted_nul": "Auto-Submitted with a NUL reached auto_reason and the mail log reason",
@@ -124,6 +126,10 @@ def _shape_cases() -> dict[str, bytes]:
         "random_header_lines": HEAD + b"X-\xff\xfe: \x00\x01\nContent-Type : text/plain\n: no name\n\x00: v\n\nbody\n",
         "content_type_without_subtype": HEAD + b"Content-Type: text\n\nbody\n",
         "multipart_without_subtype": HEAD + b"Content-Type: multipart; boundary=b1\n\n--b1\n" + TEXT + b"--b1--\n",
+        "boundary_numbered_and_unnumbered": HEAD
+        + b"Content-Type: multipart/mixed; boundary*=utf-8''b1; boundary*0=b1\n\n--b1\n"
+        + TEXT
+        + b"--b1--\n",
         "multipart_without_boundary": HEAD + b"Content-Type: multipart/mixed\n\n--b1\n" + TEXT + b"--b1--\n",
         "boundary_mismatch": multipart([TEXT, attachment(b'filename="a.bin"')]).replace(b"--b1\n", b"--b2\n"),
         "boundary_never_closed": multipart([TEXT, attachment(b'filename="a.bin"')])[: -len(b"--b1--\n")],
@@ -188,6 +194,7 @@ def _attachment_cases() -> dict[str, bytes]:
         "rfc2231_gapped_continuations": b"filename*0*=utf-8''%D0%9F; filename*1*=%D1%80; filename*3=.txt",
         "rfc2231_2000_continuations": b"; ".join(b"filename*%d*=utf-8''%%41" % i for i in range(2000)),
         "rfc2231_codec_charset": b"filename*=base64''YWJj",
+        "rfc2231_numbered_and_unnumbered": b"filename*=utf-8''whole.pdf; filename*0*=utf-8''%D0%9F; filename*1=art.pdf",
     }
     return {name: multipart([TEXT, attachment(disposition)]) for name, disposition in names.items()}
 

@@ -136,3 +136,9 @@ def test_attachment_type_is_a_plain_media_type() -> None:
         b"application/X-Long-Line: glued\n\tfolded line; name=smime.p7s",
     )
     assert [a.content_type for a in parse_message(raw).attachments] == ["application/octet-stream"]
+
+
+def test_parameters_both_numbered_and_unnumbered_use_the_pieces() -> None:
+    assert parse_message(CASES["boundary_numbered_and_unnumbered"]).text == "Hello, the printer is broken."
+    names = [a.filename for a in parse_message(CASES["rfc2231_numbered_and_unnumbered"]).attachments]
+    assert names == ["Пart.pdf"]
