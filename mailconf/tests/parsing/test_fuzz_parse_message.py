@@ -98,6 +98,14 @@ chunks = st.binary(min_size=1, max_size=64) | st.sampled_from(
         b"begin 644 ../x\n",
         b"<div>" * 50,
         b"&nbsp;" * 20,
+        b"; filename*=utf-8''%FF",
+        b"; filename*0*=x''a",
+        b"; boundary*=''b",
+        b"; boundary*0=b",
+        b"(" * 200,
+        b'"',
+        b"<",
+        b"@",
     ]
 )
 
