@@ -223,13 +223,15 @@ class BodyCollector:
         if unpacked.html:
             body.fallback_html = body.fallback_html or decode_bytes(unpacked.html, _meta_charset(unpacked.html))
         elif unpacked.rtf and not unpacked.body:
-            self._tnef_rtf(unpacked.rtf, body)
+            self._tnef_rtf(unpacked.rtf, body, part)
 
-    def _tnef_rtf(self, compressed: bytes, body: Body) -> None:
+    def _tnef_rtf(self, compressed: bytes, body: Body, part: Message) -> None:
         try:
-            rtf = tnef.decompress_rtf(compressed)
+            rtf = tnef.decompress_rtf(compressed, limit=self.limits.max_body_part)
         except tnef.TnefError as exc:
-            body.warnings.append(f"RTF body of winmail.dat not decoded: {exc}")
+            # The body is in there and nowhere else: keep the container for the agent to open.
+            body.warnings.append(f"RTF body of winmail.dat not decoded, winmail.dat kept as a file: {exc}")
+            body.attachments.append(make_attachment(part, "application/ms-tnef", len(body.attachments)))
             return
         body.attachments.append(
             ParsedAttachment(

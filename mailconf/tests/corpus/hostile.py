@@ -10,7 +10,10 @@ reason). Names of cases that once hung or crashed say so in ``DEFECTS``.
 from __future__ import annotations
 
 import base64
+import struct
 from collections.abc import Callable
+
+from .builders import tnef as tnef_container
 
 HEAD = (
     b"From: Ivan <ivan@client.example>\nTo: support@desk.example\nSubject: Printer\n"
@@ -34,6 +37,7 @@ DEFECTS = {
     "refused_with_nested_comments": "RecursionError from the header-only description of a refused mail stopped every poll",
     "boundary_numbered_and_unnumbered": "boundary*= and boundary*0= together: TypeError from the stdlib parser",
     "rfc2231_numbered_and_unnumbered": "filename*= and filename*0*= together: TypeError on every parameter lookup",
+    "tnef_rtf_bomb": "1.6 MB of compressed RTF in winmail.dat expanded to 13.6 MB (a 25 MB mail: 150 MB, 17 s)",
     "uu_begin_without_end": "20,000 'begin 644' lines without 'end': over 20 s",
     "nul_in_address": "a NUL inside the From address reached the mail log row (PostgreSQL refuses NUL)",
     "auto_submitted_nul": "Auto-Submitted with a NUL reached auto_reason and the mail log reason",
@@ -252,9 +256,30 @@ def _format_cases() -> dict[str, bytes]:
             subtype=b"report; report-type=delivery-status",
             head=DAEMON,
         ),
+        "tnef_rtf_bomb": rtf_bomb(800_000),
         "uu_begin_without_end": plain(b"begin 644 a.txt\n" * 20_000),
         "uu_traversal_name": plain(b"begin 644 ../../x/y.txt\n#86)C\n`\nend\n"),
     }
+
+
+def rtf_bomb(tokens: int) -> bytes:
+    """A winmail.dat whose compressed RTF is nothing but 17-byte back-references (8.5x), declaring
+    a size of 4 GB; each reference points away from the write position so none ends the stream."""
+    out = bytearray()
+    write = 207  # the dictionary prefill
+    for _ in range(tokens // 8):
+        out.append(0xFF)
+        for _ in range(8):
+            out += struct.pack(">H", (((write + 100) & 0xFFF) << 4) | 0x0F)
+            write = (write + 17) & 0xFFF
+    rtf = struct.pack("<IIII", len(out) + 12, 0xFFFFFFF0, 0x75465A4C, 0) + bytes(out)
+    return multipart(
+        [
+            TEXT,
+            b"Content-Type: application/ms-tnef; name=winmail.dat\nContent-Transfer-Encoding: base64\n\n"
+            + base64.encodebytes(tnef_container("", [], rtf=rtf)),
+        ]
+    )
 
 
 def _html_cases() -> dict[str, bytes]:

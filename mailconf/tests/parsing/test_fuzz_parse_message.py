@@ -34,7 +34,7 @@ SEEDS = sorted((TESTS / "corpus").glob("*.eml")) + sorted(
 )
 SEED_BYTES = [p.read_bytes() for p in SEEDS]
 BOUND = 3.0
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "600"))
 
 HEADER_NAMES = [
     b"Content-Type",

@@ -142,3 +142,9 @@ def test_parameters_both_numbered_and_unnumbered_use_the_pieces() -> None:
     assert parse_message(CASES["boundary_numbered_and_unnumbered"]).text == "Hello, the printer is broken."
     names = [a.filename for a in parse_message(CASES["rfc2231_numbered_and_unnumbered"]).attachments]
     assert names == ["Пart.pdf"]
+
+
+def test_rtf_decompression_is_bounded_and_keeps_the_container() -> None:
+    parsed = parse_message(CASES["tnef_rtf_bomb"])
+    assert [a.filename for a in parsed.attachments] == ["winmail.dat"]
+    assert any("expands to over" in warning for warning in parsed.warnings)
