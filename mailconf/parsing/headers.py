@@ -25,7 +25,7 @@ _ADDR_SPEC = re.compile(
 )
 # Real mail servers refuse more recipients than this per message (Postfix: 1,000); longer
 # address headers are cut at an address boundary so their parsing stays linear.
-_MAX_ADDRESS_TEXT = 256 * 1024
+_MAX_ADDRESS_TEXT = 128 * 1024
 _MAX_ADDRESSES = 2000
 _MAX_ADDRESS = 254  # RFC 5321: a path of 256 octets including the angle brackets
 _MAX_NAME = 255  # display names longer than this are junk; the ticket's requester name holds 255

@@ -33,7 +33,7 @@ SEEDS = sorted((TESTS / "corpus").glob("*.eml")) + sorted(
     and p.suffix not in (".json", ".html")
 )
 SEED_BYTES = [p.read_bytes() for p in SEEDS]
-BOUND = 3.0
+BOUND = 5.0
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "600"))
 
 HEADER_NAMES = [

@@ -17,9 +17,9 @@ from mailconf.tests.corpus.hostile import DEFECTS, hostile_cases
 from .sanity import problems
 
 CASES = hostile_cases()
-# Loose for a shared two-core machine; every case takes under 0.7 s here (bench figures in the
-# branch report). Before the fixes the worst took a minute.
-BOUND = 3.0
+# Loose for a shared two-core machine (as in test_reject_pathological_mail.py): alone, every case
+# takes under 0.8 s here. Before the fixes the worst took a minute.
+BOUND = 5.0
 CPYTHON_DATA = Path(email.__file__).resolve().parent.parent / "test" / "test_email" / "data"
 CPYTHON_FILES = sorted(CPYTHON_DATA.glob("msg_*.txt"))
 
