@@ -12,8 +12,7 @@ from .classify import bounce_info, classify
 from .fastpath import Base64Stash
 from .headerblock import repair_header_block
 from .headers import decode_subject, first_address, parse_addresses, parse_date, parse_message_ids
-from .html import html_to_text, referenced_cids, sanitize_html, too_costly_to_sanitise
-from .htmlbound import bound_markup
+from .html import html_to_text, html_to_text_fast, referenced_cids, sanitize_html, too_costly_to_sanitise
 from .limits import DEFAULT_MAX_SIZE, Limits, check_size, check_structure
 from .model import AUTHOR_FALLBACK, MBOX_SOURCE, Address, ParsedMessage, ParseError
 from .nesting import cap_nesting, may_be_too_deep
@@ -127,10 +126,10 @@ def _fill_body(result: ParsedMessage, body: Body) -> None:
         text, html_source = body.fallback_text, body.fallback_html
     if too_costly_to_sanitise(html_source):
         # The words are kept through the fast text extraction; only the formatted view is lost.
-        result.warnings.append("HTML body too dense in entities to sanitise: shown as text only")
+        result.warnings.append("HTML body too large to sanitise (entities or tags): shown as text only")
         result.html = ""
         if not text.strip():
-            text = html_to_text(bound_markup(html_source))
+            text = html_to_text_fast(html_source)
     else:
         result.html = sanitize_html(html_source) if html_source else ""
         if not text.strip() and result.html:

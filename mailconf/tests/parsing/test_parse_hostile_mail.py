@@ -67,9 +67,18 @@ def test_the_refusals_say_what_limit_was_hit() -> None:
 
 
 def test_deep_or_attribute_heavy_html_keeps_its_words() -> None:
-    for name in ("html_nested_divs", "html_nested_lists", "html_formatting_unclosed", "html_many_attributes"):
+    for name in ("html_nested_lists", "html_formatting_unclosed", "html_many_attributes"):
         parsed = parse_message(CASES[name])
         assert "Hi" in parsed.text and "Hi" in parsed.html, name
+    # 200,000 tags: over what the sanitiser is given, so words only.
+    parsed = parse_message(CASES["html_nested_divs"])
+    assert (parsed.text, parsed.html) == ("Hi", "")
+
+
+def test_html_with_over_150000_tags_is_shown_as_text_only() -> None:
+    raw = CASES["html_table_100000_rows"]
+    parsed = parse_message(raw)
+    assert parsed.html == "" and parsed.text.split() == ["x"] * 100_000
 
 
 def test_entity_dense_html_is_shown_as_text_only() -> None:
