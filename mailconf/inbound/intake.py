@@ -138,8 +138,12 @@ def describe_headers_only(entry: ProcessedMessage, raw: bytes) -> None:
             entry.sender = addresses[0].addr_spec.lower()[:320]
             entry.sender_name = addresses[0].display_name[:255]
         entry.message_id = bare_id(str(headers.get("Message-ID", "")))[:998]
-    except (ValueError, TypeError, IndexError, AttributeError):
-        # Header values this broken stay out of the log; the raw message is kept for download.
+    except Exception:
+        # Best effort for a message already refused: the stdlib's header parser raises more than
+        # ValueError on hostile input (RecursionError on thousands of nested comments), and an
+        # exception here would stop every poll of the mailbox at this message. Header values this
+        # broken stay out of the log; the raw message is kept for download.
+        log.info("headers of refused message %s not described", entry.server_id, exc_info=True)
         return
 
 

@@ -13,6 +13,11 @@ against it):
     header, malformed header lines, obsolete RFC 5322 syntax) still parses, and MIME nested
     deeper than 30 levels is cut there, the rest kept as ``nested-part-N.eml`` attachments;
     what was guessed, repaired or dropped is listed in ``ParsedMessage.warnings``.
+    Every string of the result is storable (no NUL, no lone surrogate; scrub.py), display names
+    are at most 255 characters and addresses at most 254, and the work is bounded on hostile
+    input: HTML nested deeper than 256 levels is flattened before sanitising, HTML with over
+    50,000 entities or 150,000 tags is kept as text only, address headers are read up to 128 KB
+    and 2,000 addresses, compressed RTF in winmail.dat is expanded to at most 5 MB.
 
 :class:`ParsedMessage`
     ``message_id`` (no angle brackets; when missing, ``<sha256 of raw>@synthesized.servicedesk

@@ -32,6 +32,7 @@ from .headers import decode_subject
 from .limits import Limits
 from .model import ParsedAttachment, ParseError
 from .nesting import CAPPED_HEADER
+from .tolerant import TolerantMessage
 from .uu import extract_uuencoded
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.IGNORECASE)
@@ -222,13 +223,15 @@ class BodyCollector:
         if unpacked.html:
             body.fallback_html = body.fallback_html or decode_bytes(unpacked.html, _meta_charset(unpacked.html))
         elif unpacked.rtf and not unpacked.body:
-            self._tnef_rtf(unpacked.rtf, body)
+            self._tnef_rtf(unpacked.rtf, body, part)
 
-    def _tnef_rtf(self, compressed: bytes, body: Body) -> None:
+    def _tnef_rtf(self, compressed: bytes, body: Body, part: Message) -> None:
         try:
-            rtf = tnef.decompress_rtf(compressed)
+            rtf = tnef.decompress_rtf(compressed, limit=self.limits.max_body_part)
         except tnef.TnefError as exc:
-            body.warnings.append(f"RTF body of winmail.dat not decoded: {exc}")
+            # The body is in there and nowhere else: keep the container for the agent to open.
+            body.warnings.append(f"RTF body of winmail.dat not decoded, winmail.dat kept as a file: {exc}")
+            body.attachments.append(make_attachment(part, "application/ms-tnef", len(body.attachments)))
             return
         body.attachments.append(
             ParsedAttachment(
@@ -299,7 +302,7 @@ _DELIMITER_LINE = re.compile(r"^--([^\s]{1,200})[ \t]*\r?$", re.MULTILINE)
 
 def _reparse(header: str, payload: str, policy: Policy[Message]) -> Message:
     raw = (header + "\n\n" + payload).encode("utf-8", "surrogateescape")
-    return BytesParser(policy=policy).parsebytes(raw)
+    return BytesParser(TolerantMessage, policy=policy).parsebytes(raw)
 
 
 def _recover_boundary(part: Message, ctype: str) -> Message | None:

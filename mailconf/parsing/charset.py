@@ -29,6 +29,13 @@ _ALIASES = {
     "default": None,
     "8bit": None,
     "ansi": "cp1252",
+    # As browsers and mail clients do (WHATWG Encoding): mail labelled Latin-1 is written by
+    # Windows, whose 0x80-0x9F are quotes and dashes; read as Latin-1 they become invisible
+    # C1 control characters that the header and file name cleaners then drop.
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
     "ks_c_5601-1987": "cp949",
     "ks_c_5601": "cp949",
     "euc-kr": "cp949",
@@ -122,10 +129,22 @@ def normalize_charset(name: str | None) -> str | None:
         return _ALIASES[key]
     for candidate in _spellings(key):
         try:
-            return codecs.lookup(candidate).name
+            info = codecs.lookup(candidate)
         except (LookupError, ValueError):
             continue
+        return info.name if _is_charset(info) else None
     return None
+
+
+# Text codecs Python has that no mail charset means: they raise UnicodeError (not
+# UnicodeDecodeError) even with errors="replace", or read backslash escapes as characters.
+_NOT_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"})
+
+
+def _is_charset(info: codecs.CodecInfo) -> bool:
+    """False for bytes-to-bytes codecs ("charset=rot13", base64, zlib: str.decode refuses them
+    with LookupError) and for the text codecs above."""
+    return bool(getattr(info, "_is_text_encoding", True)) and info.name not in _NOT_CHARSETS
 
 
 def _spellings(key: str) -> list[str]:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from .charset import decode_bytes
 from .headers import decode_header_value
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]+')
 _MAX_NAME = 180
 _DEFAULT_EXT = {
     "message/rfc822": ".eml",
@@ -55,6 +55,9 @@ def part_filename(part: Message) -> str:
 def safe_filename(name: str, content_type: str, index: int) -> str:
     """A non-empty name without directories, control or reserved characters, of bounded length."""
     name = unicodedata.normalize("NFC", name or "")
+    # Format characters: a right-to-left override shows "invoice<U+202E>fdp.exe" as
+    # "invoiceexe.pdf", zero-width ones hide what the name really is.
+    name = "".join(char for char in name if unicodedata.category(char) != "Cf")
     name = re.split(r"[/\\]", name)[-1]
     name = _UNSAFE.sub("_", name).strip(" ._")
     if name.upper().split(".")[0] in ("CON", "PRN", "AUX", "NUL", "COM1", "LPT1"):

@@ -18,9 +18,20 @@ from .model import Address
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
 _FOLD = re.compile(r"\r?\n[ \t]*|\r")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
-_ADDR_SPEC = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*", re.UNICODE)
+# Anchored at the start of a token and bounded, so a long run of address characters without an
+# "@" (a 200 KB From header of junk) costs one bounded look per run, not a rescan per position.
+_ADDR_SPEC = re.compile(
+    r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,256}@[\w-]{1,255}(?:\.[\w-]{1,255}){0,30}", re.UNICODE
+)
+# Real mail servers refuse more recipients than this per message (Postfix: 1,000); longer
+# address headers are cut at an address boundary so their parsing stays linear.
+_MAX_ADDRESS_TEXT = 128 * 1024
+_MAX_ADDRESSES = 2000
+_MAX_ADDRESS = 254  # RFC 5321: a path of 256 octets including the angle brackets
+_MAX_NAME = 255  # display names longer than this are junk; the ticket's requester name holds 255
 _ANGLE_ID = re.compile(r"<\s*([^<>\s]+?)\s*>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls (a stray 0x92 decoded as latin-1 becomes U+0092): invisible, unprintable.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What a legal address may differ by from the header text: quotes, and the whitespace the
 # obsolete syntax allows around "." and "@" (``john . doe @ example . com``).
 _LOOSE = re.compile(r'"|\s+(?=[.@])|(?<=[.@])\s+')
@@ -113,15 +124,16 @@ def parse_addresses(values: list[str]) -> list[Address]:
         return []
     result: list[Address] = []
     seen: set[str] = set()
-    unfolded = [_FOLD.sub(" ", str(v)) for v in values if v]
+    # Control characters (a NUL inside an address) are dropped first: no column can store them.
+    unfolded = _bounded([_CONTROL.sub("", _FOLD.sub(" ", str(v))) for v in values if v])
     bare = [strip_comments(v) for v in unfolded]
     haystack = " ".join(_decode_plain(v) for v in bare).lower()
     loose = ""  # computed only when an address is not literally in the header
     comment_names: dict[str, str] = {}
     if bare != unfolded:  # comments present: one may be the only name a mailbox has
-        comment_names = {_normalise_address(addr): name for name, addr in getaddresses(unfolded)}
+        comment_names = {_normalise_address(addr): name for name, addr in _getaddresses(unfolded)}
     glued = False
-    for name, addr in getaddresses(bare):
+    for name, addr in _getaddresses(bare)[:_MAX_ADDRESSES]:
         address = _normalise_address(addr)
         if not address or address in seen:
             continue
@@ -132,7 +144,8 @@ def parse_addresses(values: list[str]) -> list[Address]:
                 continue
         seen.add(address)
         name = name or comment_names.get(address, "")
-        result.append(Address(name=clean_line(decode_header_value(name)).strip("\"' "), address=address))
+        name = clean_line(decode_header_value(name[: _MAX_NAME * 8])).strip("\"' ")[:_MAX_NAME]
+        result.append(Address(name=name, address=address))
     if result and not glued:
         return result
     for found in _ADDR_SPEC.findall(haystack):
@@ -141,6 +154,30 @@ def parse_addresses(values: list[str]) -> list[Address]:
             seen.add(address)
             result.append(Address(name="", address=address))
     return result
+
+
+def _bounded(values: list[str]) -> list[str]:
+    """The values cut to _MAX_ADDRESS_TEXT characters in all, at the last comma that fits."""
+    out: list[str] = []
+    budget = _MAX_ADDRESS_TEXT
+    for value in values:
+        if len(value) > budget:
+            cut = value.rfind(",", 0, budget)
+            if cut > 0:
+                out.append(value[:cut])
+            break
+        out.append(value)
+        budget -= len(value)
+    return out
+
+
+def _getaddresses(values: list[str]) -> list[tuple[str, str]]:
+    """email.utils.getaddresses, which recurses once per nested comment or route: thousands of
+    "(" in a header exhaust the stack. Such a header has no usable mailbox."""
+    try:
+        return getaddresses(values)
+    except RecursionError:
+        return []
 
 
 def strip_comments(value: str) -> str:
@@ -175,6 +212,12 @@ def strip_comments(value: str) -> str:
 
 
 def _normalise_address(addr: str) -> str:
+    """The address lowercased, or "" when it is none; longer than RFC 5321 allows is none."""
+    found = _address_or_empty(addr)
+    return found if len(found) <= _MAX_ADDRESS else ""
+
+
+def _address_or_empty(addr: str) -> str:
     addr = _decode_plain(addr).strip().strip("<> ").lower()
     quoted = _QUOTED_LOCAL.match(addr)
     if quoted is not None:

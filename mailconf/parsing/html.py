@@ -15,11 +15,14 @@ Display policy (the sanitised HTML is shown inside the agent UI, next to our own
 from __future__ import annotations
 
 import re
+import threading
 from html import unescape
 
 import nh3
 from lxml import etree
 from lxml import html as lxml_html
+
+from .htmlbound import bound_markup
 
 _TAGS = (set(nh3.ALLOWED_TAGS) | {"font", "tfoot"}) - {"area", "map"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -46,6 +49,11 @@ _STYLE_PROPERTIES = {
     "list-style-type",
 }
 _MAX_DATA_IMAGE = 64 * 1024
+# nh3 needs about 10 us per "&" or non-breaking space in text (a second per 100,000 of them,
+# whatever else the markup holds); an Outlook mail has a few thousand.
+MAX_SANITISED_ESCAPES = 50_000
+# And about 3 us per tag: a newsletter has a few thousand, 1.2 million "</p>" took 4 s.
+MAX_SANITISED_TAGS = 150_000
 
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
@@ -78,7 +86,13 @@ def sanitize_html(source: str) -> str:
     """Safe HTML for display under the module's policy."""
     if not source.strip():
         return ""
-    return _CLEANER.clean(source).strip()
+    return _CLEANER.clean(bound_markup(source)).strip()
+
+
+def too_costly_to_sanitise(source: str) -> bool:
+    """True when nh3 would spend over about half a second on ``source``."""
+    escapes = source.count("&") + source.count("\u00a0")
+    return escapes > MAX_SANITISED_ESCAPES or source.count("<") > MAX_SANITISED_TAGS
 
 
 def referenced_cids(sanitized: str) -> set[str]:
@@ -131,13 +145,26 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
+# libxml2 silently drops what is nested deeper than 256 elements unless huge_tree lifts that to
+# 2,048; bound_markup keeps sanitised HTML within that (256 counted levels, a few real ones each).
+# One parser per thread: lxml parser objects must not be shared between threads.
+_TEXT_PARSER = threading.local()
+
+
+def _text_parser() -> lxml_html.HTMLParser:
+    parser = getattr(_TEXT_PARSER, "parser", None)
+    if parser is None:
+        parser = _TEXT_PARSER.parser = lxml_html.HTMLParser(huge_tree=True)
+    return parser
+
+
 def html_to_text(source: str) -> str:
     """Readable plain text: blocks become lines, list items get "- ", links read "text (url)",
     quotes (``<blockquote>``) get "> " so reply trimming treats them like plain-text quotes."""
     if not source.strip():
         return ""
     try:
-        root = lxml_html.document_fromstring(source)
+        root = lxml_html.document_fromstring(source, parser=_text_parser())
     except (etree.ParserError, ValueError):
         return _crude_text(source)
     walker = _TextWalker()
@@ -149,6 +176,21 @@ def html_to_text(source: str) -> str:
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
+
+
+_LINE_BREAK_TAG = re.compile(r"<(?:br|/p|/div|/tr|/li|/h[1-6]|/table|/blockquote)\b[^>]*>", re.IGNORECASE)
+_SPACES_TABS = re.compile(r"[ \t\f\u00a0\u200b]+")
+_NEWLINES = re.compile(r"\s*\n\s*(?:\n\s*)+")
+
+
+def html_to_text_fast(source: str) -> str:
+    """Plain text by regular expressions alone, for HTML too large for the parsers (see
+    too_costly_to_sanitise): block ends become line breaks, other tags go, entities are decoded."""
+    text = _SCRIPT_OR_STYLE.sub(" ", source)
+    text = _LINE_BREAK_TAG.sub("\n", text)
+    text = unescape(_TAG.sub(" ", text))
+    text = _SPACES_TABS.sub(" ", text.replace("\r", ""))
+    return _NEWLINES.sub("\n\n", "\n".join(line.strip() for line in text.split("\n"))).strip()
 
 
 def _crude_text(source: str) -> str:

@@ -12,12 +12,14 @@ from .classify import bounce_info, classify
 from .fastpath import Base64Stash
 from .headerblock import repair_header_block
 from .headers import decode_subject, first_address, parse_addresses, parse_date, parse_message_ids
-from .html import html_to_text, referenced_cids, sanitize_html
+from .html import html_to_text, html_to_text_fast, referenced_cids, sanitize_html, too_costly_to_sanitise
 from .limits import DEFAULT_MAX_SIZE, Limits, check_size, check_structure
 from .model import AUTHOR_FALLBACK, MBOX_SOURCE, Address, ParsedMessage, ParseError
 from .nesting import cap_nesting, may_be_too_deep
 from .quoting import trim_reply
+from .scrub import scrub
 from .tags import find_ticket_tag
+from .tolerant import TolerantMessage
 
 
 class _RawCompat32(type(compat32)):  # type: ignore[misc]
@@ -32,7 +34,7 @@ class _RawCompat32(type(compat32)):  # type: ignore[misc]
         return value
 
 
-_PARSER = BytesParser(policy=_RawCompat32())
+_PARSER = BytesParser(TolerantMessage, policy=_RawCompat32())
 
 _SYNTHETIC_DOMAIN = "synthesized.servicedesk.invalid"
 
@@ -74,6 +76,7 @@ def parse_message(raw: bytes, *, max_size: int = DEFAULT_MAX_SIZE) -> ParsedMess
     body = BodyCollector(limits).collect(msg)
     _fill_body(result, body)
     _fill_flags(result, msg)
+    scrub(result)
     return result
 
 
@@ -121,9 +124,16 @@ def _fill_body(result: ParsedMessage, body: Body) -> None:
     html_source = "\n".join(body.html_parts)
     if not text.strip() and not html_source.strip():
         text, html_source = body.fallback_text, body.fallback_html
-    result.html = sanitize_html(html_source) if html_source else ""
-    if not text.strip() and result.html:
-        text = html_to_text(result.html)
+    if too_costly_to_sanitise(html_source):
+        # The words are kept through the fast text extraction; only the formatted view is lost.
+        result.warnings.append("HTML body too large to sanitise (entities or tags): shown as text only")
+        result.html = ""
+        if not text.strip():
+            text = html_to_text_fast(html_source)
+    else:
+        result.html = sanitize_html(html_source) if html_source else ""
+        if not text.strip() and result.html:
+            text = html_to_text(result.html)
     result.text = text.strip("\n")
     result.reply_text = trim_reply(result.text)
     cids = referenced_cids(result.html) if result.html else set()

@@ -233,8 +233,10 @@ _LZFU = 0x75465A4C
 _MELA = 0x414C454D
 
 
-def decompress_rtf(data: bytes) -> bytes:
-    """Decompress PR_RTF_COMPRESSED ([MS-OXRTFCP]); raises TnefError on damaged input."""
+def decompress_rtf(data: bytes, *, limit: int = 5 * 1024 * 1024) -> bytes:
+    """Decompress PR_RTF_COMPRESSED ([MS-OXRTFCP]); raises TnefError on damaged input and when
+    the result would pass ``limit`` bytes: each 2-byte reference expands to 17 bytes, so a
+    2 MB winmail.dat declaring a huge size decompressed to 14 MB in a Python loop."""
     reader = _Reader(data)
     comp_size, raw_size, magic, _crc = (reader.u32() for _ in range(4))
     if magic == _MELA:
@@ -274,4 +276,6 @@ def decompress_rtf(data: bytes) -> bytes:
                 write = (write + 1) & 0xFFF
             if len(out) > raw_size + 4096:
                 raise TnefError("compressed RTF larger than declared")
+            if len(out) > limit:
+                raise TnefError(f"compressed RTF expands to over {limit} bytes")
     return bytes(out)

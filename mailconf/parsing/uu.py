@@ -4,32 +4,44 @@
 from __future__ import annotations
 
 import binascii
+import bisect
 import re
 
-_BLOCK = re.compile(
-    r"^begin[ \t]+[0-7]{3,4}[ \t]+(?P<name>[^\r\n]+?)[ \t]*\r?\n(?P<body>(?:[^\r\n]*\r?\n)*?)^end[ \t]*$\r?\n?",
-    re.MULTILINE,
-)
+_BEGIN = re.compile(r"^begin[ \t]+[0-7]{3,4}[ \t]+(?P<name>[^\r\n]+?)[ \t]*\r?\n", re.MULTILINE)
+_END = re.compile(r"^end[ \t]*$\r?\n?", re.MULTILINE)
 _MAX_BLOCKS = 50
 
 
 def extract_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     """Return the text without uuencoded blocks and the decoded ``(filename, data)`` pairs.
-    A block that does not decode is left in the text untouched."""
+    A block that does not decode is left in the text untouched.
+
+    The "end" lines are found once and each "begin" takes the next one after it: a lazy regex
+    spanning begin..end rescans the rest of the text for every "begin" that has no "end"
+    (twenty thousand of them held a worker for minutes)."""
     if "begin " not in text:
+        return text, []
+    ends = [(m.start(), m.end()) for m in _END.finditer(text)]
+    if not ends:
         return text, []
     files: list[tuple[str, bytes]] = []
     kept: list[str] = []
     pos = 0
-    for match in _BLOCK.finditer(text):
+    for begin in _BEGIN.finditer(text):
         if len(files) >= _MAX_BLOCKS:
             break
-        data = _decode_block(match.group("body"))
+        if begin.start() < pos:
+            continue  # inside a block already taken
+        index = bisect.bisect_left(ends, (begin.end(), -1))
+        if index == len(ends):
+            break  # no "end" after this or any later "begin"
+        end_start, end_stop = ends[index]
+        data = _decode_block(text[begin.end() : end_start])
         if data is None:
             continue
-        kept.append(text[pos : match.start()])
-        files.append((match.group("name").strip(), data))
-        pos = match.end()
+        kept.append(text[pos : begin.start()])
+        files.append((begin.group("name").strip(), data))
+        pos = end_stop
     if not files:
         return text, []
     kept.append(text[pos:])

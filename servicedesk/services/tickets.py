@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,10 @@ from .agreements import resolve_agreement
 from .batch import TicketBatch, current_batch
 from .history import actor_label, record
 from .lifecycle import check_transition, ensure_changeable
+
+# Stored names: "attachments/YYYY/MM/" + stem + Django's "_<7 random>" + extension < 100 characters.
+_STORED_STEM = 50
+_STORED_EXTENSION = 12
 
 
 @dataclass(frozen=True)
@@ -356,7 +361,7 @@ def _store_attachment(
         is_inline=new_file.inline,
         uploaded_by=actor,
     )
-    attachment.file.save(filename, new_file.file, save=False)
+    attachment.file.save(_storage_name(filename), new_file.file, save=False)
     attachment.save()
     write(ticket, actor, TicketHistory.Kind.ATTACHMENT, "attachment", "", filename)
     events.emit(events.DomainEvent(events.ATTACHMENT_ADDED, ticket.pk, _uid(actor), {"attachment_id": attachment.pk}))
@@ -373,6 +378,16 @@ def _safe_filename(name: str) -> str:
     if not dot or not stem or len(suffix) > 20:
         return name[:200]
     return f"{stem[: 200 - len(suffix) - 1]}.{suffix}"  # shorten the stem, keep the extension
+
+
+def _storage_name(filename: str) -> str:
+    """The name in storage; the row keeps the full one for display. The FileField path holds 100
+    characters and Django shortens only the stem, so "a.<150 characters>" (mail from a hostile
+    or broken client) failed the whole ticket: a long "extension" is kept as part of the stem."""
+    stem, ext = os.path.splitext(filename)
+    if len(ext) > _STORED_EXTENSION:
+        stem, ext = filename, ""
+    return (stem[:_STORED_STEM].strip() or "attachment") + ext
 
 
 def add_watcher(

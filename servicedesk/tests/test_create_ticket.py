@@ -113,3 +113,19 @@ def test_long_file_name_keeps_its_extension(cast: Cast) -> None:
     )
     name = ticket.attachments.get().filename
     assert name.endswith(".xlsx") and len(name) <= 200
+
+
+def test_long_extension_is_stored_under_a_short_name(cast: Cast) -> None:
+    # Django shortens only the stem to fit the FileField's 100 characters; this "extension" alone
+    # is longer, and used to fail the ticket with SuspiciousFileOperation.
+    name = "report." + "b" * 150
+    ticket = create_ticket(
+        actor=None,
+        ticket_type=cast.incident,
+        subject="Long extension",
+        requester_email="a@b.example",
+        files=[NewFile(ContentFile(b"x"), name, "application/octet-stream")],
+    )
+    attachment = ticket.attachments.get()
+    assert attachment.filename == name
+    assert len(attachment.file.name) <= 100 and attachment.file.read() == b"x"
