@@ -20,6 +20,8 @@ def test_login_page_in_russian(client: Client) -> None:
     html = client.get(reverse("login"), **RU).content.decode()
     assert "Войти" in html and "Пароль" in html
     assert ">Log in<" not in html and "Password" not in html
+    # The switch names each language in itself, so that a reader of the other one can find it.
+    assert ">English</button>" in html and ">Русский</button>" in html and "Английский" not in html
 
 
 def test_ticket_list_and_card_in_russian(client: Client, cast: Cast) -> None:
