@@ -81,6 +81,9 @@ def test_operator_pages_fit_a_phone(cast: Cast, live_server, browser_session, la
     assert deadline.is_visible()
     assert_in_viewport(deadline)
     assert not headers.filter(has_text="Изменена" if language == "ru" else "Updated").is_visible()
+    # Each ticket is a card: nothing to scroll sideways inside the list.
+    assert page.locator("#ticket-results .tablewrap").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert_in_viewport(page.locator("#ticket-results tbody .col-status").first)
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
