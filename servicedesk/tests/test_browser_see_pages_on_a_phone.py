@@ -54,7 +54,7 @@ def _tickets(cast: Cast) -> Ticket:
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_operator_pages_fit_a_phone(cast: Cast, live_server, browser_session, language: str) -> None:
-    _tickets(cast)
+    ticket = _tickets(cast)
     page = browser_session(live_server.url, "operator", language=language, **PHONE)
 
     for url in (
@@ -84,6 +84,12 @@ def test_operator_pages_fit_a_phone(cast: Cast, live_server, browser_session, la
     # Each ticket is a card: nothing to scroll sideways inside the list.
     assert page.locator("#ticket-results .tablewrap").evaluate("el => el.scrollWidth <= el.clientWidth")
     assert_in_viewport(page.locator("#ticket-results tbody .col-status").first)
+
+    # The card's title takes the width; "Take into work" goes under it, not beside it.
+    page.goto(f"/tickets/{ticket.pk}/")
+    title = page.locator(".pagehead--ticket h1")
+    assert title.bounding_box()["width"] > 0.8 * PHONE["width"]
+    assert_in_viewport(page.locator("#take-form button"))
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
