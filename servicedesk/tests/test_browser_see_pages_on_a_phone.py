@@ -123,3 +123,16 @@ def test_technologist_tool_pages_fit_a_phone(cast: Cast, live_server, browser_se
     page.locator("#id_file").set_input_files([{"name": "сотрудники.csv", "mimeType": "text/csv", "buffer": b"a;b"}])
     assert picker.locator("[data-filepick-names]").inner_text() == "сотрудники.csv"
     shot(page, f"phone-admin-import-{language}")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_client_cabinet_fits_a_phone(cast: Cast, live_server, browser_session, language: str) -> None:
+    """The cabinet's own short table keeps its columns (the operator list's phone cards are not for it)."""
+    _tickets(cast)
+    page = browser_session(live_server.url, "client", language=language, **PHONE)
+    page.goto("/cabinet/")
+    assert_no_horizontal_overflow(page)
+    row = page.locator(".cabinet-tickets tbody tr").first
+    assert row.evaluate("el => getComputedStyle(el).display") == "table-row"
+    assert_in_viewport(row.locator(".badge").first)
+    shot(page, f"phone-cabinet-{language}")
