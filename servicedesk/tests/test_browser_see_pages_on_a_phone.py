@@ -136,3 +136,30 @@ def test_client_cabinet_fits_a_phone(cast: Cast, live_server, browser_session, l
     assert row.evaluate("el => getComputedStyle(el).display") == "table-row"
     assert_in_viewport(row.locator(".badge").first)
     shot(page, f"phone-cabinet-{language}")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_calendar_days_fit_a_laptop(cast: Cast, live_server, browser_session, language: str) -> None:
+    """A production calendar's days at 1366×768: the table, "Delete?" included, fits the page, and
+    the browser-zone warning is not repeated under every date (the test browser runs in UTC)."""
+    import datetime as dt
+
+    from servicedesk.models import CalendarDay, HolidayCalendar
+
+    calendar = HolidayCalendar.objects.first() or HolidayCalendar.objects.create(name="Календарь")
+    for day in range(3):
+        CalendarDay.objects.get_or_create(
+            calendar=calendar,
+            date=dt.date(2031, 11, 3 + day),
+            defaults={"kind": CalendarDay.Kind.choices[-1][0], "note": "Перенос выходного с 3 января"},
+        )
+    page = browser_session(live_server.url, "system", language=language, **LAPTOP)
+    page.goto(f"/admin/servicedesk/holidaycalendar/{calendar.pk}/change/")
+    page.locator(".tabular tbody tr.form-row").first.wait_for()
+    assert_no_horizontal_overflow(page)
+    assert page.locator(".tabular").evaluate("el => el.scrollWidth <= el.clientWidth")
+    delete = page.locator(".tabular tbody tr.form-row td.delete input").first
+    delete.evaluate("el => el.scrollIntoView({block: 'center', inline: 'nearest'})")
+    assert_in_viewport(delete)
+    assert page.locator(".tabular td.field-date .timezonewarning:visible").count() == 0
+    shot(page, f"laptop-admin-calendar-{language}", full_page=False)
