@@ -95,11 +95,18 @@ def test_operator_pages_fit_a_phone(cast: Cast, live_server, browser_session, la
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_secondary_text_and_the_bell_are_readable(cast: Cast, live_server, browser_session, language: str) -> None:
     ticket = _tickets(cast)
+    for number in range(9):  # a two-digit count, as in the demo
+        Notification.objects.create(user=cast.operator.user, event="ticket.assigned", title=f"Назначена {number}")
     page = browser_session(live_server.url, "operator", language=language, **LAPTOP)
     page.goto("/")
     assert_readable(page.locator("#ticket-results .sub").first)  # "Incident · Corporate e-mail"
     # An icon needs 3:1 against what is behind it (WCAG 1.4.11); the grey of a light page gave 2.9:1.
     assert contrast_ratio(page.locator("#notification-bell .nbell__button")) >= 3
+    # The unread count sits on the bell's corner and leaves most of the bell in sight.
+    bell, count = (page.locator(f"#notification-bell {sel}").bounding_box() for sel in ("svg", ".nbell__count"))
+    overlap_w = max(0, min(bell["x"] + bell["width"], count["x"] + count["width"]) - max(bell["x"], count["x"]))
+    overlap_h = max(0, min(bell["y"] + bell["height"], count["y"] + count["height"]) - max(bell["y"], count["y"]))
+    assert overlap_w * overlap_h < 0.35 * bell["width"] * bell["height"]
     page.goto(f"/tickets/{ticket.pk}/")
     assert_readable(page.locator(".pagehead--ticket .ticketno"))
     assert_readable(page.locator(".crumbs"))
