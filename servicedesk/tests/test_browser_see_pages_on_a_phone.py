@@ -12,6 +12,7 @@ from notifications.models import Notification
 from servicedesk.models import Ticket
 from servicedesk.services.tickets import create_ticket
 from servicedesk.testing.browser import (
+    assert_fits,
     assert_in_viewport,
     assert_no_horizontal_overflow,
     assert_readable,
@@ -84,6 +85,18 @@ def test_operator_pages_fit_a_phone(cast: Cast, live_server, browser_session, la
     # Each ticket is a card: nothing to scroll sideways inside the list.
     assert page.locator("#ticket-results .tablewrap").evaluate("el => el.scrollWidth <= el.clientWidth")
     assert_in_viewport(page.locator("#ticket-results tbody .col-status").first)
+
+    # Two buttons wider than the card wrap instead of sticking out of its left edge.
+    page.goto("/profile/")
+    card = page.locator(".form-actions").first.locator("xpath=ancestor::*[contains(@class, 'card')][1]")
+    for button in page.locator(".form-actions").first.locator(".btn").all():
+        assert_fits(button, card)
+    # A long label wraps inside its button: no button runs past the window's edges.
+    outside = page.evaluate(
+        "() => [...document.querySelectorAll('#main .btn')].filter(b => b.offsetParent)"
+        ".map(b => b.getBoundingClientRect()).filter(r => r.left < 0 || r.right > innerWidth).length"
+    )
+    assert outside == 0
 
     # The card's title takes the width; "Take into work" goes under it, not beside it.
     page.goto(f"/tickets/{ticket.pk}/")
