@@ -334,8 +334,9 @@ def _event_label(code: str) -> str:
     return gettext("digest") if code == "digest" else code
 
 
-class EventFilter(admin.SimpleListFilter):
-    """Filter by event under its label: the plain field filter listed raw codes ("ticket.assigned")."""
+class RecordedEventFilter(admin.SimpleListFilter):
+    """The events the rows hold (a "digest" included), under their labels: the plain field filter
+    listed raw codes ("ticket.assigned")."""
 
     title = _("event")
     parameter_name = "event"
@@ -351,7 +352,7 @@ class EventFilter(admin.SimpleListFilter):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "user", "title", "event_label", "read_at")
-    list_filter = (EventFilter,)
+    list_filter = (RecordedEventFilter,)
     search_fields = ("title", "user__username")
     raw_id_fields = ("user", "ticket", "action")
 
@@ -391,7 +392,7 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Occurrence)
 class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
     list_display = ("created_at", "event_label", "ticket_number", "actor", "processed_at")
-    list_filter = (EventFilter,)
+    list_filter = (RecordedEventFilter,)
     readonly_fields = ("event", "ticket", "actor", "data_view", "created_at", "processed_at")
     exclude = ("data",)  # shown as code by data_view
 
