@@ -326,12 +326,39 @@ class EventActionAdmin(TechnologistAccess, admin.ModelAdmin):
         return HttpResponseRedirect(url + query)
 
 
+def _event_label(code: str) -> str:
+    """An event code as the reader's words: the catalogue's label; "digest" is a bundle of several."""
+    spec = catalogue.get_event(code)
+    if spec:
+        return str(spec.label)
+    return gettext("digest") if code == "digest" else code
+
+
+class RecordedEventFilter(admin.SimpleListFilter):
+    """The events the rows hold (a "digest" included), under their labels: the plain field filter
+    listed raw codes ("ticket.assigned")."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        codes = model_admin.get_queryset(request).order_by().values_list("event", flat=True).distinct()
+        return sorted(((code, _event_label(code)) for code in codes), key=lambda item: item[1].lower())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "title", "event", "read_at")
-    list_filter = ("event",)
+    list_display = ("created_at", "user", "title", "event_label", "read_at")
+    list_filter = (RecordedEventFilter,)
     search_fields = ("title", "user__username")
     raw_id_fields = ("user", "ticket", "action")
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj: Notification) -> str:
+        return _event_label(obj.event)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -365,14 +392,13 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Occurrence)
 class OccurrenceAdmin(TechnologistAccess, admin.ModelAdmin):
     list_display = ("created_at", "event_label", "ticket_number", "actor", "processed_at")
-    list_filter = ("event",)
+    list_filter = (RecordedEventFilter,)
     readonly_fields = ("event", "ticket", "actor", "data_view", "created_at", "processed_at")
     exclude = ("data",)  # shown as code by data_view
 
     @admin.display(description=_("event"), ordering="event")
     def event_label(self, obj: Occurrence) -> str:
-        spec = catalogue.get_event(obj.event)
-        return str(spec.label) if spec else obj.event
+        return _event_label(obj.event)
 
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_number(self, obj: Occurrence) -> str:

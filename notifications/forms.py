@@ -135,7 +135,7 @@ class DeliveryScheduleForm(forms.ModelForm):
         # product writes times as 24-hour everywhere.
         widgets = {
             "quiet_from": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
-            "quiet_to": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
+            "quiet_to": forms.TimeInput(format="%H:%M", attrs={**_CLOCK, "placeholder": "07:00"}),
             "digest_at": forms.TimeInput(format="%H:%M", attrs=_CLOCK),
             "digest_minutes": forms.NumberInput(attrs={"min": 5, "max": 1440}),
         }
@@ -143,7 +143,9 @@ class DeliveryScheduleForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("quiet_from") is None) != (data.get("quiet_to") is None):
-            raise ValidationError(_("Give both the start and the end of the quiet hours, or neither."))
+            # Under the empty one, where the person has to type.
+            missing = "quiet_to" if data.get("quiet_to") is None else "quiet_from"
+            self.add_error(missing, _("Give both the start and the end of the quiet hours, or neither."))
         minutes = data.get("digest_minutes")
         if data.get("digest") == DeliverySchedule.Digest.INTERVAL and (not minutes or not 5 <= minutes <= 1440):
             self.add_error("digest_minutes", _("From 5 to 1440 minutes."))

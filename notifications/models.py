@@ -113,7 +113,9 @@ class EventAction(models.Model):
         indexes = [models.Index(fields=["event", "enabled"], name="eventaction_event_on")]
 
     def __str__(self) -> str:
-        return self.name
+        # The Web Push and Telegram twins carry the push action's name: in a picker (an escalation
+        # level's notifications, a webhook's actions) only the channel tells the three apart.
+        return f"{self.name} · {self.get_channel_display()}"
 
     @property
     def event_spec(self) -> catalogue.EventSpec | None:

@@ -96,8 +96,16 @@ def _preference_rows(request: AuthenticatedRequest) -> list[dict[str, object]]:
 
 @endpoint("GET", "HEAD")
 def centre(request: AuthenticatedRequest) -> HttpResponse:
+    return _render_centre(request)
+
+
+def _render_centre(
+    request: AuthenticatedRequest, schedule_form: DeliveryScheduleForm | None = None, status: int = 200
+) -> HttpResponse:
     rows = Notification.objects.filter(user=request.user).select_related("ticket")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if schedule_form is None:
+        schedule_form = DeliveryScheduleForm(instance=DeliverySchedule.objects.filter(user=request.user).first())
     return render(
         request,
         "notifications/centre.html",
@@ -106,8 +114,9 @@ def centre(request: AuthenticatedRequest) -> HttpResponse:
             "unread": services.unread_count(request.user),
             "preference_rows": _preference_rows(request),
             "channels": channels.personal_choices(),
-            "schedule_form": DeliveryScheduleForm(instance=DeliverySchedule.objects.filter(user=request.user).first()),
+            "schedule_form": schedule_form,
         },
+        status=status,
     )
 
 
@@ -177,12 +186,12 @@ def save_schedule(request: AuthenticatedRequest) -> HttpResponse:
     """Quiet hours and digest of the person looking."""
     instance = DeliverySchedule.objects.filter(user=request.user).first() or DeliverySchedule(user=request.user)
     form = DeliveryScheduleForm(request.POST, instance=instance)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Quiet hours and digest saved."))
-    else:
-        errors = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
-        messages.error(request, errors)
+    if not form.is_valid():
+        # The page again with what was typed and each error under its field (a toast said it far
+        # from the field and lost the values).
+        return _render_centre(request, form, status=400)
+    form.save()
+    messages.success(request, _("Quiet hours and digest saved."))
     return redirect("notifications:centre")
 
 

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .forms.widgets import AdminFileInput
 from .models import ImportJob, ImportKind, ImportMode, ImportStatus
 from .people_import.columns import COLUMNS
 from .people_import.templates import FORMATS, LANGUAGES, build_template, template_filename
@@ -24,6 +25,7 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=ImportKind.choices)
     file = forms.FileField(
         label=gettext_lazy("File"),
+        widget=AdminFileInput,
         help_text=gettext_lazy(
             "CSV (UTF-8 or Windows-1251, separated by ; or ,), XLS or XLSX; the first row names the columns."
         ),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .forms.schedules import ScheduleForm
+from .forms.widgets import AdminFileInput
 from .models import Agreement, CalendarDay, HolidayCalendar, Priority, ServiceSchedule, SlaRule
 from .services.sla_view import day_explained
 from .worktime.calendars import working_time
@@ -62,7 +63,7 @@ class GenerateForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("iCalendar file (.ics)"))
+    file = forms.FileField(label=_("iCalendar file (.ics)"), widget=AdminFileInput)
 
 
 @admin.register(HolidayCalendar)

@@ -49,6 +49,13 @@ class AdminFilePicker(FilePicker, AdminFileWidget):
     nothing = gettext_lazy("No file chosen")
 
 
+class AdminFileInput(FilePicker, forms.FileInput):
+    """One file on a technologist-interface tool page (an import, a calendar): no "clear" box."""
+
+    choose = gettext_lazy("Choose a file")
+    nothing = gettext_lazy("No file chosen")
+
+
 class MultipleFileField(forms.FileField):
     """Several files in one input; returns a list (empty when nothing was chosen and not required)."""
 

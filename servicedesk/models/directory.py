@@ -12,6 +12,7 @@ import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Active Directory defaults (what an administrator of a Windows domain expects to see filled in).
 AD_USER_FILTER = "(&(objectCategory=person)(objectClass=user))"
@@ -161,7 +162,8 @@ class SyncStatus(models.TextChoices):
     RUNNING = "running", _("running")
     SUCCESS = "success", _("success")
     PARTIAL = "partial", _("with errors")
-    FAILED = "failed", _("failed")
+    # Not "failed to send" (the outbox's word, which has the same English): a run that stopped.
+    FAILED = "failed", pgettext_lazy("run", "failed")
 
 
 class LdapSyncRun(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -19,7 +20,8 @@ class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("checked, waiting for confirmation")
     RUNNING = "running", _("importing")
     DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    # Not "failed to send" (the outbox's word, which has the same English): a run that stopped.
+    FAILED = "failed", pgettext_lazy("run", "failed")
     CANCELLED = "cancelled", _("cancelled")
 
 

@@ -126,6 +126,7 @@ def map_headers(kind: str, headers: list[str]) -> tuple[list[str | None], list[s
     labels = {c.code: c for c in COLUMNS[kind]}
     missing = [labels[c.code] for c in COLUMNS[kind] if c.required and c.code not in codes]
     if missing:
-        names = ", ".join(f"“{c.ru}” / “{c.en}”" for c in missing)
+        # Quotes by the reader's typography: «…» in Russian.
+        names = ", ".join(_("“%(ru)s” / “%(en)s”") % {"ru": c.ru, "en": c.en} for c in missing)
         raise HeaderError(_("Required columns are missing: %(columns)s.") % {"columns": names})
     return codes, unknown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +22,8 @@ def test_login_page_in_russian(client: Client) -> None:
     html = client.get(reverse("login"), **RU).content.decode()
     assert "Войти" in html and "Пароль" in html
     assert ">Log in<" not in html and "Password" not in html
+    # The switch names each language in itself, so that a reader of the other one can find it.
+    assert ">English</button>" in html and ">Русский</button>" in html and "Английский" not in html
 
 
 def test_ticket_list_and_card_in_russian(client: Client, cast: Cast) -> None:
@@ -44,6 +48,8 @@ def test_ticket_list_and_card_in_russian(client: Client, cast: Cast) -> None:
         assert word in card, word
     for source in ("Change status", "Watchers", "Add comment", "Requester"):
         assert source not in card, source
+    # The timeline counts what it shows: the registration entry, though no comment yet.
+    assert re.search(r'id="tab-timeline".*?<span class="count">1</span>', card, re.S)
 
 
 def test_english_browser_gets_english(client: Client, cast: Cast) -> None:

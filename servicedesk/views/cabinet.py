@@ -122,8 +122,8 @@ def cabinet_create(request: HttpRequest) -> HttpResponse:
 
 
 def _status_codes() -> dict[str, str]:
-    """History rows keep the status label in the language of the moment; map any back to its code."""
-    codes: dict[str, str] = {}
+    """Status rows keep the code (older ones the label in the language of the moment); map either to the code."""
+    codes: dict[str, str] = {status.value: status.value for status in TicketStatus}
     for language in ("ru", "en"):
         with translation.override(language):
             codes.update({str(status.label): status.value for status in TicketStatus})

@@ -230,3 +230,15 @@ def test_a_file_cannot_change_an_administrators_login_or_email(departments, priv
     harmless = EMPLOYEES.replace("201", "299")
     engine.run(ImportKind.EMPLOYEES, harmless.encode(), ImportMode.VALID_ONLY)
     assert Employee.objects.get(external_id="E-1").phone_extension == "299"
+
+
+def test_a_russian_reader_gets_russian_quotes_and_status(db: None) -> None:
+    """«Фамилия», not “Фамилия”; and a failed run reads "ошибка", not the outbox's "ошибка отправки"."""
+    from django.utils import translation
+
+    from servicedesk.models import ImportStatus
+
+    with translation.override("ru"):
+        with pytest.raises(engine.FileError, match="Нет обязательных столбцов: «Фамилия» / «Surname»"):
+            engine.check(ImportKind.EMPLOYEES, "Имя;Отдел\nАнна;ИТ\n".encode())
+        assert str(ImportStatus.FAILED.label) == "ошибка"
