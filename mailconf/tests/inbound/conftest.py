@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from mailconf.inbound import PollCounts, poll_connection
-from mailconf.models import IncomingConnection
+from mailconf.models import IncomingConnection, ProcessedMessage
+from mailconf.models.incoming import DONE_RESULTS, MailResult
 from servicedesk.testing.fixtures_mail import Mailbox
 
 PNG = (
@@ -97,3 +98,24 @@ def poll(conn: IncomingConnection) -> PollCounts:
     counts = poll_connection(conn.pk)
     assert counts is not None, "the connection was locked"
     return counts
+
+
+def file_everything(
+    conn: IncomingConnection, mailbox: Mailbox, delivered: int, polls: int = 20
+) -> list[tuple[str, str, str]]:
+    """Poll `conn` until its mailbox is empty (bounded: a poll takes a limited batch) and check that
+    each of the `delivered` messages has a final mail-log row and sits in the folder its result
+    names; returns the (result, reason, subject) rows."""
+    for _ in range(polls):
+        counts = poll(conn)
+        assert not counts.error, counts.error
+        if not counts.more:
+            break
+    logged = list(ProcessedMessage.objects.filter(connection=conn).values_list("result", "reason", "subject"))
+    assert maildir_count(mailbox) == 0, "messages left in INBOX"
+    assert len(logged) == delivered
+    assert not [row for row in logged if row[0] == MailResult.PENDING]
+    errors = [row for row in logged if row[0] == MailResult.ERROR]
+    assert maildir_count(mailbox, "INBOX/Errors") == len(errors)
+    assert maildir_count(mailbox, "INBOX/Processed") == sum(1 for row in logged if row[0] in DONE_RESULTS)
+    return logged
