@@ -59,3 +59,19 @@ def test_stream_requires_login_and_replays_after_last_event_id_under_wsgi(client
     body = client.get(reverse("notifications:stream"), headers={"Last-Event-ID": str(rows[0].pk)}).content.decode()
     assert f"id: {rows[0].pk}\n" not in body
     assert f"id: {rows[1].pk}\n" in body and f"id: {rows[2].pk}\n" in body
+
+
+@pytest.mark.django_db
+def test_a_link_in_the_text_is_a_link_and_the_rest_stays_escaped(client, cast):
+    # Escalation texts end with "Ticket: <url>" (shared with their e-mail twins): clickable here.
+    Notification.objects.create(
+        user=cast.operator.user,
+        event="x",
+        title="t",
+        body="<b>late</b>\nTicket: http://desk.example/tickets/7/",
+        url="/tickets/7/",
+    )
+    client.login(username="operator", password=PASSWORD)
+    html = client.get(reverse("notifications:centre")).content.decode()
+    assert '<a href="http://desk.example/tickets/7/" rel="nofollow">http://desk.example/tickets/7/</a>' in html
+    assert "&lt;b&gt;late&lt;/b&gt;" in html
