@@ -1,4 +1,7 @@
-"""Re-encrypt every stored mail secret with the first key of FIELD_ENCRYPTION_KEYS (README: "Secrets at rest and key rotation")."""
+"""Re-encrypt every stored secret with the first key of FIELD_ENCRYPTION_KEYS (README: "Secrets at rest
+and key rotation"): the mail connections' and every other app's that encrypts through the same keys
+(personal mailboxes, their OAuth2 applications, directories, Telegram bots, webhooks). A column left
+out would become unreadable once the old key is removed."""
 
 from __future__ import annotations
 
@@ -12,9 +15,10 @@ from mailconf import crypto
 
 
 def encrypted_fields() -> list[tuple[Any, list[str]]]:
-    """(model, [column names]) of every mailconf model with `*_encrypted` columns."""
+    """(model, [column names]) of every installed model with `*_encrypted` columns (found through
+    the model registry, so this app imports none of the others)."""
     found = []
-    for model in apps.get_app_config("mailconf").get_models():
+    for model in apps.get_models():
         names = [f.name for f in model._meta.concrete_fields if f.name.endswith("_encrypted")]
         if names:
             found.append((model, names))
@@ -22,7 +26,7 @@ def encrypted_fields() -> list[tuple[Any, list[str]]]:
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt all stored mail secrets with the first key of FIELD_ENCRYPTION_KEYS."
+    help = "Re-encrypt all stored secrets with the first key of FIELD_ENCRYPTION_KEYS."
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = 0

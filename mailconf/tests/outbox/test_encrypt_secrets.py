@@ -70,3 +70,37 @@ def test_rotate_keys_command_reencrypts_stored_secrets(settings) -> None:
     call_command("mailconf_rotate_keys", stdout=io.StringIO())
     settings.FIELD_ENCRYPTION_KEYS = [new]
     assert OutgoingConnection.load().password == "rotate-me"
+
+
+def test_rotate_keys_command_reencrypts_the_other_apps_secrets_too(settings) -> None:
+    """The personal mailboxes, directories, Telegram bot and webhooks encrypt with the same keys: a
+    rotation that skipped them would leave them unreadable once the old key is removed."""
+    from django.core.management import call_command
+
+    from mailconf.management.commands.mailconf_rotate_keys import encrypted_fields
+    from notifications.models import TelegramBot
+    from webhooks.models import Webhook
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    bot = TelegramBot.load()
+    bot.set_token("123:bot-token")
+    bot.save()
+    hook = Webhook(name="crm", url="https://crm.example/hook")
+    hook.secret = "hook-secret"
+    hook.save()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    call_command("mailconf_rotate_keys", stdout=io.StringIO())
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert TelegramBot.load().token == "123:bot-token"
+    assert Webhook.objects.get(pk=hook.pk).secret == "hook-secret"
+    covered = {model._meta.label for model, _names in encrypted_fields()}
+    assert {
+        "mailconf.IncomingConnection",
+        "mailconf.OutgoingConnection",
+        "personalmail.PersonalMailbox",
+        "personalmail.OAuthApp",
+        "servicedesk.LdapConnection",
+        "notifications.TelegramBot",
+        "webhooks.Webhook",
+    } <= covered
