@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 from functools import lru_cache
+from typing import Any, overload
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-__all__ = ["DecryptionError", "decrypt", "derive_key", "encrypt", "reencrypt"]
+__all__ = ["DecryptionError", "EncryptedSecret", "decrypt", "derive_key", "encrypt", "reencrypt"]
 
 _HKDF_INFO = b"servicedesk field encryption v1"
 
@@ -67,3 +68,27 @@ def reencrypt(token: str) -> str:
         return _fernet().rotate(token.encode()).decode()
     except InvalidToken:
         raise DecryptionError("the stored secret cannot be decrypted with the configured keys") from None
+
+
+class EncryptedSecret:
+    """A model attribute over the text column `<name>_encrypted`: reading decrypts, assigning
+    encrypts, so callers and forms never handle the stored form. The column naming is what key
+    rotation (`mailconf_rotate_keys`) looks for."""
+
+    column: str
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.column = f"{name}_encrypted"
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> EncryptedSecret: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> str: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> EncryptedSecret | str:
+        if instance is None:
+            return self
+        stored: Any = getattr(instance, self.column)
+        return decrypt(stored)
+
+    def __set__(self, instance: object, value: str) -> None:
+        setattr(instance, self.column, encrypt(value))

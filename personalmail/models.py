@@ -60,13 +60,7 @@ class OAuthApp(models.Model):
     def __str__(self) -> str:
         return self.provider
 
-    @property
-    def client_secret(self) -> str:
-        return crypto.decrypt(self.client_secret_encrypted)
-
-    @client_secret.setter
-    def client_secret(self, value: str) -> None:
-        self.client_secret_encrypted = crypto.encrypt(value)
+    client_secret = crypto.EncryptedSecret()
 
 
 class MailboxStatus(models.TextChoices):
@@ -127,21 +121,8 @@ class PersonalMailbox(models.Model):
     def __str__(self) -> str:
         return self.email
 
-    @property
-    def password(self) -> str:
-        return crypto.decrypt(self.password_encrypted)
-
-    @password.setter
-    def password(self, value: str) -> None:
-        self.password_encrypted = crypto.encrypt(value)
-
-    @property
-    def refresh_token(self) -> str:
-        return crypto.decrypt(self.refresh_token_encrypted)
-
-    @refresh_token.setter
-    def refresh_token(self, value: str) -> None:
-        self.refresh_token_encrypted = crypto.encrypt(value)
+    password = crypto.EncryptedSecret()
+    refresh_token = crypto.EncryptedSecret()
 
     @property
     def uses_oauth(self) -> bool:

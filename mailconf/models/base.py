@@ -68,21 +68,8 @@ class MailConnection(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def password(self) -> str:
-        return crypto.decrypt(self.password_encrypted)
-
-    @password.setter
-    def password(self, value: str) -> None:
-        self.password_encrypted = crypto.encrypt(value)
-
-    @property
-    def client_secret(self) -> str:
-        return crypto.decrypt(self.client_secret_encrypted)
-
-    @client_secret.setter
-    def client_secret(self, value: str) -> None:
-        self.client_secret_encrypted = crypto.encrypt(value)
+    password = crypto.EncryptedSecret()
+    client_secret = crypto.EncryptedSecret()
 
     @property
     def has_password(self) -> bool:
