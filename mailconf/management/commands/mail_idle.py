@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,12 @@ from mailconf.inbound.idle import (
     run_poll_inline,
     run_poll_via_celery,
 )
+
+# How long a stop waits for the watcher threads, all together. They are daemon threads and what
+# they may be doing is safe to cut short (nothing is acknowledged on the server before its ledger
+# row commits; a poll's lease passes), while a thread stuck in a connect or a long IDLE must not
+# keep the process alive: after a supervisor's SIGKILL nobody would escalate to SIGKILL for us.
+STOP_GRACE_SECONDS = 5.0
 
 
 class Command(BaseCommand):
@@ -71,10 +78,9 @@ class Command(BaseCommand):
             stop.set()
             for watcher in watchers.values():
                 watcher.stop()
-            for watcher in watchers.values():
-                watcher.join(timeout=options["wait"] + 5)
-            for thread in extras:
-                thread.join(timeout=options["wait"] + 5)
+            deadline = time.monotonic() + STOP_GRACE_SECONDS
+            for thread in [*watchers.values(), *extras]:
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _start_extras(self, stop: threading.Event, shard: int, shards: int) -> list[threading.Thread]:
         threads = []
