@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -132,25 +133,26 @@ class DeliveryChannel:
         raise NotImplementedError(f"channel {self.code!r} cannot hold notifications")
 
 
-class DispatchChannel(DeliveryChannel):
-    """A channel delivering through an outside service, one `Dispatch` row per endpoint."""
+class DispatchChannel(DeliveryChannel, metaclass=ABCMeta):
+    """A channel delivering through an outside service, one `Dispatch` row per endpoint.
+    Subclasses implement `endpoints` and `released_endpoints`, and `send` or `send_many`."""
 
     # Attempts before a row fails for good; the dispatcher backs off 1, 2, 4 … minutes between them.
     max_attempts: ClassVar[int] = 6
 
+    @abstractmethod
     def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
         """(item, target, payload) for every endpoint of every item: a person may have several
         browsers, one Telegram chat, none at all. Called once per occurrence and channel."""
-        raise NotImplementedError
 
     def queue(self, items: list[Outgoing]) -> None:
         from ..dispatch import enqueue
 
         enqueue(self.code, [(item.entry, target, payload) for item, target, payload in self.endpoints(items)])
 
+    @abstractmethod
     def released_endpoints(self, messages: list[Released]) -> list[tuple[str, dict[str, Any]]]:
         """(target, payload) for every endpoint of every released message."""
-        raise NotImplementedError
 
     def release(self, messages: list[Released]) -> None:
         from ..dispatch import enqueue

@@ -29,6 +29,9 @@ class ProbeChannel(DispatchChannel):
     def endpoints(self, items: list[Outgoing]) -> list[tuple[Outgoing, str, dict[str, Any]]]:
         return [(item, f"probe:{item.recipient.user_id}", {"title": item.rendered.subject}) for item in items]
 
+    def released_endpoints(self, messages: list[base.Released]) -> list[tuple[str, dict[str, Any]]]:
+        return []  # never held: the probe's actions have no quiet hours or digests
+
     def send(self, dispatch: Dispatch) -> None:
         error = OUTCOMES.get(dispatch.target)
         if error is not None:
