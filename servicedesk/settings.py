@@ -291,6 +291,9 @@ MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THR
 MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=20)
 MAIL_INCOMING_BATCH = env.int("MAIL_INCOMING_BATCH", default=1000)
 MAIL_INCOMING_COMMIT_EVERY = env.int("MAIL_INCOMING_COMMIT_EVERY", default=100)
+# A poll of more than one chunk parses in a forked helper process while the poller records the
+# previous chunk (mailconf/inbound/staging.py); off: everything in the poller's process.
+MAIL_INCOMING_PARSE_HELPER = env.bool("MAIL_INCOMING_PARSE_HELPER", default=True)
 # `mail_idle` re-issues IMAP IDLE this often (seconds): the server reports new mail at once when IDLE
 # starts, while its own announcement during IDLE may come later (Dovecot: about 0.5 s).
 MAIL_IDLE_RECHECK_SECONDS = env.float("MAIL_IDLE_RECHECK_SECONDS", default=0.1)

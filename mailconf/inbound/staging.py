@@ -1,0 +1,270 @@
+"""Getting a chunk of mail ready before its transaction: fetch the bodies, keep the raw bytes, parse.
+
+Parsing a message and creating its raw file cost about as much as everything the database side
+does for it. On a poll of more than one chunk both run in a parse helper, a child process forked
+for the poll (it starts in milliseconds with the parser already imported), while this process
+records the previous chunk: a two-stage pipeline that keeps two cores busy. The helper never
+touches the database or the mail server, so rows and acknowledgements stay in this process in
+the order the exactly-once argument needs (polling.py); what it returns is only a parse result
+and the name of the file it wrote, both before the chunk's transaction opens.
+
+A helper that dies (killed, out of memory, a crash in a C library on hostile mail) costs nothing
+but speed: the chunk it held is fetched from memory and handled here, and the rest of the poll
+runs without a helper. A poller that dies takes its helper with it: the helper's end of the pipe
+reads end-of-file and it exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from mailconf.models import IncomingConnection, MailResult, ProcessedMessage
+from mailconf.parsing import ParsedMessage
+from mailconf.protocols.errors import TransportError
+from mailconf.protocols.incoming import IncomingMailbox, RemoteMessage, folder_label
+
+from .intake import ParseFailure, attempt_parse, settle_parse
+from .ledger import Outcome
+from .rawfiles import LocalFolder, local_folder, raw_name, write_new_file
+
+log = logging.getLogger(__name__)
+
+Prepared = tuple[ProcessedMessage | None, ParsedMessage | Outcome | str]
+
+# One job: server id, raw bytes, and the storage name to write them to (None: kept by the poller).
+Job = tuple[str, bytes, str | None]
+# Its result: the name written (None when not written) and what parsing gave.
+Done = tuple[str | None, ParsedMessage | ParseFailure]
+
+
+@dataclass
+class Staged:
+    """A chunk fetched and on its way to parsed: `ready` now, `waiting` once the helper answers."""
+
+    chunk: list[RemoteMessage]
+    known: dict[str, ProcessedMessage]
+    ready: dict[str, Prepared] = field(default_factory=dict)
+    # server id -> (ledger row without its raw file yet, raw bytes), in the order sent to the helper
+    waiting: dict[str, tuple[ProcessedMessage, bytes]] = field(default_factory=dict)
+
+
+class Stager:
+    """Stages the chunks of one poll, through a parse helper when the poll is big enough to pay."""
+
+    def __init__(self, conn: IncomingConnection, box: IncomingMailbox[Any]) -> None:
+        self.conn = conn
+        self.box = box
+        self.fetched = 0
+        self._folder = local_folder()
+        self._helper: ParseHelper | None = None
+        self._helper_tried = False
+
+    def __enter__(self) -> Stager:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
+
+    def expect(self, chunks: int) -> None:
+        """Start the helper when at least two chunks wait: then its work overlaps ours."""
+        if chunks < 2 or self._helper_tried or not helper_allowed():
+            return
+        self._helper_tried = True
+        try:
+            self._helper = ParseHelper()
+        except OSError as exc:  # no processes left, no memory to fork: parse here
+            log.warning("no parse helper for %s (%s); parsing in the poller", self.conn.name, exc)
+
+    def stage(self, chunk: list[RemoteMessage]) -> Staged:
+        """Look up what the ledger knows, fetch the rest and hand it to the parser."""
+        known = {
+            entry.server_id: entry
+            for entry in ProcessedMessage.objects.filter(
+                connection=self.conn, server_id__in=[m.server_id for m in chunk]
+            )
+        }
+        staged = Staged(chunk=chunk, known=known)
+        todo = [m for m in chunk if m.server_id not in known or known[m.server_id].result == MailResult.PENDING]
+        limit = settings.MAIL_INCOMING_MAX_BYTES
+        fetchable: list[RemoteMessage] = []
+        for msg in todo:
+            if msg.size is not None and msg.size > limit:
+                staged.ready[msg.server_id] = (None, f"the message is {msg.size} bytes, over the {limit} byte limit")
+            else:
+                fetchable.append(msg)
+        bodies = self.box.fetch_many(fetchable, max_bytes=limit) if fetchable else {}
+        jobs: list[Job] = []
+        for msg in fetchable:
+            raw = bodies.pop(msg.server_id)
+            if isinstance(raw, TransportError):
+                # The server refused this one message for good (too big once measured, gone, unreadable).
+                staged.ready[msg.server_id] = (None, raw.message)
+                continue
+            self.fetched += 1
+            entry = ProcessedMessage(
+                connection=self.conn,
+                connection_name=self.conn.name,
+                server_id=msg.server_id,
+                folder=folder_label(msg.folder),
+                size=len(raw),
+                attempts=1,
+            )
+            staged.waiting[msg.server_id] = (entry, raw)
+            jobs.append((msg.server_id, raw, self._name()))
+        if jobs and self._helper is not None:
+            try:
+                self._helper.send(jobs)
+                return staged
+            except OSError as exc:
+                self._lost_helper(exc)
+        self._settle(staged, [prepare(job, self._folder, limit) for job in jobs])
+        return staged
+
+    def _name(self) -> str | None:
+        return raw_name() if self._folder is not None else None
+
+    def finish(self, staged: Staged) -> dict[str, Prepared]:
+        """Every message of the chunk ready to record (waits for the helper when it has them)."""
+        if staged.waiting:
+            results: list[Done] | None = None
+            if self._helper is not None:
+                try:
+                    results = self._helper.receive()
+                except (EOFError, OSError) as exc:
+                    self._lost_helper(exc)
+            if results is None:
+                jobs = [(sid, raw, self._name()) for sid, (_entry, raw) in staged.waiting.items()]
+                results = [prepare(job, self._folder, settings.MAIL_INCOMING_MAX_BYTES) for job in jobs]
+            self._settle(staged, results)
+        return staged.ready
+
+    def _settle(self, staged: Staged, results: list[Done]) -> None:
+        for (server_id, (entry, raw)), (name, attempt) in zip(staged.waiting.items(), results, strict=True):
+            entry.raw = name if name is not None else default_storage.save(raw_name(), ContentFile(raw))
+            staged.ready[server_id] = (entry, settle_parse(entry, raw, attempt))
+        staged.waiting = {}
+
+    def _lost_helper(self, exc: BaseException) -> None:
+        log.warning("the parse helper of %s stopped (%r); parsing in the poller", self.conn.name, exc)
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
+
+
+def helper_allowed() -> bool:
+    if not settings.MAIL_INCOMING_PARSE_HELPER or (os.cpu_count() or 1) < 2:
+        return False
+    # Forking needs the "fork" start method (Linux, macOS); a daemonic multiprocessing child may
+    # not have children of its own.
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def prepare(job: Job, folder: LocalFolder | None, max_size: int) -> Done:
+    """Keep the raw bytes (when a name is given) and parse them: one message's staging work, in
+    the poller or the helper (so no settings and no database here)."""
+    _server_id, raw, name = job
+    written = write_new_file(folder, name, raw) if folder is not None and name is not None else None
+    return written, attempt_parse(raw, max_size=max_size)
+
+
+class ParseHelper:
+    """A forked child that runs `prepare` on lists of jobs, in order, one answer per list.
+
+    Jobs go out through a sender thread: the poller sends chunk n+1 before it reads the answer
+    for chunk n, and with both pipes full a send from this thread would wait for the helper while
+    the helper waits for us to read.
+    """
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        jobs_out, jobs_in = context.Pipe(duplex=False)
+        results_out, results_in = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_serve,
+            args=(jobs_out, results_in, (jobs_in, results_out), local_folder(), settings.MAIL_INCOMING_MAX_BYTES),
+            name="mail-parse-helper",
+            daemon=True,
+        )
+        self._process.start()
+        jobs_out.close()
+        results_in.close()
+        self._jobs = jobs_in
+        self._results = results_out
+        self._outgoing: queue.SimpleQueue[list[Job] | None] = queue.SimpleQueue()
+        self._sender = threading.Thread(target=self._send_all, name="mail-parse-jobs", daemon=True)
+        self._sender.start()
+
+    def send(self, jobs: list[Job]) -> None:
+        if not self._sender.is_alive():
+            raise BrokenPipeError("the parse helper no longer takes jobs")
+        self._outgoing.put(jobs)
+
+    def receive(self) -> list[Done]:
+        answer = self._results.recv()
+        if isinstance(answer, _Failed):
+            raise answer.error  # what keeping the raw file raised (disk full, permissions) as if here
+        results: list[Done] = answer
+        return results
+
+    def close(self) -> None:
+        self._outgoing.put(None)
+        self._sender.join(timeout=1)
+        if self._sender.is_alive():  # blocked on a helper that reads no more: end it, the send fails
+            self._process.kill()
+            self._sender.join(timeout=5)
+        self._jobs.close()  # the helper reads end-of-file and exits
+        self._results.close()
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
+
+    def _send_all(self) -> None:
+        while (jobs := self._outgoing.get()) is not None:
+            try:
+                self._jobs.send(jobs)
+            except OSError:
+                return  # the helper died; `receive` reads end-of-file and the poller parses itself
+
+
+@dataclass
+class _Failed:
+    error: OSError
+
+
+def _serve(
+    jobs: Connection,
+    results: Connection,
+    parents_ends: tuple[Connection, Connection],
+    folder: LocalFolder | None,
+    max_size: int,
+) -> None:
+    """The helper's loop. Ctrl-C in a terminal reaches the whole process group: the poller decides."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for end in parents_ends:
+        end.close()  # else the pipe would never read end-of-file when the poller dies
+    while True:
+        try:
+            batch: list[Job] = jobs.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            done = [prepare(job, folder, max_size) for job in batch]
+        except OSError as exc:
+            results.send(_Failed(OSError(exc.errno, exc.strerror, exc.filename)))
+            continue
+        results.send(done)
