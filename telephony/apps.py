@@ -1,7 +1,19 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from servicedesk.demo import DemoResult
+
+
+def _load_demo_calls(result: DemoResult) -> None:
+    # The demo calls (and the call intake they go through) load with `load_demo`, not at every start-up.
+    from .demo import load_demo_calls
+
+    load_demo_calls(result)
 
 
 class TelephonyConfig(AppConfig):
@@ -14,8 +26,7 @@ class TelephonyConfig(AppConfig):
 
         from . import events
         from .defaults import PUSH_DEFAULTS
-        from .demo import load_demo_calls
 
         events.register()
         register_defaults(PUSH_DEFAULTS)
-        register_demo_part(load_demo_calls)
+        register_demo_part(_load_demo_calls)

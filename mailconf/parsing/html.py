@@ -17,12 +17,17 @@ from __future__ import annotations
 import re
 import threading
 from html import unescape
+from typing import TYPE_CHECKING
 
 import nh3
-from lxml import etree
-from lxml import html as lxml_html
 
 from .htmlbound import bound_markup
+
+if TYPE_CHECKING:
+    # lxml (about 50 ms to import) loads with the first HTML body to read, not at every start-up
+    # (the mail workers and the admin import this package).
+    from lxml import etree
+    from lxml import html as lxml_html
 
 _TAGS = (set(nh3.ALLOWED_TAGS) | {"font", "tfoot"}) - {"area", "map"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -154,6 +159,8 @@ _TEXT_PARSER = threading.local()
 def _text_parser() -> lxml_html.HTMLParser:
     parser = getattr(_TEXT_PARSER, "parser", None)
     if parser is None:
+        from lxml import html as lxml_html
+
         parser = _TEXT_PARSER.parser = lxml_html.HTMLParser(huge_tree=True)
     return parser
 
@@ -163,6 +170,9 @@ def html_to_text(source: str) -> str:
     quotes (``<blockquote>``) get "> " so reply trimming treats them like plain-text quotes."""
     if not source.strip():
         return ""
+    from lxml import etree
+    from lxml import html as lxml_html
+
     try:
         root = lxml_html.document_fromstring(source, parser=_text_parser())
     except (etree.ParserError, ValueError):
@@ -206,6 +216,8 @@ class _TextWalker:
         self.links: list[tuple[int, str]] = []
 
     def walk(self, root: etree._Element) -> None:
+        from lxml import etree
+
         for event, el in etree.iterwalk(root, events=("start", "end")):
             tag = el.tag if isinstance(el.tag, str) else ""
             tag = tag.lower()

@@ -8,6 +8,6 @@ through the registry only. A config is built from the neutral `base.ConnectionSe
 `from_settings`, so no caller needs to know which protocol reads which field.
 
 Nothing in this package imports the database, settings or other apps. Every library failure is
-mapped onto `errors.TransportError(message, permanent)`; TLS trust (`tls`) and OAuth2 app-only
+mapped onto `errors.TransportError(message, permanent)`; TLS trust (`tls`; `https` for requests) and OAuth2 app-only
 tokens (`oauth`, msal) are shared by all.
 """

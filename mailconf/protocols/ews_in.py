@@ -21,6 +21,7 @@ from oauthlib.oauth2 import OAuth2Error, OAuth2Token
 
 from .base import CheckReport, ConnectionSettings
 from .errors import Reason, TransportError, network_reason
+from .https import TrustAdapter, http_reason
 from .incoming import (
     INCOMING_PROTOCOLS,
     FolderPath,
@@ -31,7 +32,6 @@ from .incoming import (
     check_size,
     folder_label,
 )
-from .tls import TrustAdapter, http_reason
 
 _TEMPORARY_ERRORS = (
     ews_errors.RateLimitError,

@@ -26,8 +26,8 @@ from exchangelib.items import Message
 
 from .base import CheckReport, ConnectionSettings, TokenProvider, fetch_token
 from .errors import Reason, TransportError
+from .https import http_reason
 from .outgoing import OUTGOING_PROTOCOLS, Envelope, OutgoingTransport, SendResult
-from .tls import http_reason
 
 # Exchange 2013 SP1 requests are understood by every Exchange since, and by Exchange Online;
 # fixing the version spares a probing round trip on every connection.

@@ -16,6 +16,7 @@ import requests
 
 from .base import DEFAULT_GRAPH_URL, GRAPH_SCOPE, CheckReport, ConnectionSettings
 from .errors import Reason, TransportError
+from .https import TrustAdapter, http_reason
 from .incoming import (
     INCOMING_PROTOCOLS,
     FolderPath,
@@ -26,7 +27,6 @@ from .incoming import (
     check_size,
     folder_label,
 )
-from .tls import TrustAdapter, http_reason
 
 # PR_MESSAGE_SIZE (MAPI 0x0E08): Graph v1.0 has no size property, the extended one is documented.
 SIZE_PROPERTY = "Integer 0x0E08"

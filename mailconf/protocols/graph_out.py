@@ -24,8 +24,8 @@ from .base import (
     fetch_token,
 )
 from .errors import Reason, TransportError
+from .https import http_reason, trusting_session
 from .outgoing import OUTGOING_PROTOCOLS, Envelope, OutgoingTransport, SendResult
-from .tls import http_reason, trusting_session
 
 # 401 is temporary: a token can expire between the check and the request; 408/429/5xx are load.
 _TEMPORARY = frozenset({401, 408, 409, 423, 429})

@@ -3,6 +3,9 @@
 No person signs in: the application's own id and secret buy a token for the `.default` scope of the
 resource (Graph or Exchange Online). Caching and refreshing belong to the caller, which stores the
 token encrypted and asks again shortly before it expires.
+
+msal and requests are imported when a token is asked for: this module is imported at every
+start-up (the connections' token provider), by workers that may never need a token.
 """
 
 from __future__ import annotations
@@ -10,12 +13,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-import msal
-import requests
+from typing import TYPE_CHECKING
 
 from .errors import Reason, TransportError
-from .tls import trusting_session
+
+if TYPE_CHECKING:
+    import requests
 
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
 # Errors that another attempt with the same settings cannot fix.
@@ -40,6 +43,8 @@ class AccessToken:
 
 
 def _http_client(cfg: OAuthConfig) -> requests.Session:
+    from .https import trusting_session
+
     session = trusting_session(cfg.ca_file or True)
     session.request = functools.partial(session.request, timeout=cfg.timeout)  # type: ignore[method-assign]
     return session
@@ -51,6 +56,9 @@ def acquire_app_token(cfg: OAuthConfig) -> AccessToken:
         raise TransportError(
             "OAuth2 needs the application id, the directory id and the client secret.", True, reason=Reason.CONFIG
         )
+    import msal
+    import requests
+
     authority = f"{cfg.authority_host.rstrip('/')}/{cfg.tenant_id}"
     try:
         app = msal.ConfidentialClientApplication(

@@ -1,14 +1,15 @@
-"""Certificate trust for every protocol: one TLS context builder and one requests adapter."""
+"""Certificate trust for every protocol: one TLS context builder and the `verify` argument for
+requests. The requests adapter and the HTTP failure reasons are in `https` (requests is imported
+only by the protocols that speak HTTPS)."""
 
 from __future__ import annotations
 
 import ssl
 from typing import Any
 
-import requests
-from requests.adapters import HTTPAdapter
-
 from .errors import Reason, TransportError
+
+_MOVED_TO_HTTPS = frozenset({"TrustAdapter", "trusting_session", "http_reason"})
 
 
 def client_context(*, verify: bool = True, ca_file: str | None = None) -> ssl.SSLContext:
@@ -35,40 +36,10 @@ def requests_verify(*, verify: bool = True, ca_file: str | None = None) -> bool 
     return ca_file or True
 
 
-class TrustAdapter(HTTPAdapter):
-    """A requests adapter that always applies one connection's certificate settings.
+def __getattr__(name: str) -> Any:
+    """The names that moved to `https` still resolve here (importing requests only when asked)."""
+    if name in _MOVED_TO_HTTPS:
+        from . import https
 
-    requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override ``Session.verify``, so a CA file set on
-    the session would be silently ignored on hosts that export those variables; per request it holds.
-    """
-
-    def __init__(self, verify: bool | str, **kwargs: Any) -> None:
-        self.verify = verify
-        super().__init__(**kwargs)
-
-    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        kwargs["verify"] = self.verify
-        return super().send(request, *args, **kwargs)
-
-
-def trusting_session(verify: bool | str) -> requests.Session:
-    """A requests session whose every request uses `verify`."""
-    session = requests.Session()
-    for prefix in ("https://", "http://"):
-        session.mount(prefix, TrustAdapter(verify))
-    return session
-
-
-def http_reason(exc: BaseException) -> Reason:
-    """The reason of a failed HTTPS request (EWS, Graph, the token service): requests wraps the
-    socket error, so its text is the most reliable witness."""
-    text = str(exc)
-    if isinstance(exc, requests.exceptions.SSLError) or "SSLError" in text:
-        return Reason.CERTIFICATE if "CERTIFICATE_VERIFY_FAILED" in text else Reason.TLS
-    if isinstance(exc, requests.Timeout) or "timed out" in text:
-        return Reason.TIMEOUT
-    if "Connection refused" in text or "Errno 111" in text:
-        return Reason.REFUSED
-    if "NameResolutionError" in text or "Name or service not known" in text or "getaddrinfo" in text:
-        return Reason.UNRESOLVED
-    return Reason.OTHER
+        return getattr(https, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

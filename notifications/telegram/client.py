@@ -5,6 +5,9 @@ callers stay ordinary synchronous Django code and no ORM call ever happens insid
 The Bot API server is `TELEGRAM_API_URL` (Telegram's, a self-hosted one, or the tests' fake).
 Errors become `ChannelError`s: flood control (429) carries the wait Telegram asks for, a chat that
 blocked the bot or no longer exists is gone, a refused message is permanent, the rest temporary.
+
+python-telegram-bot (about 0.1 s to import) is imported by the functions that call it, not here:
+`Button` and `Message` are imported at every start-up (`django.setup()`), workers included.
 """
 
 from __future__ import annotations
@@ -14,19 +17,21 @@ import datetime as dt
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from ..channels import ChannelError
 
+if TYPE_CHECKING:
+    from telegram import Bot, InlineKeyboardMarkup
+    from telegram.error import RetryAfter, TelegramError
+
 TEXT_LIMIT = 4096  # Telegram refuses longer messages
 # python-telegram-bot 22 announces, on every flood-control error it builds, that `retry_after` will
-# become a timedelta; `_wait` reads either type, so the notice says nothing to act on.
-warnings.filterwarnings("ignore", message=".*`retry_after` will be of type", category=PTBDeprecationWarning)
+# become a timedelta; `_wait` reads either type, so the notice says nothing to act on. The category
+# is PTBDeprecationWarning's base class, so the filter is in place without importing telegram.
+warnings.filterwarnings("ignore", message=".*`retry_after` will be of type", category=DeprecationWarning)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Message:
 
 
 def _markup(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
     if not buttons:
         return None
     keys = [
@@ -61,6 +68,8 @@ def _wait(error: RetryAfter) -> float:
 
 
 def channel_error(error: TelegramError) -> ChannelError:
+    from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter
+
     if isinstance(error, RetryAfter):
         return ChannelError(f"Telegram flood control: {error}", retry_after=_wait(error), counts=False)
     if isinstance(error, Forbidden | ChatMigrated):
@@ -79,11 +88,14 @@ class BotClient:
         self.token = token
 
     def _bot(self) -> Bot:
+        from telegram import Bot
+
         base = settings.TELEGRAM_API_URL
         return Bot(self.token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
 
     def get_me(self) -> dict[str, Any]:
         """The bot's own account; raises `ChannelError` when the token is refused."""
+        from telegram.error import TelegramError
 
         async def run() -> dict[str, Any]:
             async with self._bot() as bot:
@@ -97,6 +109,7 @@ class BotClient:
     def send(self, messages: Sequence[Message], per_second: float) -> list[ChannelError | None]:
         """Send in order, at most `per_second` messages a second; one result per message. After
         flood control the rest of the batch waits as long as Telegram asked, untried."""
+        from telegram.error import RetryAfter, TelegramError
 
         async def run() -> list[ChannelError | None]:
             results: list[ChannelError | None] = []
@@ -126,6 +139,8 @@ class BotClient:
             return [channel_error(error)] * len(messages)
 
     def get_updates(self, offset: int, timeout: int) -> list[dict[str, Any]]:
+        from telegram.error import TelegramError
+
         async def run() -> list[dict[str, Any]]:
             async with self._bot() as bot:
                 updates = await bot.get_updates(
@@ -143,6 +158,7 @@ class BotClient:
 
     def reply(self, chat_id: int, text: str, callback_query_id: str = "") -> None:
         """Answer a button press (a short notice under the message) or a message (a new message)."""
+        from telegram.error import TelegramError
 
         async def run() -> None:
             async with self._bot() as bot:

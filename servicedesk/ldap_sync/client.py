@@ -2,6 +2,10 @@
 
 Every ldap3 failure becomes one `DirectoryError(message, permanent)`: callers record it as data
 (the connection's status, the run's log) instead of crashing.
+
+ldap3 (about 0.1 s to import) is imported by the functions that talk to a directory, not here:
+the admin imports this module at every start-up (`django.setup()`), including workers and
+commands that never see a directory.
 """
 
 from __future__ import annotations
@@ -9,14 +13,13 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import ldap3
-from ldap3.core import exceptions as ldap_errors
-from ldap3.utils.dn import parse_dn
-
 from ..models import LdapConnection, LdapSecurity
+
+if TYPE_CHECKING:
+    import ldap3
 
 PAGE_SIZE = 500
 DEFAULT_PORTS = {False: 389, True: 636}
@@ -37,6 +40,9 @@ class Entry:
 
 def normalise_dn(dn: str) -> str:
     """A DN in one spelling (lower case, no spaces around separators) for comparisons."""
+    from ldap3.core import exceptions as ldap_errors
+    from ldap3.utils.dn import parse_dn
+
     try:
         parts = parse_dn(dn, escape=False, strip=True)
     except (ldap_errors.LDAPInvalidDnError, ValueError):
@@ -50,6 +56,8 @@ def parent_dn(dn: str) -> str:
 
 
 def _server(conn: LdapConnection) -> ldap3.Server:
+    import ldap3
+
     parts = urlsplit(conn.url.strip() if "://" in conn.url else f"ldap://{conn.url.strip()}")
     if parts.scheme not in ("ldap", "ldaps") or not parts.hostname:
         raise DirectoryError(f"not an LDAP URL: {conn.url!r}", permanent=True)
@@ -73,6 +81,8 @@ def _server(conn: LdapConnection) -> ldap3.Server:
 
 def connect(conn: LdapConnection) -> ldap3.Connection:
     """A bound connection (StartTLS first when chosen); DirectoryError saying what failed."""
+    from ldap3.core import exceptions as ldap_errors
+
     try:
         password = conn.password
     except Exception:
@@ -92,6 +102,8 @@ def password_accepted(conn: LdapConnection, dn: str, password: str) -> bool:
     """Whether the directory accepts `password` for the entry `dn` (a simple bind over the
     connection's transport security). An empty password is refused here: LDAP would treat it as
     an anonymous bind and report success. DirectoryError when the directory cannot be asked."""
+    from ldap3.core import exceptions as ldap_errors
+
     if not password or not dn:
         return False
     client = _open(conn, dn, password)
@@ -105,6 +117,9 @@ def password_accepted(conn: LdapConnection, dn: str, password: str) -> bool:
 
 def _open(conn: LdapConnection, user: str | None, password: str | None) -> ldap3.Connection:
     """An open, not yet bound connection, StartTLS done when chosen."""
+    import ldap3
+    from ldap3.core import exceptions as ldap_errors
+
     server = _server(conn)
     client = ldap3.Connection(
         server,
@@ -131,6 +146,9 @@ def _open(conn: LdapConnection, user: str | None, password: str | None) -> ldap3
 
 def search(client: ldap3.Connection, base: str, search_filter: str, attributes: list[str]) -> Iterator[Entry]:
     """Every entry under `base` matching the filter, read in pages (AD returns at most 1000 at once)."""
+    import ldap3
+    from ldap3.core import exceptions as ldap_errors
+
     try:
         pages = client.extend.standard.paged_search(
             base,
@@ -155,6 +173,9 @@ def search(client: ldap3.Connection, base: str, search_filter: str, attributes: 
 
 
 def count_entries(client: ldap3.Connection, base: str, search_filter: str, limit: int = 1000) -> int:
+    import ldap3
+    from ldap3.core import exceptions as ldap_errors
+
     try:
         client.search(base, search_filter, search_scope=ldap3.SUBTREE, attributes=[], size_limit=limit)
     except ldap_errors.LDAPInvalidFilterError as exc:
