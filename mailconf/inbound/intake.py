@@ -396,6 +396,7 @@ def attachment_files(parsed: ParsedMessage) -> list[NewFile]:
             content_type=att.content_type or "application/octet-stream",
             content_id=att.content_id or "",
             inline=bool(att.is_inline),
+            stored_name=att.stored_as,
         )
         for att in parsed.attachments
     ]

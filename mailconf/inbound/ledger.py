@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from mailconf.models import IncomingConnection, MailResult, ProcessedMessage
+from mailconf.models import IncomingConnection, MailResult, ProcessedMessage, RawMail
 
 
 @dataclass
@@ -24,6 +24,10 @@ class Outcome:
 
 
 def read_raw(entry: ProcessedMessage) -> bytes:
+    if entry.raw_in_database:
+        data = RawMail.objects.filter(entry_id=entry.pk).values_list("data", flat=True).first()
+        if data is not None:
+            return bytes(data)
     name = entry.raw.name if entry.raw else None
     if not name:
         raise FileNotFoundError(f"mail log entry {entry.pk} has no stored message")

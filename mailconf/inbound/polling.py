@@ -35,7 +35,7 @@ from .intake import process_parsed
 from .lease import Heartbeat, LeaseLost, claim, release, renew, worker_identity
 from .ledger import Outcome, apply_outcome, mark_acknowledged
 from .lookups import Lookups
-from .staging import Prepared, Staged, Stager
+from .staging import Prepared, Staged, Stager, discard_unused
 
 log = logging.getLogger(__name__)
 
@@ -189,12 +189,17 @@ def _finish_chunk(
     failure costs only that message; the rest of the poll keeps the savepoints (returned True).
     """
     prepared = stager.finish(staged)
+    committed = False
     try:
-        listed, new = _record_chunk(conn, staged.chunk, staged.known, prepared, savepoints=savepoints)
-    except SavepointNeeded as exc:
-        log.info("a message of %s failed without a savepoint (%s); running its chunk again", conn.name, exc)
-        savepoints = True
-        listed, new = _record_chunk(conn, staged.chunk, staged.known, prepared, savepoints=True)
+        try:
+            listed, new = _record_chunk(conn, staged.chunk, staged.known, prepared, savepoints=savepoints)
+        except SavepointNeeded as exc:
+            log.info("a message of %s failed without a savepoint (%s); running its chunk again", conn.name, exc)
+            savepoints = True
+            listed, new = _record_chunk(conn, staged.chunk, staged.known, prepared, savepoints=True)
+        committed = True
+    finally:
+        discard_unused(prepared, committed=committed)
     for entry in new:
         counts.count(entry.result)
         if entry.result == MailResult.ERROR:
@@ -252,7 +257,9 @@ def _record_new(conn: IncomingConnection, msg: RemoteMessage, prepared: Prepared
 def _fresh(template: ProcessedMessage) -> ProcessedMessage:
     values = {field.attname: getattr(template, field.attname) for field in ProcessedMessage._meta.concrete_fields}
     values["raw"] = template.raw.name
-    return ProcessedMessage(**values)
+    fresh = ProcessedMessage(**values)
+    fresh.pending_raw = template.pending_raw
+    return fresh
 
 
 def _record_without_body(conn: IncomingConnection, msg: RemoteMessage, reason: str) -> ProcessedMessage:

@@ -34,6 +34,8 @@ from mailconf.models import IncomingConnection, MailResult, ProcessedMessage
 from mailconf.parsing import ParsedMessage
 from mailconf.protocols.errors import TransportError
 from mailconf.protocols.incoming import IncomingMailbox, RemoteMessage, folder_label
+from servicedesk.models import Attachment
+from servicedesk.services.tickets import keep_attachment_file
 
 from .intake import ParseFailure, attempt_parse, settle_parse
 from .ledger import Outcome
@@ -58,6 +60,7 @@ class Staged:
     ready: dict[str, Prepared] = field(default_factory=dict)
     # server id -> (ledger row without its raw file yet, raw bytes), in the order sent to the helper
     waiting: dict[str, tuple[ProcessedMessage, bytes]] = field(default_factory=dict)
+    helper: ParseHelper | None = None  # the one holding `waiting`
 
 
 class Stager:
@@ -67,27 +70,31 @@ class Stager:
         self.conn = conn
         self.box = box
         self.fetched = 0
+        # Attachment files are kept ahead on local storage only; raw bytes go to files only when
+        # MAIL_RAW_STORAGE says so (else into the database with the ledger row).
         self._folder = local_folder()
-        self._helper: ParseHelper | None = None
-        self._helper_tried = False
+        self._raw_files = settings.MAIL_RAW_STORAGE == "files"
+        self._helpers: list[ParseHelper] = []
+        self._helpers_tried = False
+        self._turn = 0
 
     def __enter__(self) -> Stager:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._helper is not None:
-            self._helper.close()
-            self._helper = None
+        self._close_helpers()
 
     def expect(self, chunks: int) -> None:
-        """Start the helper when at least two chunks wait: then its work overlaps ours."""
-        if chunks < 2 or self._helper_tried or not helper_allowed():
+        """Start the helpers when at least two chunks wait: then their work overlaps ours. Chunks
+        go to them in turn, so each has the time of several of our chunks for one of its own."""
+        if chunks < 2 or self._helpers_tried:
             return
-        self._helper_tried = True
+        self._helpers_tried = True
         try:
-            self._helper = ParseHelper()
-        except OSError as exc:  # no processes left, no memory to fork: parse here
-            log.warning("no parse helper for %s (%s); parsing in the poller", self.conn.name, exc)
+            for _ in range(min(helpers_wanted(), chunks - 1)):
+                self._helpers.append(ParseHelper())
+        except OSError as exc:  # no processes left, no memory to fork: fewer helpers, or none
+            log.warning("could not start a parse helper for %s (%s)", self.conn.name, exc)
 
     def stage(self, chunk: list[RemoteMessage]) -> Staged:
         """Look up what the ledger knows, fetch the rest and hand it to the parser."""
@@ -125,60 +132,113 @@ class Stager:
             )
             staged.waiting[msg.server_id] = (entry, raw)
             jobs.append((msg.server_id, raw, self._name()))
-        if jobs and self._helper is not None:
+        if jobs and self._helpers:
+            helper = self._helpers[self._turn % len(self._helpers)]
+            self._turn += 1
             try:
-                self._helper.send(jobs)
+                helper.send(jobs)
+                staged.helper = helper
                 return staged
             except OSError as exc:
                 self._lost_helper(exc)
-        self._settle(staged, [prepare(job, self._folder, limit) for job in jobs])
+        self._settle(staged, [prepare(job, self._folder, Limits.from_settings()) for job in jobs])
         return staged
 
     def _name(self) -> str | None:
-        return raw_name() if self._folder is not None else None
+        """Where the helper writes the raw bytes; None when it does not (database, remote storage)."""
+        return raw_name() if self._folder is not None and self._raw_files else None
 
     def finish(self, staged: Staged) -> dict[str, Prepared]:
         """Every message of the chunk ready to record (waits for the helper when it has them)."""
         if staged.waiting:
             results: list[Done] | None = None
-            if self._helper is not None:
+            if staged.helper is not None and staged.helper in self._helpers:
                 try:
-                    results = self._helper.receive()
+                    results = staged.helper.receive()
                 except (EOFError, OSError) as exc:
                     self._lost_helper(exc)
+            staged.helper = None
             if results is None:
                 jobs = [(sid, raw, self._name()) for sid, (_entry, raw) in staged.waiting.items()]
-                results = [prepare(job, self._folder, settings.MAIL_INCOMING_MAX_BYTES) for job in jobs]
+                results = [prepare(job, self._folder, Limits.from_settings()) for job in jobs]
             self._settle(staged, results)
         return staged.ready
 
     def _settle(self, staged: Staged, results: list[Done]) -> None:
         for (server_id, (entry, raw)), (name, attempt) in zip(staged.waiting.items(), results, strict=True):
-            entry.raw = name if name is not None else default_storage.save(raw_name(), ContentFile(raw))
+            if not self._raw_files:
+                entry.raw_in_database, entry.pending_raw = True, raw
+            else:
+                entry.raw = name if name is not None else default_storage.save(raw_name(), ContentFile(raw))
             staged.ready[server_id] = (entry, settle_parse(entry, raw, attempt))
         staged.waiting = {}
 
     def _lost_helper(self, exc: BaseException) -> None:
+        """One helper stopped: the rest of the poll runs here (the chunks the others hold too)."""
         log.warning("the parse helper of %s stopped (%r); parsing in the poller", self.conn.name, exc)
-        if self._helper is not None:
-            self._helper.close()
-            self._helper = None
+        self._close_helpers()
+
+    def _close_helpers(self) -> None:
+        helpers, self._helpers = self._helpers, []
+        for helper in helpers:
+            helper.close()
 
 
-def helper_allowed() -> bool:
-    if not settings.MAIL_INCOMING_PARSE_HELPER or (os.cpu_count() or 1) < 2:
-        return False
-    # Forking needs the "fork" start method (Linux, macOS); a daemonic multiprocessing child may
-    # not have children of its own.
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+def helpers_wanted() -> int:
+    """MAIL_INCOMING_PARSE_HELPERS, fewer on a machine with fewer cores, none where forking is not
+    possible ("fork" start method: Linux, macOS) or not allowed (a daemonic multiprocessing child
+    may not have children)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        return 0
+    return max(0, settings.MAIL_INCOMING_PARSE_HELPERS) if (os.cpu_count() or 1) > 1 else 0
 
 
-def prepare(job: Job, folder: LocalFolder | None, max_size: int) -> Done:
-    """Keep the raw bytes (when a name is given) and parse them: one message's staging work, in
-    the poller or the helper (so no settings and no database here)."""
+@dataclass(frozen=True)
+class Limits:
+    """What `prepare` needs from settings, read in the poller (the helper reads none)."""
+
+    message_bytes: int
+    attachment_bytes: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(settings.MAIL_INCOMING_MAX_BYTES, settings.MAX_ATTACHMENT_SIZE)
+
+
+def prepare(job: Job, folder: LocalFolder | None, limits: Limits) -> Done:
+    """Keep the raw bytes (when a name is given), parse them, and keep the attachments' files:
+    one message's staging work, in the poller or the helper (so no settings and no database here).
+
+    Files are written only to local storage (`folder`): a forked helper must not use a network
+    client it shares with the poller. A kept attachment that intake does not use (an ignored
+    message, an oversized file) is deleted once its chunk committed (`discard_unused`).
+    """
     _server_id, raw, name = job
     written = write_new_file(folder, name, raw) if folder is not None and name is not None else None
-    return written, attempt_parse(raw, max_size=max_size)
+    attempt = attempt_parse(raw, max_size=limits.message_bytes)
+    if folder is not None and isinstance(attempt, ParsedMessage):
+        for attachment in attempt.attachments:
+            if attachment.size <= limits.attachment_bytes:
+                attachment.stored_as = keep_attachment_file(attachment.filename, attachment.payload)
+    return written, attempt
+
+
+def discard_unused(prepared: dict[str, Prepared], *, committed: bool) -> None:
+    """Delete the attachment files kept for the chunk that no attachment row names: all of them
+    when the chunk's transaction did not commit."""
+    kept = [
+        att.stored_as
+        for _entry, item in prepared.values()
+        if isinstance(item, ParsedMessage)
+        for att in item.attachments
+        if att.stored_as
+    ]
+    if not kept:
+        return
+    used = set(Attachment.objects.filter(file__in=kept).values_list("file", flat=True)) if committed else set()
+    for name in kept:
+        if name not in used:
+            default_storage.delete(name)
 
 
 class ParseHelper:
@@ -195,7 +255,7 @@ class ParseHelper:
         results_out, results_in = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_serve,
-            args=(jobs_out, results_in, (jobs_in, results_out), local_folder(), settings.MAIL_INCOMING_MAX_BYTES),
+            args=(jobs_out, results_in, (jobs_in, results_out), local_folder(), Limits.from_settings()),
             name="mail-parse-helper",
             daemon=True,
         )
@@ -221,12 +281,12 @@ class ParseHelper:
         return results
 
     def close(self) -> None:
-        self._outgoing.put(None)
+        self._outgoing.put(None)  # the sender passes it on: the helper's signal to exit
         self._sender.join(timeout=1)
         if self._sender.is_alive():  # blocked on a helper that reads no more: end it, the send fails
             self._process.kill()
             self._sender.join(timeout=5)
-        self._jobs.close()  # the helper reads end-of-file and exits
+        self._jobs.close()
         self._results.close()
         self._process.join(timeout=5)
         if self._process.is_alive():
@@ -234,11 +294,14 @@ class ParseHelper:
             self._process.join(timeout=5)
 
     def _send_all(self) -> None:
-        while (jobs := self._outgoing.get()) is not None:
+        while True:
+            jobs = self._outgoing.get()
             try:
                 self._jobs.send(jobs)
             except OSError:
                 return  # the helper died; `receive` reads end-of-file and the poller parses itself
+            if jobs is None:
+                return
 
 
 @dataclass
@@ -251,19 +314,23 @@ def _serve(
     results: Connection,
     parents_ends: tuple[Connection, Connection],
     folder: LocalFolder | None,
-    max_size: int,
+    limits: Limits,
 ) -> None:
     """The helper's loop. Ctrl-C in a terminal reaches the whole process group: the poller decides."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for end in parents_ends:
         end.close()  # else the pipe would never read end-of-file when the poller dies
     while True:
+        # None: the poll is over. End-of-file: the poller died (a helper forked later holds a copy
+        # of this pipe's other end too, so that comes once the later helpers have exited).
         try:
-            batch: list[Job] = jobs.recv()
+            batch: list[Job] | None = jobs.recv()
         except (EOFError, OSError):
             return
+        if batch is None:
+            return
         try:
-            done = [prepare(job, folder, max_size) for job in batch]
+            done = [prepare(job, folder, limits) for job in batch]
         except OSError as exc:
             results.send(_Failed(OSError(exc.errno, exc.strerror, exc.filename)))
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from django.core.files.storage import default_storage
 
 from mailconf.inbound import intake, staging
 from mailconf.inbound.ledger import read_raw
-from mailconf.models import MailResult, ProcessedMessage
+from mailconf.models import MailResult, ProcessedMessage, RawMail
 from mailconf.parsing import parse_message
 from servicedesk.models import Attachment, Comment, Ticket
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.slow
 def helpers(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[staging.ParseHelper]:
     """Every helper a poll starts; chunks of 4 so a dozen messages make a pipelined poll."""
     settings.MAIL_INCOMING_COMMIT_EVERY = 4
-    settings.MAIL_INCOMING_PARSE_HELPER = True
+    settings.MAIL_INCOMING_PARSE_HELPERS = 1
     started: list[staging.ParseHelper] = []
     real = staging.ParseHelper
 
@@ -152,9 +153,49 @@ def test_a_parser_crash_in_the_helper_is_that_messages_error(
     assert maildir_count(mailbox, "INBOX/Errors") == 1
 
 
+def test_raw_files_are_written_by_the_helper_when_chosen(
+    cast: Any, mailbox: Any, make_connection: Any, helpers: list[staging.ParseHelper], settings: Any
+) -> None:
+    settings.MAIL_RAW_STORAGE = "files"
+    conn = make_connection()
+    deliver_mixed(mailbox, 10)
+
+    assert poll(conn).tickets == 10
+    assert len(helpers) == 1
+    assert not RawMail.objects.exists()
+    for entry in ProcessedMessage.objects.all():
+        assert entry.raw.name.startswith("mail/raw/") and not entry.raw_in_database
+        assert parse_message(entry.raw.read()).subject == entry.subject
+
+
+def test_kept_attachments_of_mail_that_files_none_are_deleted(
+    cast: Any, mailbox: Any, make_connection: Any, helpers: list[staging.ParseHelper], settings: Any
+) -> None:
+    conn = make_connection()
+    deliver_mixed(mailbox, 8)
+    for n in range(3):  # automatic replies: ignored, their attachments kept ahead for nothing
+        mailbox.deliver(
+            make_mail(
+                subject=f"Out of office {n}",
+                headers={"Auto-Submitted": "auto-replied"},
+                attachment=(f"vacation-{n}.txt", b"back on Monday"),
+            )
+        )
+
+    counts = poll(conn)
+
+    assert (counts.tickets, counts.ignored) == (8, 3)
+    folder = Path(settings.MEDIA_ROOT) / "attachments"
+    kept = {path.name for path in folder.rglob("*") if path.is_file()}
+    assert not [name for name in kept if name.startswith("vacation-")]
+    rows = Attachment.objects.filter(filename__startswith="log-")
+    assert rows.count() == 1 and all(Path(row.file.path).name in kept for row in rows)
+
+
 def test_with_another_storage_the_poller_keeps_the_raw_files(
     cast: Any, mailbox: Any, make_connection: Any, helpers: list[staging.ParseHelper], settings: Any
 ) -> None:
+    settings.MAIL_RAW_STORAGE = "files"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     conn = make_connection()
     deliver_mixed(mailbox, 10)
@@ -172,7 +213,7 @@ def test_with_another_storage_the_poller_keeps_the_raw_files(
 def test_no_helper_when_switched_off(
     cast: Any, mailbox: Any, make_connection: Any, helpers: list[staging.ParseHelper], settings: Any
 ) -> None:
-    settings.MAIL_INCOMING_PARSE_HELPER = False
+    settings.MAIL_INCOMING_PARSE_HELPERS = 0
     conn = make_connection()
     deliver_mixed(mailbox, 14)
 
@@ -180,3 +221,20 @@ def test_no_helper_when_switched_off(
     assert helpers == []
     png = Attachment.objects.filter(filename="logo.png").first()
     assert png is not None and png.file.read() == PNG
+
+
+def test_two_helpers_take_the_chunks_in_turn(
+    cast: Any, mailbox: Any, make_connection: Any, helpers: list[staging.ParseHelper], settings: Any
+) -> None:
+    settings.MAIL_INCOMING_PARSE_HELPERS = 2
+    conn = make_connection()
+    deliver_mixed(mailbox, 22)
+
+    counts = poll(conn)
+
+    assert len(helpers) == 2
+    assert (counts.tickets, counts.failed, counts.acknowledged) == (22, 0, 22)
+    assert all(not helper._process.is_alive() for helper in helpers), "each helper exits with the poll"
+    assert sorted(ProcessedMessage.objects.values_list("subject", flat=True)) == sorted(
+        Ticket.objects.values_list("subject", flat=True)
+    )
