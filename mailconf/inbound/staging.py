@@ -1,17 +1,20 @@
-"""Getting a chunk of mail ready before its transaction: fetch the bodies, keep the raw bytes, parse.
+"""Getting a chunk of mail ready before its transaction: fetch the bodies, parse, keep the files.
 
-Parsing a message and creating its raw file cost about as much as everything the database side
-does for it. On a poll of more than one chunk both run in a parse helper, a child process forked
-for the poll (it starts in milliseconds with the parser already imported), while this process
-records the previous chunk: a two-stage pipeline that keeps two cores busy. The helper never
-touches the database or the mail server, so rows and acknowledgements stay in this process in
-the order the exactly-once argument needs (polling.py); what it returns is only a parse result
-and the name of the file it wrote, both before the chunk's transaction opens.
+Parsing a message costs about as much as everything the database side does for it. On a poll of
+more than one chunk it runs in parse helpers, child processes forked for the poll (they start in
+milliseconds with the parser already imported), while this process records the previous chunk:
+a pipeline that keeps two cores busy. Helpers also write the attachment files (and the raw files
+when MAIL_RAW_STORAGE is "files"), on local storage only. They never touch the database or the
+mail server, so rows and acknowledgements stay in this process in the order the exactly-once
+argument needs (polling.py); what comes back is a parse result and the names of files written,
+all before the chunk's transaction opens.
 
-A helper that dies (killed, out of memory, a crash in a C library on hostile mail) costs nothing
-but speed: the chunk it held is fetched from memory and handled here, and the rest of the poll
-runs without a helper. A poller that dies takes its helper with it: the helper's end of the pipe
-reads end-of-file and it exits.
+A helper is forked while other threads of the poller may run (the lease heartbeat, IMAP IDLE
+watchers in `mail_idle`); it runs only the parser and plain file writes, which take no lock those
+threads hold. A helper that dies (killed, out of memory, a crash in a C library on hostile mail)
+costs nothing but speed: the chunks the helpers held are handled here from the bytes in memory,
+and the rest of the poll runs without helpers. A poller that dies takes its helpers with it:
+their end of the pipe reads end-of-file and they exit.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def test_new_mail_becomes_a_ticket_and_leaves_the_server(cast, mailbox, make_con
     assert entry.result == MailResult.TICKET and entry.ticket == ticket and entry.acknowledged_at is not None
     # Kept in the database with the row (MAIL_RAW_STORAGE's default), exactly as received.
     assert entry.raw_in_database and not entry.raw
-    assert RawMail.objects.get(entry=entry).data.tobytes().startswith(b"From:")
+    assert bytes(RawMail.objects.get(entry=entry).data).startswith(b"From:")
     # Without processed/error folders the message is deleted once the ticket is committed.
     assert maildir_count(mailbox) == 0
 
