@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from . import keys as _keys
 
@@ -291,6 +292,16 @@ MAIL_INCOMING_FAILURE_ALERT_THRESHOLD = env.int("MAIL_INCOMING_FAILURE_ALERT_THR
 MAIL_INCOMING_LEASE_SECONDS = env.int("MAIL_INCOMING_LEASE_SECONDS", default=20)
 MAIL_INCOMING_BATCH = env.int("MAIL_INCOMING_BATCH", default=1000)
 MAIL_INCOMING_COMMIT_EVERY = env.int("MAIL_INCOMING_COMMIT_EVERY", default=100)
+# A poll of more than one chunk parses (and keeps raw and attachment files) in forked helper
+# processes while the poller records the previous chunk (mailconf/inbound/staging.py); 0: all in
+# the poller's process.
+MAIL_INCOMING_PARSE_HELPERS = env.int("MAIL_INCOMING_PARSE_HELPERS", default=1)
+# Where each received message's exact bytes are kept: "database" (a RawMail row written with its
+# mail-log row, as Zammad and OTRS keep mail) or "files" (mail/raw/YYYY/MM/*.eml in media storage,
+# which keeps the database small on big volumes).
+MAIL_RAW_STORAGE = env.str("MAIL_RAW_STORAGE", default="database")
+if MAIL_RAW_STORAGE not in ("database", "files"):
+    raise ImproperlyConfigured(f'MAIL_RAW_STORAGE must be "database" or "files", not {MAIL_RAW_STORAGE!r}')
 # `mail_idle` re-issues IMAP IDLE this often (seconds): the server reports new mail at once when IDLE
 # starts, while its own announcement during IDLE may come later (Dovecot: about 0.5 s).
 MAIL_IDLE_RECHECK_SECONDS = env.float("MAIL_IDLE_RECHECK_SECONDS", default=0.1)

@@ -5,6 +5,7 @@ Imported by mailconf/admin/__init__.py, which the admin's autodiscovery imports.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import admin, messages
@@ -21,6 +22,7 @@ from mailconf.connections import check_connection
 from mailconf.connections.explain import error_text
 from mailconf.connections.forms import IncomingConnectionForm
 from mailconf.inbound import poll_connection, reprocess
+from mailconf.inbound.ledger import read_raw
 from mailconf.models import IncomingConnection, ProcessedMessage
 
 from .canary import card_link
@@ -202,7 +204,7 @@ class ProcessedMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("raw message"))
     def raw_link(self, obj: ProcessedMessage) -> str:
-        if not obj.raw:
+        if not obj.has_raw:
             return "—"
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:mailconf_processedmessage_raw", args=[obj.pk]), _("download .eml")
@@ -216,17 +218,21 @@ class ProcessedMessageAdmin(admin.ModelAdmin):
         entry = get_object_or_404(ProcessedMessage, pk=pk)
         if not self.has_view_permission(request, entry):
             raise PermissionDenied
-        if not entry.raw:
+        if not entry.has_raw:
             raise Http404(_("This message was not downloaded."))
+        try:
+            raw = read_raw(entry)
+        except FileNotFoundError as exc:  # a file deleted from storage by hand
+            raise Http404(_("This message was not downloaded.")) from exc
         return FileResponse(
-            entry.raw.open("rb"), as_attachment=True, filename=f"message-{entry.pk}.eml", content_type="message/rfc822"
+            io.BytesIO(raw), as_attachment=True, filename=f"message-{entry.pk}.eml", content_type="message/rfc822"
         )
 
     @admin.action(description=gettext_lazy("Reprocess"), permissions=["change"])
     def reprocess_selected(self, request: HttpRequest, queryset: QuerySet[ProcessedMessage]) -> None:
         done = 0
         for entry in queryset:
-            if not entry.raw or entry.connection_id is None:
+            if not entry.has_raw or entry.connection_id is None:
                 messages.warning(request, _("Entry %(pk)d has no stored message or connection.") % {"pk": entry.pk})
                 continue
             result = reprocess(entry)

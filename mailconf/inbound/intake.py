@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import email.policy
 import logging
+import traceback
+from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 
 from django.conf import settings
@@ -73,17 +75,37 @@ def process_raw(
 
 def parse_raw(entry: ProcessedMessage, raw: bytes) -> ParsedMessage | Outcome:
     """The parsed message (its sender, subject and ids copied onto the entry) or an error outcome."""
+    return settle_parse(entry, raw, attempt_parse(raw, max_size=settings.MAIL_INCOMING_MAX_BYTES))
+
+
+@dataclass
+class ParseFailure:
+    """Why `parse_message` gave up on a message; `trace` is set when it was a bug, not a refusal."""
+
+    reason: str
+    trace: str = ""
+
+
+def attempt_parse(raw: bytes, *, max_size: int) -> ParsedMessage | ParseFailure:
+    """Parse, turning every failure into a value: this also runs in the parse helper process
+    (staging.py), which has nobody to raise to. Touches neither the database nor settings."""
     try:
-        parsed = parse_message(raw, max_size=settings.MAIL_INCOMING_MAX_BYTES)
+        return parse_message(raw, max_size=max_size)
     except ParseError as exc:
-        describe_headers_only(entry, raw)
-        return Outcome(MailResult.ERROR, f"cannot parse the message: {exc.reason}")
+        return ParseFailure(f"cannot parse the message: {exc.reason}")
     except Exception as exc:  # a parser bug on one odd message must not block the mailbox behind it
-        log.exception("parsing failed for message %s (%s)", entry.server_id, entry.connection_name)
-        describe_headers_only(entry, raw)
-        return Outcome(MailResult.ERROR, f"cannot parse the message: {type(exc).__name__}: {exc}")
-    describe(entry, parsed)
-    return parsed
+        return ParseFailure(f"cannot parse the message: {type(exc).__name__}: {exc}", trace=traceback.format_exc())
+
+
+def settle_parse(entry: ProcessedMessage, raw: bytes, attempt: ParsedMessage | ParseFailure) -> ParsedMessage | Outcome:
+    """Describe the entry from what parsing gave, or turn the failure into an error outcome."""
+    if isinstance(attempt, ParsedMessage):
+        describe(entry, attempt)
+        return attempt
+    if attempt.trace:
+        log.error("parsing failed for message %s (%s)\n%s", entry.server_id, entry.connection_name, attempt.trace)
+    describe_headers_only(entry, raw)
+    return Outcome(MailResult.ERROR, attempt.reason)
 
 
 def process_parsed(
@@ -374,6 +396,7 @@ def attachment_files(parsed: ParsedMessage) -> list[NewFile]:
             content_type=att.content_type or "application/octet-stream",
             content_id=att.content_id or "",
             inline=bool(att.is_inline),
+            stored_name=att.stored_as,
         )
         for att in parsed.attachments
     ]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from mailconf.models import IncomingConnection, MailResult, ProcessedMessage
-
-RAW_PREFIX = "mail/raw"
+from mailconf.models import IncomingConnection, MailResult, ProcessedMessage, RawMail
 
 
 @dataclass
@@ -27,18 +23,11 @@ class Outcome:
     bounce: dict | None = None
 
 
-def store_raw(raw: bytes) -> str:
-    """Save the exact bytes as mail/raw/YYYY/MM/<uuid>.eml in the default storage; return the name.
-
-    Written before the ledger transaction: if that transaction is rolled back the file is an
-    orphan, which costs disk space but never a message.
-    """
-    now = timezone.now()
-    name = f"{RAW_PREFIX}/{now:%Y/%m}/{uuid.uuid4().hex}.eml"
-    return default_storage.save(name, ContentFile(raw))
-
-
 def read_raw(entry: ProcessedMessage) -> bytes:
+    if entry.raw_in_database:
+        data = RawMail.objects.filter(entry_id=entry.pk).values_list("data", flat=True).first()
+        if data is not None:
+            return bytes(data)
     name = entry.raw.name if entry.raw else None
     if not name:
         raise FileNotFoundError(f"mail log entry {entry.pk} has no stored message")

@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from mailconf.models import IncomingConnection, MailResult, OutboxMessage, ProcessedMessage
+from mailconf.models import IncomingConnection, MailResult, OutboxMessage, ProcessedMessage, RawMail
 from mailconf.parsing import ParsedMessage, find_ticket_tag
 from servicedesk.models import Contact, Employee, Ticket, TicketType, TicketWatcher
 from servicedesk.services.batch import TicketBatch
@@ -250,6 +250,11 @@ class Lookups:
         rows, self._rows = self._rows, []
         if rows:
             ProcessedMessage.objects.bulk_create(rows)
+            raws = [RawMail(entry=row, data=row.pending_raw) for row in rows if row.pending_raw is not None]
+            if raws:
+                RawMail.objects.bulk_create(raws, batch_size=100)
+            for row in rows:
+                row.pending_raw = None
 
     def remember(self, entry: ProcessedMessage) -> None:
         """A ledger row this chunk records: later messages see it as an earlier copy and a thread."""

@@ -12,7 +12,6 @@ content matches too (a reused Message-ID on a different mail is imported: see de
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
@@ -32,10 +31,11 @@ from mailconf.signals import announce, message_unprocessable
 from servicedesk import events
 from servicedesk.services.batch import SavepointNeeded
 
-from .intake import parse_raw, process_parsed
+from .intake import process_parsed
 from .lease import Heartbeat, LeaseLost, claim, release, renew, worker_identity
-from .ledger import Outcome, apply_outcome, mark_acknowledged, store_raw
+from .ledger import Outcome, apply_outcome, mark_acknowledged
 from .lookups import Lookups
+from .staging import Prepared, Staged, Stager, discard_unused
 
 log = logging.getLogger(__name__)
 
@@ -115,21 +115,47 @@ def _poll_folders(
     conn: IncomingConnection, box: IncomingMailbox[Any], counts: PollCounts, owner: str, limit: int
 ) -> bool:
     """Walk every folder in chunks; True when the batch limit stopped us (mail may be left)."""
+    with Stager(conn, box) as stager:
+        try:
+            return _walk(conn, box, stager, counts, owner, limit)
+        finally:
+            counts.fetched += stager.fetched
+
+
+def _walk(
+    conn: IncomingConnection, box: IncomingMailbox[Any], stager: Stager, counts: PollCounts, owner: str, limit: int
+) -> bool:
+    """Pipelined: chunk n+1 is fetched and handed to the parser (a helper process on a big poll,
+    see staging.py) before chunk n is recorded, so parsing overlaps the database work. Nothing of
+    chunk n+1 is recorded or acknowledged before chunk n committed and was acknowledged; a failure
+    on the way drops the staged chunk, which the next poll fetches again."""
     handled = 0
     step = max(1, settings.MAIL_INCOMING_COMMIT_EVERY)
     savepoints = False
+    pending: Staged | None = None
+    more = False
     for folder in box.config.folder_paths():
         # One more than the poll may handle, so a full poll knows that mail is left.
         listed = box.list_oldest(folder, limit - handled + 1)
-        while listed:
+        stager.expect(-(-min(len(listed), limit - handled) // step))
+        while listed and not more:
             if handled >= limit:
-                return True
+                more = True
+                break
             size = _chunk_length(listed, min(step, limit - handled))
             chunk, listed = listed[:size], listed[size:]
-            savepoints = process_chunk(conn, box, chunk, counts, savepoints=savepoints)
+            staged = stager.stage(chunk)
+            if pending is not None:
+                savepoints = _finish_chunk(conn, box, stager, pending, counts, savepoints=savepoints)
+                renew(conn.pk, owner)
+            pending = staged
             handled += len(chunk)
-            renew(conn.pk, owner)
-    return False
+        if more:
+            break
+    if pending is not None:
+        _finish_chunk(conn, box, stager, pending, counts, savepoints=savepoints)
+        renew(conn.pk, owner)
+    return more
 
 
 def _chunk_length(listed: list[RemoteMessage], most: int) -> int:
@@ -141,38 +167,39 @@ def _chunk_length(listed: list[RemoteMessage], most: int) -> int:
     return min(most, len(listed))
 
 
-def process_chunk(
+def _finish_chunk(
     conn: IncomingConnection,
     box: IncomingMailbox[Any],
-    chunk: list[RemoteMessage],
+    stager: Stager,
+    staged: Staged,
     counts: PollCounts,
     *,
     savepoints: bool = False,
 ) -> bool:
-    """Record and act on a few messages in one transaction, then acknowledge them after it commits.
+    """Record and act on a staged chunk in one transaction, then acknowledge it after it commits.
 
     One commit per chunk rather than per message saves a disk flush per message; the guarantee
-    is unchanged because nothing is acknowledged before the commit. The bodies come in one fetch,
-    are stored and parsed before the transaction opens, and what intake looks up (senders,
-    earlier copies, threads) is asked once for the chunk; the domain events of the chunk reach
-    their handlers together after the commit.
+    is unchanged because nothing is acknowledged before the commit. The bodies came in one fetch
+    and were stored and parsed before the transaction opens (staging.py), and what intake looks
+    up (senders, earlier copies, threads) is asked once for the chunk; the domain events of the
+    chunk reach their handlers together after the commit.
 
     The messages run without savepoints first (two round trips each saved). If one fails, the
     transaction is rolled back and the chunk runs again with a savepoint per message, so the
     failure costs only that message; the rest of the poll keeps the savepoints (returned True).
     """
-    known = {
-        entry.server_id: entry
-        for entry in ProcessedMessage.objects.filter(connection=conn, server_id__in=[m.server_id for m in chunk])
-    }
-    todo = [msg for msg in chunk if msg.server_id not in known or known[msg.server_id].result == MailResult.PENDING]
-    prepared = _prepare(conn, box, todo, counts)
+    prepared = stager.finish(staged)
+    committed = False
     try:
-        listed, new = _record_chunk(conn, chunk, known, prepared, savepoints=savepoints)
-    except SavepointNeeded as exc:
-        log.info("a message of %s failed without a savepoint (%s); running its chunk again", conn.name, exc)
-        savepoints = True
-        listed, new = _record_chunk(conn, chunk, known, prepared, savepoints=True)
+        try:
+            listed, new = _record_chunk(conn, staged.chunk, staged.known, prepared, savepoints=savepoints)
+        except SavepointNeeded as exc:
+            log.info("a message of %s failed without a savepoint (%s); running its chunk again", conn.name, exc)
+            savepoints = True
+            listed, new = _record_chunk(conn, staged.chunk, staged.known, prepared, savepoints=True)
+        committed = True
+    finally:
+        discard_unused(prepared, committed=committed)
     for entry in new:
         counts.count(entry.result)
         if entry.result == MailResult.ERROR:
@@ -209,54 +236,6 @@ def _record_chunk(
     return listed, new
 
 
-Prepared = tuple[ProcessedMessage | None, ParsedMessage | Outcome | str]
-
-
-def _prepare(
-    conn: IncomingConnection, box: IncomingMailbox[Any], todo: list[RemoteMessage], counts: PollCounts
-) -> dict[str, Prepared]:
-    """Fetch, store and parse the messages to record, before the transaction opens.
-
-    Per server id: (unsaved ledger row with its raw file, parsed message or error outcome), or
-    (None, reason) for a message the server will not hand over (too big, refused for good).
-    """
-    limit = settings.MAIL_INCOMING_MAX_BYTES
-    result: dict[str, Prepared] = {}
-    fetchable: list[RemoteMessage] = []
-    for msg in todo:
-        if msg.size is not None and msg.size > limit:
-            result[msg.server_id] = (None, f"the message is {msg.size} bytes, over the {limit} byte limit")
-        else:
-            fetchable.append(msg)
-    bodies = box.fetch_many(fetchable, max_bytes=limit) if fetchable else {}
-    stored: dict[str, Future[str]] = {}
-    # Creating a file costs the kernel about as much as parsing the message costs us; the writer
-    # threads do it meanwhile (file system calls release the GIL).
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail-raw") as writer:
-        for msg in fetchable:
-            raw = bodies.pop(msg.server_id)
-            if isinstance(raw, TransportError):
-                # The server refused this one message for good (too big once measured, gone, unreadable).
-                result[msg.server_id] = (None, raw.message)
-                continue
-            counts.fetched += 1
-            stored[msg.server_id] = writer.submit(store_raw, raw)
-            entry = ProcessedMessage(
-                connection=conn,
-                connection_name=conn.name,
-                server_id=msg.server_id,
-                folder=folder_label(msg.folder),
-                size=len(raw),
-                attempts=1,
-            )
-            result[msg.server_id] = (entry, parse_raw(entry, raw))
-    for server_id, name in stored.items():
-        stored_entry = result[server_id][0]
-        if stored_entry is not None:
-            stored_entry.raw = name.result()
-    return result
-
-
 def _record_new(conn: IncomingConnection, msg: RemoteMessage, prepared: Prepared, lookups: Lookups) -> ProcessedMessage:
     template, item = prepared
     if template is None:
@@ -278,7 +257,9 @@ def _record_new(conn: IncomingConnection, msg: RemoteMessage, prepared: Prepared
 def _fresh(template: ProcessedMessage) -> ProcessedMessage:
     values = {field.attname: getattr(template, field.attname) for field in ProcessedMessage._meta.concrete_fields}
     values["raw"] = template.raw.name
-    return ProcessedMessage(**values)
+    fresh = ProcessedMessage(**values)
+    fresh.pending_raw = template.pending_raw
+    return fresh
 
 
 def _record_without_body(conn: IncomingConnection, msg: RemoteMessage, reason: str) -> ProcessedMessage:

@@ -12,6 +12,7 @@ from .incoming import (
     IncomingProtocol,
     MailResult,
     ProcessedMessage,
+    RawMail,
     UnregisteredRule,
 )
 from .outbox import OutboxAttachment, OutboxKind, OutboxMessage, OutboxStatus, RecipientStatus
@@ -28,6 +29,7 @@ __all__ = [
     "IncomingProtocol",
     "MailResult",
     "ProcessedMessage",
+    "RawMail",
     "UnregisteredRule",
     "CheckStatus",
     "Encryption",

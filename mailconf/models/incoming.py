@@ -228,7 +228,10 @@ class ProcessedMessage(models.Model):
     # the message could not be parsed, and on rows recorded before it existed.
     content_digest = models.CharField(_("content digest"), max_length=64, blank=True)
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    # The exact bytes as received: a file in default storage (MAIL_RAW_STORAGE = "files"), or a
+    # RawMail row written in the ledger row's transaction ("database", the default).
     raw = models.FileField(_("raw message"), upload_to="mail/raw/%Y/%m/", max_length=300, blank=True)
+    raw_in_database = models.BooleanField(_("raw message in the database"), default=False, editable=False)
     sender = models.CharField(_("sender"), max_length=320, blank=True)
     sender_name = models.CharField(_("sender name"), max_length=255, blank=True)
     subject = models.CharField(_("subject"), max_length=998, blank=True)
@@ -280,9 +283,37 @@ class ProcessedMessage(models.Model):
             models.Index(fields=["sender", "result", "processed_at"], name="mail_ledger_sender_rate"),
         ]
 
+    # Not a field: the raw bytes of a row not yet inserted, for intake to insert as its RawMail.
+    pending_raw: bytes | None = None
+
     def __str__(self) -> str:
         return self.subject or self.message_id or self.server_id
 
     @property
     def is_done(self) -> bool:
         return self.result in DONE_RESULTS
+
+    @property
+    def has_raw(self) -> bool:
+        return bool(self.raw) or self.raw_in_database
+
+
+class RawMail(models.Model):
+    """The exact bytes of one received message, kept in the database (MAIL_RAW_STORAGE = "database").
+
+    A table of its own so that reading the mail log never loads message bodies. Written in the
+    transaction of its ledger row: no file to create per message (the costliest part of keeping
+    it), no orphan when that transaction rolls back, and one backup holds everything.
+    """
+
+    entry = models.OneToOneField(
+        ProcessedMessage, primary_key=True, on_delete=models.CASCADE, related_name="raw_mail", verbose_name=_("mail")
+    )
+    data = models.BinaryField(_("raw message"))
+
+    class Meta:
+        verbose_name = _("raw message")
+        verbose_name_plural = _("raw messages")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}"

@@ -54,6 +54,9 @@ class ParsedAttachment:
     content_id: str | None = None
     is_inline: bool = False
     disposition: str = ""
+    # Left empty by the parser: a caller that keeps the payload in storage before acting on the
+    # message (mail intake's parse helper) records the storage name here.
+    stored_as: str = ""
 
     @property
     def size(self) -> int:

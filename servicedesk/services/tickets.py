@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +51,8 @@ class NewFile:
     content_type: str = "application/octet-stream"
     content_id: str = ""
     inline: bool = False
+    # Already in default storage under this name (see `keep_attachment_file`): not written again.
+    stored_name: str = ""
 
 
 def _check_type_for_service(ticket_type: TicketType, service: Service | None, batch: TicketBatch | None = None) -> None:
@@ -361,11 +363,27 @@ def _store_attachment(
         is_inline=new_file.inline,
         uploaded_by=actor,
     )
-    attachment.file.save(_storage_name(filename), new_file.file, save=False)
+    if new_file.stored_name:
+        attachment.file.name = new_file.stored_name
+    else:
+        attachment.file.save(_storage_name(filename), new_file.file, save=False)
     attachment.save()
     write(ticket, actor, TicketHistory.Kind.ATTACHMENT, "attachment", "", filename)
     events.emit(events.DomainEvent(events.ATTACHMENT_ADDED, ticket.pk, _uid(actor), {"attachment_id": attachment.pk}))
     return attachment
+
+
+def keep_attachment_file(filename: str, payload: bytes) -> str:
+    """Store a file where an attachment named `filename` would be stored; returns its storage name.
+
+    For callers that keep files before the transaction that creates their rows (mail intake
+    writes them in its parse helper process while the poller records the previous chunk):
+    `NewFile(stored_name=...)` then makes the row without writing the file again. A file whose
+    row is never created is the caller's to delete.
+    """
+    field = Attachment._meta.get_field("file")
+    name = field.generate_filename(Attachment(), _storage_name(_safe_filename(filename)))
+    return field.storage.save(name, ContentFile(payload), max_length=field.max_length)
 
 
 def _safe_filename(name: str) -> str:

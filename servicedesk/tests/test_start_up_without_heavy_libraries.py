@@ -33,3 +33,12 @@ def test_django_setup_does_not_import_client_libraries() -> None:
     assert "servicedesk.admin_directory" in modules  # the admin was discovered: the probe saw a real start-up
     loaded = sorted({name.split(".")[0] for name in modules} & set(NOT_AT_START_UP))
     assert loaded == []
+
+
+def test_processes_collect_garbage_less_often_than_cpythons_default() -> None:
+    """Every process of ours (they all import servicedesk) runs with servicedesk.gctune's thresholds."""
+    probe = PROBE.replace("print(json.dumps(sorted(sys.modules)))", "import gc; print(gc.get_threshold())")
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "(20000, 20, 20)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailconf.models import MailResult, ProcessedMessage
+from mailconf.models import MailResult, ProcessedMessage, RawMail
 from servicedesk.models import Contact, Ticket, TicketChannel
 
 from .conftest import maildir_count, make_mail, poll
@@ -36,7 +36,9 @@ def test_new_mail_becomes_a_ticket_and_leaves_the_server(cast, mailbox, make_con
     assert ticket.channel == TicketChannel.EMAIL
     entry = ProcessedMessage.objects.get()
     assert entry.result == MailResult.TICKET and entry.ticket == ticket and entry.acknowledged_at is not None
-    assert entry.raw.name.startswith("mail/raw/") and entry.raw.read().startswith(b"From:")
+    # Kept in the database with the row (MAIL_RAW_STORAGE's default), exactly as received.
+    assert entry.raw_in_database and not entry.raw
+    assert bytes(RawMail.objects.get(entry=entry).data).startswith(b"From:")
     # Without processed/error folders the message is deleted once the ticket is committed.
     assert maildir_count(mailbox) == 0
 

@@ -1,5 +1,6 @@
 """A poller killed with SIGKILL mid-batch blocks its mailbox for seconds, not minutes: a second
-poller takes it over within 30 s and every message still becomes exactly one ticket."""
+poller takes it over within 30 s and every message still becomes exactly one ticket; its parse
+helper process exits with it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,26 @@ def fetch(tmp_path: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; init reaps it
+
+
 def test_killed_poller_is_taken_over_within_30_seconds(make_connection: Any, mailbox: Any, tmp_path: Path) -> None:
     conn = make_connection()
     for n in range(MAILS):
@@ -37,11 +58,17 @@ def test_killed_poller_is_taken_over_within_30_seconds(make_connection: Any, mai
     deadline = time.monotonic() + 60
     while ProcessedMessage.objects.count() < 30 and time.monotonic() < deadline:
         time.sleep(0.05)
+    helpers = children(first.pid)
+    assert helpers, "a poll of 30 chunks parses in a helper process"
     first.send_signal(signal.SIGKILL)
     first.wait(10)
     killed_at = time.monotonic()
     assert ProcessedMessage.objects.count() < MAILS, "killed mid-batch"
     assert IncomingConnection.objects.get(pk=conn.pk).locked_until is not None, "the dead poller's lease is left"
+    # Its parse helper reads end-of-file on its pipe and exits instead of living on as an orphan.
+    while any(alive(pid) for pid in helpers):
+        assert time.monotonic() - killed_at < 10, "the parse helper outlived its poller"
+        time.sleep(0.05)
 
     while True:
         started = time.monotonic()
