@@ -12,6 +12,11 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
+    # Reached only when the command returned normally (errors exit through SystemExit with the
+    # interpreter's own shutdown): skip freeing every object one by one (servicedesk/fastexit.py).
+    from servicedesk.fastexit import finish
+
+    finish(0)
 
 
 if __name__ == "__main__":
