@@ -19,6 +19,8 @@ from django.db import connections
 
 
 def finish(code: int = 0) -> None:
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return  # cProfile, coverage and debuggers write their results at the normal exit
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and not thread.daemon:
             thread.join()
