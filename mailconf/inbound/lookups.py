@@ -250,9 +250,7 @@ class Lookups:
         rows, self._rows = self._rows, []
         if rows:
             ProcessedMessage.objects.bulk_create(rows)
-            raws = [RawMail(entry=row, data=row.pending_raw) for row in rows if row.pending_raw is not None]
-            if raws:
-                RawMail.objects.bulk_create(raws, batch_size=100)
+            insert_raw_mail([(row.pk, row.pending_raw) for row in rows if row.pending_raw is not None])
             for row in rows:
                 row.pending_raw = None
 
@@ -271,6 +269,25 @@ class Lookups:
                 self._load_threads([entry.message_id])
             self._sequence += 1
             self._processed.setdefault(entry.message_id, []).append(((1 << 62) + self._sequence, entry.ticket_id))
+
+
+def insert_raw_mail(rows: list[tuple[int, bytes]]) -> None:
+    """Insert RawMail rows (ledger row id, exact bytes) in the current transaction.
+
+    On PostgreSQL through a server-binding cursor of the same connection: the bytes travel as
+    binary parameters, where Django's client-side binding would first spell each message out as a
+    hex literal twice its size (a 24 MB message took the poller from 250 to 390 MB)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        RawMail.objects.bulk_create([RawMail(entry_id=pk, data=data) for pk, data in rows], batch_size=100)
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    table = connection.ops.quote_name(RawMail._meta.db_table)
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.executemany(f"INSERT INTO {table} (entry_id, data) VALUES (%s, %s)", rows)
 
 
 def _unique(ids: list[int]) -> list[int]:
