@@ -11,9 +11,9 @@ all before the chunk's transaction opens.
 
 A helper is forked while other threads of the poller may run (the lease heartbeat, IMAP IDLE
 watchers in `mail_idle`); it runs only the parser and plain file writes, which take no lock those
-threads hold. A helper that dies (killed, out of memory, a crash in a C library on hostile mail)
-costs nothing but speed: the chunks the helpers held are handled here from the bytes in memory,
-and the rest of the poll runs without helpers. A poller that dies takes its helpers with it:
+threads hold. A helper that dies (killed, out of memory) costs nothing but speed: the chunks the
+helpers held are handled here from the bytes in memory, and the rest of the poll runs without
+helpers. A poller that dies takes its helpers with it:
 their end of the pipe reads end-of-file and they exit.
 """
 
