@@ -11,6 +11,7 @@ PostgreSQL sees a clean goodbye; standard streams are flushed) and then ends the
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
 import threading
@@ -29,8 +30,6 @@ def finish(code: int = 0) -> None:
     atexit._run_exitfuncs()
     connections.close_all()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing to say to it
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: nothing left to say to it
-            pass
     os._exit(code)

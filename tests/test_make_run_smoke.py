@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from servicedesk.testing.processes import child_pids, running
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
@@ -52,26 +54,6 @@ def _get(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
     except OSError:
         return 0, b""
-
-
-def _child_pids(pid: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _descendants(pid: int) -> dict[int, str]:
@@ -149,15 +131,15 @@ def test_runstack_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         health = _wait_until_healthy(f"http://127.0.0.1:{port}", proc, log)
         assert health["database"]["vendor"] == "sqlite"  # type: ignore[index]
         assert health["broker"]["transport"] == "safefs"  # type: ignore[index]
-        children = _child_pids(proc.pid)
+        children = child_pids(proc.pid)
         assert len(children) == 5, log.read_text()[-4000:]  # web, worker, beat, idle, telegram
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=STOP_TIMEOUT) == 0, log.read_text()[-4000:]
         deadline = time.monotonic() + 2
-        while any(_running(pid) for pid in children) and time.monotonic() < deadline:
+        while any(running(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not [pid for pid in children if _running(pid)]
+        assert not [pid for pid in children if running(pid)]
         output = log.read_text()
         assert "web    | " in output and "worker | " in output and "beat   | " in output
         assert "login: operator" in output

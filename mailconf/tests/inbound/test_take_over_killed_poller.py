@@ -17,6 +17,7 @@ from mailconf.models import IncomingConnection, ProcessedMessage
 from mailconf.tests.inbound.conftest import maildir_count, make_mail
 from servicedesk.models import Ticket
 from servicedesk.testing.brokers import ROOT, worker_env
+from servicedesk.testing.processes import child_pids, running
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 MAILS = 300
@@ -29,26 +30,6 @@ def fetch(tmp_path: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has exited; init reaps it
-
-
 def test_killed_poller_is_taken_over_within_30_seconds(make_connection: Any, mailbox: Any, tmp_path: Path) -> None:
     conn = make_connection()
     for n in range(MAILS):
@@ -58,7 +39,7 @@ def test_killed_poller_is_taken_over_within_30_seconds(make_connection: Any, mai
     deadline = time.monotonic() + 60
     while ProcessedMessage.objects.count() < 30 and time.monotonic() < deadline:
         time.sleep(0.05)
-    helpers = children(first.pid)
+    helpers = child_pids(first.pid)
     assert helpers, "a poll of 30 chunks parses in a helper process"
     first.send_signal(signal.SIGKILL)
     first.wait(10)
@@ -66,7 +47,7 @@ def test_killed_poller_is_taken_over_within_30_seconds(make_connection: Any, mai
     assert ProcessedMessage.objects.count() < MAILS, "killed mid-batch"
     assert IncomingConnection.objects.get(pk=conn.pk).locked_until is not None, "the dead poller's lease is left"
     # Its parse helper reads end-of-file on its pipe and exits instead of living on as an orphan.
-    while any(alive(pid) for pid in helpers):
+    while any(running(pid) for pid in helpers):
         assert time.monotonic() - killed_at < 10, "the parse helper outlived its poller"
         time.sleep(0.05)
 
