@@ -56,7 +56,7 @@ Done = tuple[str | None, ParsedMessage | ParseFailure]
 
 @dataclass
 class Staged:
-    """A chunk fetched and on its way to parsed: `ready` now, `waiting` once the helper answers."""
+    """A fetched chunk on its way to the parser: `ready` now, `waiting` once the helper answers."""
 
     chunk: list[RemoteMessage]
     known: dict[str, ProcessedMessage]
@@ -188,7 +188,7 @@ class Stager:
 
 
 def helpers_wanted() -> int:
-    """MAIL_INCOMING_PARSE_HELPERS, fewer on a machine with fewer cores, none where forking is not
+    """MAIL_INCOMING_PARSE_HELPERS; none on one core (nothing to overlap), where forking is not
     possible ("fork" start method: Linux, macOS) or not allowed (a daemonic multiprocessing child
     may not have children)."""
     if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
