@@ -26,6 +26,16 @@ def server_bound(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall() if cursor.description else []
 
 
+def server_bound_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """`executemany` of `sql` (PostgreSQL only) with server-side binding: bytes travel as binary
+    parameters instead of hex literals twice their size."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.executemany(sql, rows)
+
+
 # Below this many rows a multi-row INSERT is as fast and works on every database.
 COPY_FROM = 50
 M = TypeVar("M", bound=Model)

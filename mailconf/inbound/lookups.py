@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mailconf.models import IncomingConnection, MailResult, OutboxMessage, ProcessedMessage, RawMail
 from mailconf.parsing import ParsedMessage, find_ticket_tag
+from servicedesk.dbutil import server_bound_many
 from servicedesk.models import Contact, Employee, Ticket, TicketType, TicketWatcher
 from servicedesk.services.batch import TicketBatch
 
@@ -282,12 +283,8 @@ def insert_raw_mail(rows: list[tuple[int, bytes]]) -> None:
     if connection.vendor != "postgresql":
         RawMail.objects.bulk_create([RawMail(entry_id=pk, data=data) for pk, data in rows], batch_size=100)
         return
-    import psycopg
-
-    connection.ensure_connection()
     table = connection.ops.quote_name(RawMail._meta.db_table)
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.executemany(f"INSERT INTO {table} (entry_id, data) VALUES (%s, %s)", rows)
+    server_bound_many(f"INSERT INTO {table} (entry_id, data) VALUES (%s, %s)", rows)
 
 
 def _unique(ids: list[int]) -> list[int]:

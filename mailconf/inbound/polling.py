@@ -138,7 +138,7 @@ def _walk(
         # One more than the poll may handle, so a full poll knows that mail is left.
         listed = box.list_oldest(folder, limit - handled + 1)
         stager.expect(-(-min(len(listed), limit - handled) // step))
-        while listed and not more:
+        while listed:
             if handled >= limit:
                 more = True
                 break

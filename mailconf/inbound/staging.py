@@ -30,7 +30,6 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from mailconf.models import IncomingConnection, MailResult, ProcessedMessage
@@ -42,7 +41,7 @@ from servicedesk.services.tickets import keep_attachment_file
 
 from .intake import ParseFailure, attempt_parse, settle_parse
 from .ledger import Outcome
-from .rawfiles import LocalFolder, local_folder, raw_name, write_new_file
+from .rawfiles import LocalFolder, local_folder, raw_name, store_raw, write_new_file
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +171,7 @@ class Stager:
             if not self._raw_files:
                 entry.raw_in_database, entry.pending_raw = True, raw
             else:
-                entry.raw = name if name is not None else default_storage.save(raw_name(), ContentFile(raw))
+                entry.raw = name if name is not None else store_raw(raw)  # remote storage: through its API
             staged.ready[server_id] = (entry, settle_parse(entry, raw, attempt))
         staged.waiting = {}
 
@@ -279,7 +278,9 @@ class ParseHelper:
     def receive(self) -> list[Done]:
         answer = self._results.recv()
         if isinstance(answer, _Failed):
-            raise answer.error  # what keeping the raw file raised (disk full, permissions) as if here
+            # What writing a file raised (disk full, permissions): the poller then handles the chunk
+            # itself, where the same error surfaces as it would without a helper.
+            raise answer.error
         results: list[Done] = answer
         return results
 
